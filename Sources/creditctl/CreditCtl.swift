@@ -1,0 +1,17 @@
+import ArgumentParser
+
+/// `creditctl`: the command line of the unified credit-code and joint-sanction engine.
+@main
+struct CreditCtl: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "creditctl",
+        abstract: "Unified credit-code registry and joint-sanction engine.",
+        discussion: """
+        Exit status: 0 success; 1 findings (invalid codes, failed checks, rejected records); \
+        64 usage error; 65 bad input data; 74 I/O or database error.
+        """,
+        subcommands: [
+            DemoCommand.self,
+        ]
+    )
+}
