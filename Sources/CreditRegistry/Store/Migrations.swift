@@ -1,0 +1,172 @@
+import GRDB
+
+/// The registry schema, as named, append-only migrations. Never edit a shipped migration:
+/// add a new one.
+enum RegistryMigrations {
+    static var migrator: DatabaseMigrator {
+        var m = DatabaseMigrator()
+        #if DEBUG
+        m.eraseDatabaseOnSchemaChange = false
+        #endif
+        m.registerMigration("v1-registry") { db in
+            // Subjects: the derived current identity of each legal person, organisation or citizen.
+            try db.execute(sql: """
+                CREATE TABLE subject (
+                    id INTEGER PRIMARY KEY,
+                    code TEXT NOT NULL UNIQUE,          -- USCC or 18-digit resident ID
+                    kind TEXT NOT NULL,
+                    name TEXT NOT NULL,
+                    status TEXT NOT NULL DEFAULT 'active',
+                    status_since TEXT,
+                    established_on TEXT,
+                    region TEXT,                        -- division code of the registering authority / address code
+                    authority TEXT,                     -- registration authority as given by the bureau
+                    updated_by_record INTEGER
+                );
+                -- Every identifier a subject is known by, its own code included: one probe finds it.
+                CREATE TABLE alias (
+                    value TEXT NOT NULL,
+                    scheme TEXT NOT NULL,
+                    subject_code TEXT NOT NULL,
+                    PRIMARY KEY (value, scheme)
+                ) WITHOUT ROWID;
+                CREATE INDEX alias_subject ON alias(subject_code);
+                -- Current and former names, valid time included (former names are searchable).
+                CREATE TABLE subject_name (
+                    subject_code TEXT NOT NULL,
+                    name TEXT NOT NULL,
+                    valid_from TEXT,
+                    valid_to TEXT,
+                    PRIMARY KEY (subject_code, name)
+                ) WITHOUT ROWID;
+                CREATE TABLE status_history (
+                    subject_code TEXT NOT NULL,
+                    since TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    record_id INTEGER,
+                    PRIMARY KEY (subject_code, since, status)
+                ) WITHOUT ROWID;
+                CREATE TABLE relation (
+                    id INTEGER PRIMARY KEY,
+                    from_code TEXT NOT NULL,            -- the organisation
+                    role TEXT NOT NULL,
+                    to_code TEXT NOT NULL,              -- the person (or shareholder organisation)
+                    share REAL,
+                    valid_from TEXT NOT NULL,
+                    valid_to TEXT,
+                    record_id INTEGER,
+                    UNIQUE (from_code, role, to_code, valid_from)
+                );
+                CREATE INDEX relation_to ON relation(to_code);
+                -- Every fact received, append-only, with provenance and valid time.
+                CREATE TABLE record (
+                    id INTEGER PRIMARY KEY,
+                    subject_code TEXT NOT NULL,
+                    kind TEXT NOT NULL,
+                    bureau TEXT NOT NULL,
+                    bureau_key TEXT NOT NULL,
+                    operation TEXT NOT NULL,            -- upsert | revoke
+                    feed_id INTEGER NOT NULL,
+                    line INTEGER NOT NULL,
+                    document_number TEXT,
+                    effective_from TEXT,
+                    effective_to TEXT,
+                    recorded_at TEXT NOT NULL,
+                    content_hash TEXT NOT NULL,
+                    payload TEXT NOT NULL               -- JSON of the fields as received
+                );
+                CREATE INDEX record_subject ON record(subject_code);
+                CREATE INDEX record_key ON record(bureau, bureau_key);
+                -- The current effective record of each bureau key (corrections replace it here only).
+                CREATE TABLE record_head (
+                    bureau TEXT NOT NULL,
+                    bureau_key TEXT NOT NULL,
+                    record_id INTEGER NOT NULL,
+                    content_hash TEXT NOT NULL,
+                    revoked INTEGER NOT NULL DEFAULT 0,
+                    PRIMARY KEY (bureau, bureau_key)
+                ) WITHOUT ROWID;
+                -- Derived, queryable facts (one row per bureau key, pointing at the effective record).
+                CREATE TABLE list_entry (
+                    id INTEGER PRIMARY KEY,
+                    subject_code TEXT NOT NULL,
+                    list TEXT NOT NULL,
+                    entered_on TEXT NOT NULL,
+                    exited_on TEXT,
+                    ground TEXT,
+                    reason TEXT,
+                    authority TEXT,
+                    entry_key TEXT NOT NULL,            -- bureau:key of the entry record
+                    entry_record INTEGER NOT NULL,
+                    exit_record INTEGER,
+                    UNIQUE (entry_key)
+                );
+                CREATE INDEX list_entry_subject ON list_entry(subject_code);
+                CREATE TABLE penalty (
+                    record_key TEXT PRIMARY KEY,
+                    subject_code TEXT NOT NULL,
+                    document_number TEXT NOT NULL,
+                    decided_on TEXT NOT NULL,
+                    types TEXT NOT NULL,
+                    fine_micro_wan INTEGER NOT NULL DEFAULT 0,
+                    severity TEXT NOT NULL,
+                    authority TEXT,
+                    publicity_end TEXT,
+                    repaired_on TEXT,
+                    revoked_on TEXT,
+                    record_id INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                CREATE INDEX penalty_subject ON penalty(subject_code);
+                CREATE TABLE licence (
+                    record_key TEXT PRIMARY KEY,
+                    subject_code TEXT NOT NULL,
+                    number TEXT NOT NULL,
+                    type TEXT NOT NULL,
+                    granted_on TEXT NOT NULL,
+                    valid_until TEXT,
+                    revoked_on TEXT,
+                    record_id INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                CREATE INDEX licence_subject ON licence(subject_code);
+                CREATE TABLE tax_grade (
+                    subject_code TEXT NOT NULL,
+                    year INTEGER NOT NULL,
+                    grade TEXT NOT NULL,
+                    published_on TEXT NOT NULL,
+                    record_id INTEGER NOT NULL,
+                    PRIMARY KEY (subject_code, year)
+                ) WITHOUT ROWID;
+                -- Feeds and what was quarantined from them.
+                CREATE TABLE feed (
+                    id INTEGER PRIMARY KEY,
+                    bureau TEXT NOT NULL,
+                    feed_id TEXT NOT NULL,
+                    sequence INTEGER NOT NULL,
+                    kind TEXT NOT NULL,
+                    file TEXT NOT NULL,
+                    digest TEXT NOT NULL,
+                    generated_at TEXT,
+                    ingested_at TEXT NOT NULL,
+                    records_read INTEGER NOT NULL DEFAULT 0,
+                    records_new INTEGER NOT NULL DEFAULT 0,
+                    records_changed INTEGER NOT NULL DEFAULT 0,
+                    records_unchanged INTEGER NOT NULL DEFAULT 0,
+                    records_revoked INTEGER NOT NULL DEFAULT 0,
+                    records_rejected INTEGER NOT NULL DEFAULT 0,
+                    seconds REAL NOT NULL DEFAULT 0,
+                    UNIQUE (bureau, feed_id)
+                );
+                CREATE TABLE reject (
+                    id INTEGER PRIMARY KEY,
+                    feed INTEGER NOT NULL REFERENCES feed(id),
+                    line INTEGER NOT NULL,
+                    bureau_key TEXT,
+                    field TEXT,
+                    reason TEXT NOT NULL
+                );
+                CREATE INDEX reject_feed ON reject(feed);
+                """)
+        }
+        return m
+    }
+}

@@ -1,0 +1,78 @@
+import GRDB
+
+/// Writers of the derived, queryable facts. Each bureau key has one derived row pointing at
+/// its effective record; a correction replaces the row, the history keeps every record.
+extension Registry {
+    /// A list entry (or its correction) keyed by the entry record's bureau key.
+    public func putListEntry(subject: String, list: String, enteredOn: Day, ground: String?, reason: String?,
+                             authority: String?, entryKey: String, recordID: Int64, in db: Database) throws {
+        let stmt = try db.cachedStatement(sql: """
+            INSERT INTO list_entry (subject_code, list, entered_on, ground, reason, authority, entry_key, entry_record)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT(entry_key) DO UPDATE SET subject_code = excluded.subject_code, list = excluded.list,
+                entered_on = excluded.entered_on, ground = excluded.ground, reason = excluded.reason,
+                authority = excluded.authority, entry_record = excluded.entry_record
+            """)
+        try stmt.execute(arguments: [subject, list, enteredOn.description, ground, reason, authority, entryKey, recordID])
+    }
+
+    /// Closes a list entry: the one named by `entryKey` when given, else the subject's latest
+    /// open entry on `list`. Returns false when there was nothing to close.
+    @discardableResult
+    public func exitList(subject: String, list: String, entryKey: String?, on day: Day?, recordID: Int64?, in db: Database) throws -> Bool {
+        if let entryKey {
+            try db.cachedStatement(sql: "UPDATE list_entry SET exited_on = ?, exit_record = ? WHERE entry_key = ?")
+                .execute(arguments: [day?.description, recordID, entryKey])
+        } else {
+            try db.cachedStatement(sql: """
+                UPDATE list_entry SET exited_on = ?, exit_record = ? WHERE id = (
+                    SELECT id FROM list_entry WHERE subject_code = ? AND list = ? AND exited_on IS NULL
+                    ORDER BY entered_on DESC LIMIT 1)
+                """).execute(arguments: [day?.description, recordID, subject, list])
+        }
+        return db.changesCount > 0
+    }
+
+    /// Removes a list entry revoked by its bureau (the records stay in the history).
+    public func deleteListEntry(entryKey: String, in db: Database) throws {
+        try db.cachedStatement(sql: "DELETE FROM list_entry WHERE entry_key = ?").execute(arguments: [entryKey])
+    }
+
+    /// A penalty decision (or its correction), keyed by `bureau:key`.
+    public func putPenalty(_ p: PenaltyFact, subject: String, recordKey: String, in db: Database) throws {
+        let stmt = try db.cachedStatement(sql: """
+            INSERT OR REPLACE INTO penalty (record_key, subject_code, document_number, decided_on, types, fine_micro_wan,
+                severity, authority, publicity_end, repaired_on, revoked_on, record_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        try stmt.execute(arguments: [recordKey, subject, p.documentNumber, p.decidedOn.description, p.types.joined(separator: ";"),
+                                     p.fineMicroWan, p.severity.rawValue, p.authority, p.publicityEnd?.description,
+                                     p.repairedOn?.description, p.revokedOn?.description, p.recordID])
+    }
+
+    /// Marks a penalty revoked (撤销) from `day`.
+    public func revokePenalty(recordKey: String, on day: Day, in db: Database) throws {
+        try db.cachedStatement(sql: "UPDATE penalty SET revoked_on = ? WHERE record_key = ?").execute(arguments: [day.description, recordKey])
+    }
+
+    /// A licence (or its change), keyed by `bureau:key`.
+    public func putLicence(_ l: LicenceFact, subject: String, recordKey: String, in db: Database) throws {
+        let stmt = try db.cachedStatement(sql: """
+            INSERT OR REPLACE INTO licence (record_key, subject_code, number, type, granted_on, valid_until, revoked_on, record_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        try stmt.execute(arguments: [recordKey, subject, l.number, l.type, l.grantedOn.description, l.validUntil?.description,
+                                     l.revokedOn?.description, l.recordID])
+    }
+
+    /// The annual tax credit grade of a subject (a later publication for the same year replaces it).
+    public func putTaxGrade(_ g: TaxGradeFact, subject: String, in db: Database) throws {
+        try db.cachedStatement(sql: """
+            INSERT OR REPLACE INTO tax_grade (subject_code, year, grade, published_on, record_id) VALUES (?, ?, ?, ?, ?)
+            """).execute(arguments: [subject, g.year, g.grade.rawValue, g.publishedOn.description, g.recordID])
+    }
+
+    /// Removes a tax grade revoked by its bureau.
+    public func deleteTaxGrade(subject: String, year: Int, in db: Database) throws {
+        try db.cachedStatement(sql: "DELETE FROM tax_grade WHERE subject_code = ? AND year = ?").execute(arguments: [subject, year])
+    }
+}

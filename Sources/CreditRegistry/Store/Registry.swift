@@ -1,0 +1,197 @@
+import Foundation
+import GRDB
+
+/// The registry: one SQLite database (WAL) of subjects, aliases, relations, records with
+/// provenance, list entries, feeds and rejects.
+///
+/// Writes come in two forms: methods taking a `Database` (to batch many writes in one
+/// transaction, as ingest does) and convenience methods that open their own transaction.
+///
+/// ```swift
+/// let registry = try Registry(path: "credit.db")
+/// try registry.write { db in
+///     try registry.upsert(Subject(code: "91350100M000100Y43", kind: .enterprise, name: "某某有限公司"), in: db)
+/// }
+/// let s = try registry.lookup("M000100Y-4")   // by organisation code
+/// ```
+public struct Registry: Sendable {
+    /// The underlying GRDB writer: a pool on files, a queue in memory.
+    public let writer: any DatabaseWriter
+
+    /// Opens (creating and migrating if needed) the registry at `path`.
+    public init(path: String) throws {
+        var config = Configuration()
+        config.prepareDatabase { db in
+            try db.execute(sql: """
+                PRAGMA synchronous = NORMAL;
+                PRAGMA cache_size = -262144;
+                PRAGMA temp_store = MEMORY;
+                PRAGMA mmap_size = 1073741824;
+                """)
+        }
+        config.busyMode = .timeout(10)
+        let pool = try DatabasePool(path: path, configuration: config)
+        try self.init(writer: pool)
+    }
+
+    /// Uses an existing writer (e.g. an in-memory `DatabaseQueue` in tests) and migrates it.
+    public init(writer: any DatabaseWriter) throws {
+        self.writer = writer
+        try RegistryMigrations.migrator.migrate(writer)
+    }
+
+    /// Runs `body` in one write transaction.
+    public func write<T: Sendable>(_ body: @Sendable (Database) throws -> T) throws -> T {
+        try writer.write(body)
+    }
+
+    /// Runs `body` with a read-only connection.
+    public func read<T: Sendable>(_ body: @Sendable (Database) throws -> T) throws -> T {
+        try writer.read(body)
+    }
+
+    // MARK: - Writing
+
+    /// Inserts a subject or updates its identity; its own code becomes an alias.
+    public func upsert(_ s: Subject, recordID: Int64? = nil, in db: Database) throws {
+        let stmt = try db.cachedStatement(sql: """
+            INSERT INTO subject (code, kind, name, status, status_since, established_on, region, authority, updated_by_record)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT(code) DO UPDATE SET kind = excluded.kind, name = excluded.name, status = excluded.status,
+                status_since = excluded.status_since, established_on = COALESCE(excluded.established_on, established_on),
+                region = COALESCE(excluded.region, region), authority = COALESCE(excluded.authority, authority),
+                updated_by_record = COALESCE(excluded.updated_by_record, updated_by_record)
+            """)
+        try stmt.execute(arguments: [s.code, s.kind.rawValue, s.name, s.status.rawValue, s.statusSince?.description,
+                                     s.establishedOn?.description, s.region, s.authority, recordID])
+        try addAlias(scheme: s.kind == .naturalPerson ? .residentID : .uscc, value: s.code, subject: s.code, in: db)
+        try addName(s.name, of: s.code, from: s.establishedOn, in: db)
+    }
+
+    /// Inserts a subject only when its code is not yet registered (e.g. a person first seen
+    /// as a legal representative). Returns true when it was inserted.
+    @discardableResult
+    public func insertIfAbsent(_ s: Subject, in db: Database) throws -> Bool {
+        let stmt = try db.cachedStatement(sql: """
+            INSERT INTO subject (code, kind, name, status, region) VALUES (?, ?, ?, ?, ?) ON CONFLICT(code) DO NOTHING
+            """)
+        try stmt.execute(arguments: [s.code, s.kind.rawValue, s.name, s.status.rawValue, s.region])
+        guard db.changesCount > 0 else { return false }
+        try addAlias(scheme: s.kind == .naturalPerson ? .residentID : .uscc, value: s.code, subject: s.code, in: db)
+        try addName(s.name, of: s.code, from: nil, in: db)
+        return true
+    }
+
+    /// Records a name the subject bears or bore; former names stay searchable.
+    public func addName(_ name: String, of code: String, from: Day?, to: Day? = nil, in db: Database) throws {
+        let stmt = try db.cachedStatement(sql: """
+            INSERT INTO subject_name (subject_code, name, valid_from, valid_to) VALUES (?, ?, ?, ?)
+            ON CONFLICT(subject_code, name) DO UPDATE SET valid_to = excluded.valid_to,
+                valid_from = COALESCE(valid_from, excluded.valid_from)
+            """)
+        try stmt.execute(arguments: [code, name, from?.description, to?.description])
+    }
+
+    /// Maps an identifier to a subject. Values are stored normalised (upper case, no hyphens).
+    public func addAlias(scheme: AliasScheme, value: String, subject: String, in db: Database) throws {
+        let stmt = try db.cachedStatement(sql: """
+            INSERT INTO alias (value, scheme, subject_code) VALUES (?, ?, ?)
+            ON CONFLICT(value, scheme) DO UPDATE SET subject_code = excluded.subject_code
+            """)
+        try stmt.execute(arguments: [IdentifierText.normalise(value), scheme.rawValue, subject])
+    }
+
+    /// Records a role; the same (from, role, to, validFrom) updates its end and share.
+    public func add(_ r: Relation, in db: Database) throws {
+        let stmt = try db.cachedStatement(sql: """
+            INSERT INTO relation (from_code, role, to_code, share, valid_from, valid_to, record_id) VALUES (?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT(from_code, role, to_code, valid_from) DO UPDATE SET valid_to = excluded.valid_to,
+                share = excluded.share, record_id = excluded.record_id
+            """)
+        try stmt.execute(arguments: [r.from, r.role.rawValue, r.to, r.share, r.validFrom.description, r.validTo?.description, r.recordID])
+    }
+
+    /// Ends, on `day`, every role of `role` held in organisation `from` by someone other than `keep`.
+    public func endRoles(of from: String, role: RelationRole, except keep: String?, on day: Day, in db: Database) throws {
+        let stmt = try db.cachedStatement(sql: """
+            UPDATE relation SET valid_to = ? WHERE from_code = ? AND role = ? AND valid_to IS NULL
+                AND to_code IS NOT ? AND valid_from < ?
+            """)
+        try stmt.execute(arguments: [day.description, from, role.rawValue, keep, day.description])
+    }
+
+    /// Appends a record to the history and returns its id. Records are never updated.
+    @discardableResult
+    public func append(_ r: NewRecord, recordedAt: String, in db: Database) throws -> Int64 {
+        let stmt = try db.cachedStatement(sql: """
+            INSERT INTO record (subject_code, kind, bureau, bureau_key, operation, feed_id, line, document_number,
+                effective_from, effective_to, recorded_at, content_hash, payload)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        let p = r.provenance
+        try stmt.execute(arguments: [r.subjectCode, r.kind, p.bureau, p.bureauKey, r.operation, p.feed, p.line, p.documentNumber,
+                                     r.effectiveFrom?.description, r.effectiveTo?.description, recordedAt, r.contentHash, r.payload])
+        return db.lastInsertedRowID
+    }
+
+    /// Records a status change (the subject row keeps the latest).
+    public func addStatus(_ status: SubjectStatus, of code: String, since: Day, recordID: Int64?, in db: Database) throws {
+        let stmt = try db.cachedStatement(sql: """
+            INSERT INTO status_history (subject_code, since, status, record_id) VALUES (?, ?, ?, ?)
+            ON CONFLICT DO UPDATE SET record_id = excluded.record_id
+            """)
+        try stmt.execute(arguments: [code, since.description, status.rawValue, recordID])
+    }
+
+    // MARK: - Reading
+
+    /// Finds the subject that any identifier names: USCC, resident ID (18 or 15 digits),
+    /// registration number, organisation code or tax number; full-width, spaced, hyphenated or
+    /// lower-case input is normalised first. One index probe on `alias`.
+    public func lookup(_ identifier: String) throws -> Subject? {
+        try writer.read { db in try lookup(identifier, in: db) }
+    }
+
+    /// ``lookup(_:)`` inside an existing transaction.
+    public func lookup(_ identifier: String, in db: Database) throws -> Subject? {
+        let value = IdentifierText.normalise(identifier)
+        let row = try Row.fetchOne(db.cachedStatement(sql: """
+            SELECT s.* FROM alias a JOIN subject s ON s.code = a.subject_code WHERE a.value = ? LIMIT 1
+            """), arguments: [value])
+        return row.map(Subject.init(row:))
+    }
+
+    /// The subject with exactly this registry code.
+    public func subject(code: String, in db: Database) throws -> Subject? {
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM subject WHERE code = ?"), arguments: [code]).map(Subject.init(row:))
+    }
+
+    /// Every alias of a subject, its own code included.
+    public func aliases(of code: String, in db: Database) throws -> [(scheme: AliasScheme, value: String)] {
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT scheme, value FROM alias WHERE subject_code = ? ORDER BY scheme, value"),
+                         arguments: [code]).compactMap { row in
+            AliasScheme(rawValue: row["scheme"]).map { ($0, row["value"] as String) }
+        }
+    }
+
+    /// Names the subject bears or bore, oldest first.
+    public func names(of code: String, in db: Database) throws -> [(name: String, from: Day?, to: Day?)] {
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT name, valid_from, valid_to FROM subject_name WHERE subject_code = ? ORDER BY valid_from, name"),
+                         arguments: [code]).map { row in
+            (row["name"], (row["valid_from"] as String?).flatMap { try? Day($0) }, (row["valid_to"] as String?).flatMap { try? Day($0) })
+        }
+    }
+
+    /// The record history of a subject, oldest first.
+    public func records(of code: String, in db: Database) throws -> [StoredRecord] {
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM record WHERE subject_code = ? ORDER BY id"), arguments: [code])
+            .map(StoredRecord.init(row:))
+    }
+
+    /// The records with these ids.
+    public func records(ids: [Int64], in db: Database) throws -> [StoredRecord] {
+        guard !ids.isEmpty else { return [] }
+        return try Row.fetchAll(db, sql: "SELECT * FROM record WHERE id IN (\(databaseQuestionMarks(count: ids.count))) ORDER BY id",
+                                arguments: StatementArguments(ids)).map(StoredRecord.init(row:))
+    }
+}

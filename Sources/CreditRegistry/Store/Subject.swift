@@ -1,0 +1,125 @@
+import GRDB
+
+/// A registered subject: the current identity of a legal person, organisation or citizen.
+public struct Subject: Sendable, Hashable, Codable {
+    /// USCC or 18-digit resident ID: the registry key.
+    public var code: String
+    public var kind: SubjectKind
+    /// Full-width Chinese name as registered.
+    public var name: String
+    public var status: SubjectStatus
+    public var statusSince: Day?
+    public var establishedOn: Day?
+    /// Division code of the registering authority (organisations) or of the address (persons).
+    public var region: String?
+    /// Registration authority as the bureau names it.
+    public var authority: String?
+
+    public init(code: String, kind: SubjectKind, name: String, status: SubjectStatus = .active,
+                statusSince: Day? = nil, establishedOn: Day? = nil, region: String? = nil, authority: String? = nil) {
+        self.code = code; self.kind = kind; self.name = name; self.status = status
+        self.statusSince = statusSince; self.establishedOn = establishedOn; self.region = region; self.authority = authority
+    }
+}
+
+extension Subject {
+    init(row: Row) {
+        code = row["code"]
+        kind = SubjectKind(rawValue: row["kind"]) ?? .other
+        name = row["name"]
+        status = SubjectStatus(rawValue: row["status"]) ?? .active
+        statusSince = (row["status_since"] as String?).flatMap { try? Day($0) }
+        establishedOn = (row["established_on"] as String?).flatMap { try? Day($0) }
+        region = row["region"]
+        authority = row["authority"]
+    }
+}
+
+/// Naming schemes of identifier aliases.
+public enum AliasScheme: String, Sendable, Codable, CaseIterable {
+    /// The subject's own USCC.
+    case uscc
+    /// The subject's own 18-digit resident ID.
+    case residentID = "resident_id"
+    /// 15-digit legacy resident ID (GB 11643-1989).
+    case residentID15 = "resident_id_15"
+    /// 15-digit business registration number (工商注册号).
+    case registrationNumber = "registration_number"
+    /// 9-character organisation code (GB 11714), stored without hyphen.
+    case organizationCode = "organization_code"
+    /// Tax registration number (税务登记号).
+    case taxNumber = "tax_number"
+}
+
+/// A role between two subjects, with valid time.
+public struct Relation: Sendable, Hashable, Codable {
+    public var from: String
+    public var role: RelationRole
+    public var to: String
+    public var share: Double?
+    public var validFrom: Day
+    public var validTo: Day?
+    public var recordID: Int64?
+    public init(from: String, role: RelationRole, to: String, share: Double? = nil, validFrom: Day, validTo: Day? = nil, recordID: Int64? = nil) {
+        self.from = from; self.role = role; self.to = to; self.share = share
+        self.validFrom = validFrom; self.validTo = validTo; self.recordID = recordID
+    }
+}
+
+/// Provenance of a record: where and when it came from.
+public struct Provenance: Sendable, Hashable, Codable {
+    public var bureau: String
+    public var bureauKey: String
+    /// Row id of the feed in the `feed` table.
+    public var feed: Int64
+    public var line: Int
+    public var documentNumber: String?
+    public init(bureau: String, bureauKey: String, feed: Int64, line: Int, documentNumber: String? = nil) {
+        self.bureau = bureau; self.bureauKey = bureauKey; self.feed = feed; self.line = line; self.documentNumber = documentNumber
+    }
+}
+
+/// A fact received, to be appended to the record history.
+public struct NewRecord: Sendable, Hashable {
+    public var subjectCode: String
+    /// Record kind, e.g. `registration`, `penalty`, `list_entry`.
+    public var kind: String
+    public var operation: String
+    public var provenance: Provenance
+    public var effectiveFrom: Day?
+    public var effectiveTo: Day?
+    public var contentHash: String
+    /// Canonical JSON of the fields as received.
+    public var payload: String
+    public init(subjectCode: String, kind: String, operation: String = "upsert", provenance: Provenance,
+                effectiveFrom: Day? = nil, effectiveTo: Day? = nil, contentHash: String, payload: String) {
+        self.subjectCode = subjectCode; self.kind = kind; self.operation = operation; self.provenance = provenance
+        self.effectiveFrom = effectiveFrom; self.effectiveTo = effectiveTo; self.contentHash = contentHash; self.payload = payload
+    }
+}
+
+/// A stored record, as the history and explanations show it.
+public struct StoredRecord: Sendable, Hashable, Codable {
+    public var id: Int64
+    public var subjectCode: String
+    public var kind: String
+    public var operation: String
+    public var bureau: String
+    public var bureauKey: String
+    public var feed: Int64
+    public var line: Int
+    public var documentNumber: String?
+    public var effectiveFrom: Day?
+    public var effectiveTo: Day?
+    public var recordedAt: String
+    public var payload: String
+
+    init(row: Row) {
+        id = row["id"]; subjectCode = row["subject_code"]; kind = row["kind"]; operation = row["operation"]
+        bureau = row["bureau"]; bureauKey = row["bureau_key"]; feed = row["feed_id"]; line = row["line"]
+        documentNumber = row["document_number"]
+        effectiveFrom = (row["effective_from"] as String?).flatMap { try? Day($0) }
+        effectiveTo = (row["effective_to"] as String?).flatMap { try? Day($0) }
+        recordedAt = row["recorded_at"]; payload = row["payload"]
+    }
+}
