@@ -167,6 +167,59 @@ enum RegistryMigrations {
                 CREATE INDEX reject_feed ON reject(feed);
                 """)
         }
+        m.registerMigration("v2-audit") { db in
+            try db.execute(sql: """
+                CREATE TABLE audit (
+                    id INTEGER PRIMARY KEY,
+                    at TEXT NOT NULL,
+                    actor TEXT NOT NULL,
+                    action TEXT NOT NULL,
+                    subject TEXT,
+                    detail TEXT NOT NULL,
+                    previous_hash TEXT NOT NULL,
+                    hash TEXT NOT NULL UNIQUE
+                );
+                CREATE INDEX audit_subject ON audit(subject);
+                CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+                CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+                """)
+        }
+        m.registerMigration("v3-decisions") { db in
+            try db.execute(sql: """
+                -- Rule-set versions: what was activated, by whom, when.
+                CREATE TABLE ruleset (
+                    version TEXT PRIMARY KEY,
+                    activated_at TEXT NOT NULL,
+                    author TEXT NOT NULL,
+                    source_dir TEXT NOT NULL,
+                    sources TEXT NOT NULL,          -- JSON {file: text} so rollback needs no files
+                    active INTEGER NOT NULL DEFAULT 0
+                );
+                -- Materialised decisions of the active rule set, as of the evaluation day.
+                CREATE TABLE decision (
+                    subject_code TEXT NOT NULL,
+                    measure TEXT NOT NULL,
+                    rule TEXT NOT NULL,
+                    memorandum TEXT NOT NULL,
+                    kind TEXT NOT NULL,
+                    category TEXT NOT NULL,
+                    department TEXT NOT NULL,
+                    department_name TEXT NOT NULL,
+                    basis TEXT NOT NULL,
+                    text TEXT NOT NULL,
+                    valid_from TEXT NOT NULL,
+                    valid_until TEXT,
+                    financial INTEGER NOT NULL DEFAULT 0,
+                    via_code TEXT,
+                    via_role TEXT,
+                    caused_by TEXT NOT NULL,        -- JSON array of record ids
+                    ruleset_version TEXT NOT NULL,
+                    evaluated_on TEXT NOT NULL
+                );
+                CREATE INDEX decision_subject ON decision(subject_code);
+                CREATE INDEX decision_measure ON decision(measure);
+                """)
+        }
         return m
     }
 }
