@@ -78,14 +78,20 @@ public struct CodeGenerator: Sendable {
         return RegistrationNumber(unchecked: p)
     }
 
-    /// A valid 18-character resident ID born between `born` (default 1930-01-01...2015-12-31).
-    public mutating func residentID(born: ClosedRange<Day>? = nil, sex: ResidentID.Sex? = nil) -> ResidentID {
+    /// A valid 18-character resident ID with the given address code (default: random), born
+    /// between `born` (default 1930-01-01...2015-12-31), of the given sex (default: random).
+    public mutating func residentID(division: DivisionCode? = nil, born: ClosedRange<Day>? = nil,
+                                    sex: ResidentID.Sex? = nil) -> ResidentID {
         let range = born ?? (Day(year: 1930, month: 1, day: 1) ?? Day(ordinal: 0))...(Day(year: 2015, month: 12, day: 31) ?? Day(ordinal: 0))
         let birth = Day(ordinal: Int.random(in: range.lowerBound.ordinal...range.upperBound.ordinal, using: &random))
         var seq = int(0..<1000)
         if let sex, (seq % 2 == 1) != (sex == .male) { seq = (seq + 1) % 1000 }
         var p = PackedASCII()
-        appendDivision(&p, allowNational: false)
+        if let division {
+            for b in division.description.utf8 { p.append(b) }
+        } else {
+            appendDivision(&p, allowNational: false)
+        }
         let (y, m, d) = birth.parts
         let digits = String(y * 10_000 + m * 100 + d)
         for b in String(repeating: "0", count: max(0, 8 - digits.count)).utf8 { p.append(b) }
