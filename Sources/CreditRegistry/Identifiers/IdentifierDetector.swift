@@ -7,7 +7,8 @@
 ///   reported, each with its verdict;
 /// - 15: a registration number and, when all digits, a 15-digit resident ID;
 /// - 9: an organisation code;
-/// - any other length: the scheme(s) of the nearest length, failing with a length error.
+/// - any other length: the scheme(s) of the nearest length, failing with a length error (a
+///   17- or 19-character string of digits is reported as a resident ID first).
 ///
 /// Candidates are ordered most plausible first: valid before invalid; among valid ones a USCC
 /// before a resident ID unless the USCC's embedded organisation code fails its check, and a
@@ -68,9 +69,12 @@ public enum IdentifierDetector {
         case 18:
             let uscc = Candidate(scheme: .uscc, result: Result { () throws(IdentifierError) in
                 .creditCode(try CreditCode(normalized: n, options: options)) })
-            var digits17 = n.length == 18
-            if digits17 { for i in 0..<17 where !Checksum.isDigit(n[i]) { digits17 = false; break } }
-            guard digits17 else { body(uscc); return }
+            // a resident ID too when all characters but an 18th are digits
+            var digits = n.length <= PackedASCII.capacity
+            if digits {
+                for i in 0..<min(n.length, 17) where !Checksum.isDigit(n[i]) { digits = false; break }
+            }
+            guard digits else { body(uscc); return }
             let resident = Candidate(scheme: .residentID, result: Result { () throws(IdentifierError) in
                 .residentID(try ResidentID(normalized: n, today: today)) })
             if residentFirst(uscc: uscc, resident: resident, n: n) { body(resident); body(uscc) } else { body(uscc); body(resident) }
