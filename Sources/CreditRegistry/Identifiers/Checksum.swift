@@ -33,7 +33,11 @@ enum Checksum {
     @inline(__always)
     static func usccCheck(_ p: PackedASCII) -> UInt8 {
         var sum = 0
-        for i in 0..<17 { sum &+= (usccValue(p[i]) ?? 0) &* usccWeights[i] }
+        var weight = 1   // 3^i mod 31
+        for i in 0..<17 {
+            sum &+= (usccValue(p[i]) ?? 0) &* weight
+            weight = weight &* 3 % 31
+        }
         return usccAlphabet[(31 &- sum % 31) % 31]
     }
 

@@ -65,19 +65,21 @@ public struct CreditCode: Hashable, Comparable, Sendable, Codable, CustomStringC
         guard n.length > 0 else { throw IdentifierError(scheme: scheme, reason: .empty) }
         guard n.length == 18 else { throw IdentifierError(scheme: scheme, reason: .wrongLength(got: n.length, expected: [18])) }
         var sum = 0
+        var weight = 1   // 3^i mod 31
         for i in 0..<18 {
             let b = n[i]
             if i >= 2 && i < 8 {
                 guard Checksum.isDigit(b) else {
                     throw IdentifierError(scheme: scheme, reason: .characterNotAllowed(n.character(at: i), position: i + 1, expected: .digit))
                 }
-                sum &+= Int(b &- 0x30) &* Checksum.usccWeights[i]
+                sum &+= Int(b &- 0x30) &* weight
             } else {
                 guard let v = Checksum.usccValue(b) else {
                     throw IdentifierError(scheme: scheme, reason: .characterNotAllowed(n.character(at: i), position: i + 1, expected: .usccSymbol))
                 }
-                if i < 17 { sum &+= v &* Checksum.usccWeights[i] }
+                if i < 17 { sum &+= v &* weight }
             }
+            weight = weight &* 3 % 31
         }
         guard let authority = RegistrationAuthority(byte: n[0]) else {
             throw IdentifierError(scheme: scheme, reason: .unknownAuthority(n.character(at: 0)))

@@ -54,40 +54,40 @@ struct ByteOutput {
     /// Writes `s` as a JSON string literal (quotes included).
     mutating func writeJSONString(_ s: String) {
         var s = s
-        s.withUTF8 { writeJSONString(utf8: $0) }
+        s.withUTF8 { writeJSONEscaped($0) }
     }
 
     /// Writes UTF-8 bytes as a JSON string literal; invalid UTF-8 is repaired (U+FFFD).
     mutating func writeJSONString(utf8 p: UnsafeBufferPointer<UInt8>) {
-        var ascii = true
-        for b in p where b >= 0x80 { ascii = false; break }
-        if !ascii {
-            let repaired = String(decoding: p, as: UTF8.self)
-            var copy = repaired
-            if !copy.utf8.elementsEqual(p) {
-                copy.withUTF8 { writeJSONEscaped($0) }
-                return
-            }
+        if p.contains(where: { $0 >= 0x80 }) && String(validating: p, as: UTF8.self) == nil {
+            var repaired = String(decoding: p, as: UTF8.self)
+            repaired.withUTF8 { writeJSONEscaped($0) }
+            return
         }
         writeJSONEscaped(p)
     }
 
+    private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
+
     private mutating func writeJSONEscaped(_ p: UnsafeBufferPointer<UInt8>) {
-        buffer.append(UInt8(ascii: "\""))
-        for b in p {
+        buffer.append(0x22)
+        var run = 0
+        for i in 0..<p.count {
+            let b = p[i]
+            guard b < 0x20 || b == 0x22 || b == 0x5C else { continue }
+            if run < i { buffer.append(contentsOf: UnsafeBufferPointer(rebasing: p[run..<i])) }
+            run = i + 1
             switch b {
-            case UInt8(ascii: "\""): buffer.append(UInt8(ascii: "\\")); buffer.append(b)
-            case UInt8(ascii: "\\"): buffer.append(UInt8(ascii: "\\")); buffer.append(b)
-            case 0x0A: buffer.append(UInt8(ascii: "\\")); buffer.append(UInt8(ascii: "n"))
-            case 0x0D: buffer.append(UInt8(ascii: "\\")); buffer.append(UInt8(ascii: "r"))
-            case 0x09: buffer.append(UInt8(ascii: "\\")); buffer.append(UInt8(ascii: "t"))
-            case 0..<0x20:
-                let hex: [UInt8] = Array("0123456789abcdef".utf8)
-                buffer.append(contentsOf: [0x5C, 0x75, 0x30, 0x30, hex[Int(b >> 4)], hex[Int(b & 15)]])
-            default: buffer.append(b)
+            case 0x22, 0x5C: buffer.append(0x5C); buffer.append(b)
+            case 0x0A: buffer.append(0x5C); buffer.append(UInt8(ascii: "n"))
+            case 0x0D: buffer.append(0x5C); buffer.append(UInt8(ascii: "r"))
+            case 0x09: buffer.append(0x5C); buffer.append(UInt8(ascii: "t"))
+            default:
+                buffer.append(contentsOf: [0x5C, 0x75, 0x30, 0x30, Self.hex[Int(b >> 4)], Self.hex[Int(b & 15)]])
             }
         }
-        buffer.append(UInt8(ascii: "\""))
+        if run < p.count { buffer.append(contentsOf: UnsafeBufferPointer(rebasing: p[run..<p.count])) }
+        buffer.append(0x22)
         flushIfFull()
     }
 

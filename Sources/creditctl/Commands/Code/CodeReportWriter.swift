@@ -2,7 +2,8 @@ import CreditRegistry
 
 /// Checks codes one at a time and writes the verdicts in the chosen format, buffered.
 struct CodeReportWriter {
-    let format: OutputFormat
+    /// nil: no output (exit status only).
+    let format: OutputFormat?
     let options: CreditCode.Options
     let unmask: Bool
     let today = Day.today()
@@ -10,7 +11,7 @@ struct CodeReportWriter {
     private(set) var validCount = 0
     private(set) var invalidCount = 0
 
-    init(format: OutputFormat, acceptLegacy: Bool, unmask: Bool) {
+    init(format: OutputFormat?, acceptLegacy: Bool, unmask: Bool) {
         self.format = format
         self.options = acceptLegacy ? .acceptLegacyChecksum : []
         self.unmask = unmask
@@ -30,6 +31,7 @@ struct CodeReportWriter {
         case .json: writeJSON(line, primary, candidates.dropFirst())
         case .table: writeTable(line, primary, candidates.dropFirst())
         case .csv: writeCSV(line, primary)
+        case nil: break
         }
     }
 
@@ -96,12 +98,7 @@ struct CodeReportWriter {
         if let id = primary.identifier {
             out.write(",\"code\":")
             out.writeJSONString(canonical(id))
-            for (key, _, value) in fields(id) {
-                out.write(byte: UInt8(ascii: ","))
-                out.writeJSONString(key)
-                out.write(byte: UInt8(ascii: ":"))
-                if key == "legacy_checksum" { out.write("true") } else { out.writeJSONString(value) }
-            }
+            writeFieldsJSON(id)
         }
         writeDiagnosticsJSON(primary)
         if !others.isEmpty {
@@ -123,6 +120,39 @@ struct CodeReportWriter {
             out.write(byte: UInt8(ascii: "]"))
         }
         out.write("}\n")
+    }
+
+    private mutating func field(_ key: StaticString, _ value: String) {
+        out.write(key)
+        out.writeJSONString(value)
+    }
+
+    private mutating func writeFieldsJSON(_ id: ParsedIdentifier) {
+        switch id {
+        case .creditCode(let c):
+            let authority = c.authority, category = c.category, division = c.division
+            field(",\"authority\":", String(authority.code))
+            field(",\"authority_name\":", authority.name)
+            field(",\"category\":", String(category.code))
+            field(",\"category_name\":", category.name)
+            field(",\"kind\":", category.subjectKind.rawValue)
+            field(",\"division\":", division.description)
+            field(",\"region\":", division.regionName)
+            field(",\"organization_code\":", c.organizationCode?.description ?? c.subjectIdentifier)
+            if c.hasLegacyChecksum { out.write(",\"legacy_checksum\":true") }
+        case .residentID(let r):
+            let division = r.division
+            field(",\"birth_date\":", r.birthDate.description)
+            field(",\"sex\":", r.sex.rawValue)
+            field(",\"division\":", division.description)
+            field(",\"region\":", division.regionName)
+        case .registrationNumber(let n):
+            let division = n.division
+            field(",\"division\":", division.description)
+            field(",\"region\":", division.regionName)
+        case .organizationCode:
+            break
+        }
     }
 
     private mutating func writeSchemeJSON(_ c: IdentifierDetector.Candidate) {

@@ -18,7 +18,7 @@ struct CodeValidate: ParsableCommand {
         A CODE of - reads one code per line from standard input (blank lines are skipped).
 
         Formats: table (a block per code), json (one JSON object per line), csv (a header and a row \
-        per code). Resident ID numbers are shown masked (110105********002X) unless --unmask is given; \
+        per code); --quiet prints nothing. Resident ID numbers are shown masked (110105********002X) unless --unmask is given; \
         the input is echoed as typed.
 
         Exit status: 0 all valid; 1 any invalid; 64 usage error; 74 read error.
@@ -37,6 +37,9 @@ struct CodeValidate: ParsableCommand {
     @Flag(name: .long, help: "Show resident ID numbers in full.")
     var unmask = false
 
+    @Flag(name: .shortAndLong, help: "Print nothing; answer through the exit status only.")
+    var quiet = false
+
     func validate() throws {
         if codes.isEmpty {
             throw ValidationError("Give at least one code, or - to read codes from standard input.")
@@ -44,7 +47,7 @@ struct CodeValidate: ParsableCommand {
     }
 
     func run() throws {
-        var report = CodeReportWriter(format: format, acceptLegacy: acceptLegacy, unmask: unmask)
+        var report = CodeReportWriter(format: quiet ? nil : format, acceptLegacy: acceptLegacy, unmask: unmask)
         for code in codes {
             if code == "-" {
                 do {
