@@ -137,6 +137,19 @@ import Testing
         }
     }
 
+    @Test func invalidUTF8CountsAsOneCharacter() {
+        var bytes = Array("9135".utf8) + [0xFF] + Array("0100M000100Y4".utf8)
+        do {
+            _ = try bytes.withUnsafeMutableBufferPointer { p throws(IdentifierError) in
+                try CreditCode(validatingUTF8: UnsafeBufferPointer(p))
+            }
+            Issue.record("accepted invalid UTF-8")
+        } catch {
+            #expect(error.position == 5)
+            #expect(error.message.contains("'\u{FFFD}' at position 5"))
+        }
+    }
+
     @Test func letterExcludedFromTheSetIsRejected() {
         for bad in ["I", "O", "S", "V", "Z"] {
             #expect(throws: IdentifierError.self) { try CreditCode(validating: "91350100M000100" + bad + "43") }

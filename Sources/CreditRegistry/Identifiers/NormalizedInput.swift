@@ -36,7 +36,16 @@ struct NormalizedInput {
                 }
                 continue
             }
-            let len = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1
+            var len: Int
+            switch b {
+            case 0xC2...0xDF: len = 2
+            case 0xE0...0xEF: len = 3
+            case 0xF0...0xF4: len = 4
+            default: len = 1   // a stray continuation or an invalid lead byte
+            }
+            if len > 1 {
+                for k in 1..<len where i &+ k >= n || p[i &+ k] & 0xC0 != 0x80 { len = 1; break }
+            }
             let b1: UInt8 = i &+ 1 < n ? p[i &+ 1] : 0
             let b2: UInt8 = i &+ 2 < n ? p[i &+ 2] : 0
             var handled = true
