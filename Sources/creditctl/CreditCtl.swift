@@ -12,6 +12,7 @@ struct CreditCtl: AsyncParsableCommand {
         """,
         subcommands: [
             DemoCommand.self,
+            CodeCommand.self,
         ]
     )
 }
