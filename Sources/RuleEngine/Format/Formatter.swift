@@ -57,7 +57,11 @@ private struct Printer {
         for item in ast.items {
             if let prev = previous {
                 let a = Printer.isSingleLine(prev.kind), b = Printer.isSingleLine(item.kind)
-                if !(a != nil && a == b && item.trivia.leading.isEmpty) { out += "\n" }
+                if !(a != nil && a == b && item.trivia.leading.isEmpty && item.trivia.detached.isEmpty) { out += "\n" }
+            }
+            if !item.trivia.detached.isEmpty {
+                comments(item.trivia.detached, 0)
+                out += "\n"
             }
             comments(item.trivia.leading, 0)
             switch item.kind {

@@ -11,6 +11,8 @@ struct Comment: Sendable, Hashable {
 
 /// Comments attached to a node.
 struct Trivia: Sendable, Hashable {
+    /// Comments above an item separated from it by a blank line (a file header, a section title).
+    var detached: [Comment] = []
     var leading: [Comment] = []
     var trailing: Comment? = nil
 }

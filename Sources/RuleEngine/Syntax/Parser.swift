@@ -126,7 +126,14 @@ struct Parser {
             let start = p
             do {
                 var item = try parseItem()
-                item.trivia.leading = leading
+                let startLine = tokens[start].range.start.line
+                var split = 0
+                for (k, c) in leading.enumerated() {
+                    let nextLine = k + 1 < leading.count ? leading[k + 1].range.start.line : startLine
+                    if nextLine > c.range.start.line + 1 { split = k + 1 }
+                }
+                item.trivia.detached = Array(leading[..<split])
+                item.trivia.leading = Array(leading[split...])
                 item.trivia.trailing = takeTrailing(line: prev.range.end.line)
                 items.append(item)
             } catch {
