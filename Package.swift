@@ -63,6 +63,7 @@ let package = Package(
         .testTarget(
             name: "RuleEngineTests",
             dependencies: ["RuleEngine", "CreditRegistry"],
+            exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

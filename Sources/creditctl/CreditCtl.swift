@@ -13,6 +13,7 @@ struct CreditCtl: AsyncParsableCommand {
         subcommands: [
             DemoCommand.self,
             CodeCommand.self,
+            RulesCommand.self,
         ]
     )
 }

@@ -1,0 +1,179 @@
+import CreditRegistry
+
+// The evaluable form of a rule set: arrays indexed by small integers, bit masks for value
+// sets, no strings compared on the hot path except the few list ids read from the facts.
+
+/// A calendar period added to a day ordinal.
+struct CPeriod: Sendable, Hashable {
+    var months: Int
+    var days: Int
+    init(_ p: PeriodLit) {
+        switch p.unit {
+        case .day: months = 0; days = p.amount
+        case .month: months = p.amount; days = 0
+        case .year: months = p.amount * 12; days = 0
+        }
+    }
+    func add(to ordinal: Int) -> Int {
+        if ordinal <= Interval.negInf || ordinal >= Interval.posInf { return ordinal }
+        var d = Day(ordinal: ordinal)
+        if months != 0 { d = d.adding(months: months) }
+        return d.ordinal + days
+    }
+    func subtract(from ordinal: Int) -> Int {
+        var d = Day(ordinal: ordinal - days)
+        if months != 0 { d = d.adding(months: -months) }
+        return d.ordinal
+    }
+}
+
+enum Interval {
+    static let negInf = Int.min / 4
+    static let posInf = Int.max / 4
+}
+
+/// A comparison of texts: `= "x"`, `!= "x"`, `in ["x", "y"]`.
+struct CTextTest: Sendable, Hashable {
+    var values: [String]
+    var negate: Bool
+    func matches(_ s: String) -> Bool { values.contains(s) != negate }
+    func matchesAny(_ ss: [String]) -> Bool { negate ? !ss.contains(where: values.contains) : ss.contains(where: values.contains) }
+}
+
+enum CPenaltyTerm: Sendable, Hashable {
+    case type(CTextTest)
+    case authority(CTextTest)
+    case severity(UInt8)
+    case fine(CompareOp, Int64)
+}
+
+struct CPenaltyFilter: Sendable, Hashable {
+    var terms: [CPenaltyTerm]
+
+    func matches(_ p: PenaltyFact) -> Bool {
+        for t in terms {
+            switch t {
+            case .type(let tt): if !tt.matchesAny(p.types) { return false }
+            case .authority(let tt): if !tt.matches(p.authority) { return false }
+            case .severity(let mask): if mask & (1 << CMask.severityIndex(p.severity)) == 0 { return false }
+            case .fine(let op, let v): if !CMask.compare(p.fineMicroWan, op, v) { return false }
+            }
+        }
+        return true
+    }
+}
+
+enum CMask {
+    static func severityIndex(_ s: PenaltySeverity) -> UInt8 {
+        switch s { case .minor: 0; case .general: 1; case .serious: 2 }
+    }
+    static func gradeIndex(_ g: TaxGrade) -> UInt8 {
+        switch g { case .A: 0; case .B: 1; case .M: 2; case .C: 3; case .D: 4 }
+    }
+    static func kindIndex(_ k: SubjectKind) -> UInt16 {
+        UInt16(SubjectKind.allCases.firstIndex(of: k) ?? 0)
+    }
+    static func statusIndex(_ s: SubjectStatus) -> UInt8 {
+        UInt8(SubjectStatus.allCases.firstIndex(of: s) ?? 0)
+    }
+    static func compare(_ a: Int64, _ op: CompareOp, _ b: Int64) -> Bool {
+        switch op {
+        case .eq: a == b
+        case .ne: a != b
+        case .lt: a < b
+        case .le: a <= b
+        case .gt: a > b
+        case .ge: a >= b
+        case .in: false
+        }
+    }
+}
+
+indirect enum CCond: Sendable {
+    case and([CCond])
+    case or([CCond])
+    case not(CCond)
+    case listed(list: Int, grounds: [String]?, atLeast: CPeriod?)
+    case penalty(CPenaltyFilter)
+    case revokedLicence(CTextTest?)
+    case kind(UInt16)
+    case status(UInt8)
+    case latestGrade(UInt8)
+    case gradeOf(year: Int, mask: UInt8)
+    case count(CPenaltyFilter, window: CPeriod, op: CompareOp, n: Int64)
+    case totalFine(CPenaltyFilter, window: CPeriod, op: CompareOp, micro: Int64)
+    case keyPerson(RelationRole, CCond)
+    case holds(RelationRole, CCond)
+
+    /// Cheap tests first in a conjunction, so most subjects stop at the first empty result.
+    var cost: Int {
+        switch self {
+        case .kind, .status: 0
+        case .listed: 1
+        case .revokedLicence: 2
+        case .latestGrade, .gradeOf: 3
+        case .penalty: 4
+        case .count, .totalFine: 5
+        case .keyPerson, .holds: 6
+        case .or: 7
+        case .and: 7
+        case .not: 8
+        }
+    }
+}
+
+enum CDuration: Sendable, Hashable {
+    case whileHeld
+    case fixed(CPeriod, orUntilExit: Bool)
+    case untilRepaired
+    /// (minimum, maximum) per severity index (nil = not published).
+    case publicity([CPeriod?], [CPeriod?])
+}
+
+struct CRule: Sendable {
+    var id: String
+    var memorandum: String
+    var isPunishment: Bool
+    var despitePunishment: Bool
+    var measures: [Int]
+    var toSubject: Bool
+    var roles: [RelationRole]
+    var condition: CCond
+    var duration: CDuration
+    /// Top-level conjuncts with their canonical text, for explanations.
+    var conjuncts: [(CCond, String)]
+}
+
+struct CDerive: Sendable {
+    var id: String
+    var memorandum: String
+    var list: Int
+    var condition: CCond
+    var duration: CDuration
+    var conjuncts: [(CCond, String)]
+}
+
+struct CMeasure: Sendable {
+    var info: MeasureInfo
+}
+
+/// Everything evaluation needs, immutable after compilation.
+final class Program: Sendable {
+    let listIDs: [String]
+    let listIndex: [String: Int]
+    let measures: [MeasureInfo]
+    let derives: [CDerive]
+    let rules: [CRule]
+    let needsRelated: Bool
+
+    init(listIDs: [String], measures: [MeasureInfo], derives: [CDerive], rules: [CRule], needsRelated: Bool) {
+        self.listIDs = listIDs
+        var idx: [String: Int] = [:]
+        for (i, l) in listIDs.enumerated() { idx[l] = i }
+        self.listIndex = idx
+        self.measures = measures
+        self.derives = derives
+        self.rules = rules
+        self.needsRelated = needsRelated
+    }
+}

@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// `creditctl rules …`: check, format, test and evaluate rule files.
+struct RulesCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rules",
+        abstract: "Check, format, test and evaluate the rule files (one per memorandum).",
+        discussion: "Exit status: 0 success; 1 errors, differences or failed tests; 64 usage error.",
+        subcommands: [RulesCheck.self, RulesFmt.self, RulesTest.self, RulesExplainFacts.self, RulesBench.self]
+    )
+}

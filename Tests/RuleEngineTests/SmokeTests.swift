@@ -1,4 +1,0 @@
-import Testing
-@testable import RuleEngine
-
-@Test func languageVersion() { #expect(RuleEngineInfo.languageVersion == 1) }
