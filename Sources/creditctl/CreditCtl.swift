@@ -12,6 +12,7 @@ struct CreditCtl: AsyncParsableCommand {
         """,
         subcommands: [
             DemoCommand.self,
+            SamplesCommand.self,
         ]
     )
 }
