@@ -322,11 +322,22 @@ final class FeedParseState {
             let a = after.dropFirst(", attribute '".count)
             if let q2 = a.firstIndex(of: "'") { return "@" + a[..<q2] }
         }
-        if element == record, let m = after.range(of: "Expected is ( ") ?? after.range(of: "Expected is one of ( ") {
+        if let a = after.range(of: "The attribute '") {
+            let rest = after[a.upperBound...]
+            if let q2 = rest.firstIndex(of: "'") { return "@" + rest[..<q2] }
+        }
+        // A missing child: name the child that was expected, when there is exactly one candidate
+        // (or the record itself ended too early).
+        if let m = after.range(of: "Expected is ( ") {
             let names = after[m.upperBound...]
             let end = names.firstIndex(where: { $0 == " " || $0 == "," || $0 == ")" }) ?? names.endIndex
             let expected = String(names[..<end])
-            if !expected.isEmpty { return expected }
+            if !expected.isEmpty && (element == record || after.contains("This element is not expected")) { return expected }
+        }
+        if element == record, let m = after.range(of: "Expected is one of ( ") {
+            let names = after[m.upperBound...]
+            let end = names.firstIndex(where: { $0 == " " || $0 == "," || $0 == ")" }) ?? names.endIndex
+            if names.startIndex < end { return String(names[..<end]) }
         }
         return element
     }
