@@ -82,3 +82,36 @@ struct FeedReaderEdgeTests {
         #expect(c.finalizeHex() == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
     }
 }
+
+@Suite("FeedReader checks the XSD leaves to it")
+struct FeedReaderRootTests {
+    private func write(_ text: String) throws -> String {
+        let path = NSTemporaryDirectory() + "feed-\(UUID().uuidString).xml"
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    private let header = "<header><bureau>tax</bureau><feedId>T-1</feedId><sequence>3</sequence><generatedAt>2025-01-01T00:00:00+08:00</generatedAt><kind>delta</kind></header>"
+    private let grade = "<grade key=\"G1\" op=\"upsert\"><code>91350200MA2YD3F81E</code><name>厦门恒达贸易有限公司</name><year>2024</year><grade>A</grade><publishedOn>2025-04-25</publishedOn><authority>国家税务总局厦门市税务局</authority></grade>"
+
+    @Test func versionAttributeIsRequired() throws {
+        for root in ["<feed xmlns=\"urn:credit-engine:feed:tax:1\">", "<feed xmlns=\"urn:credit-engine:feed:tax:1\" version=\"2.0\">"] {
+            let path = try write(root + header + grade + "</feed>")
+            #expect(SampleFiles.feedError { () throws(FeedError) in _ = try FeedReader(path: path) }?.kind == .badHeader)
+        }
+    }
+
+    @Test func recordInAnotherNamespaceIsInvalid() throws {
+        let other = grade.replacingOccurrences(of: "<grade key=\"G1\"", with: "<grade xmlns=\"urn:other\" key=\"G9\"")
+            .replacingOccurrences(of: "</authority></grade>", with: "</authority></grade>")
+        let path = try write("<feed xmlns=\"urn:credit-engine:feed:tax:1\" version=\"1.0\">" + header + other + grade + "</feed>")
+        let r = try SampleFiles.readAll(path)
+        #expect(r.items.map(\.key) == ["G1"])
+        #expect(r.issues.map(\.key) == ["G9"])
+    }
+
+    @Test func headerMustComeFirst() throws {
+        let path = try write("<feed xmlns=\"urn:credit-engine:feed:tax:1\" version=\"1.0\">" + grade + header + "</feed>")
+        #expect(SampleFiles.feedError { () throws(FeedError) in _ = try FeedReader(path: path) }?.kind == .badHeader)
+    }
+}

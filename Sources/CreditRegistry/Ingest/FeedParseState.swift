@@ -1,4 +1,9 @@
 import CLibXML2
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The state of one validated feed parse, driven by libxml2's SAX2 callbacks.
 ///
@@ -10,6 +15,7 @@ import CLibXML2
 final class FeedParseState {
     let file: String
     let bureau: Bureau
+    private let namespace: [CChar]
     var ctxt: xmlParserCtxtPtr?
 
     // Names interned in the parser's dictionary: compared by address, never decoded.
@@ -62,6 +68,7 @@ final class FeedParseState {
     init(file: String, bureau: Bureau) {
         self.file = file
         self.bureau = bureau
+        self.namespace = Array(bureau.namespace.utf8CString)
         text.reserveCapacity(4096)
     }
 
@@ -127,7 +134,7 @@ final class FeedParseState {
                 finishHeader()
                 if fatal != nil { return }
             }
-            startRecord(localname, attributes, count)
+            startRecord(localname, inBureauNamespace: uri.map { strcmp($0, namespace) == 0 } ?? false, attributes, count)
         case 3:
             childIsGroup = false
             text.removeAll(keepingCapacity: true)
@@ -206,12 +213,14 @@ final class FeedParseState {
         }
     }
 
-    private func startRecord(_ localname: UnsafePointer<xmlChar>,
+    private func startRecord(_ localname: UnsafePointer<xmlChar>, inBureauNamespace: Bool,
                              _ attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?, _ count: Int) {
         recOpen = true
         recLine = currentLine
         recKind = nil
-        for (p, k) in recordNames where p == localname { recKind = k; break }
+        if inBureauNamespace {
+            for (p, k) in recordNames where p == localname { recKind = k; break }
+        }
         recElement = recKind?.elementName ?? name(localname)
         recKey = nil
         recOp = .upsert
@@ -263,11 +272,18 @@ final class FeedParseState {
               let seq = headerFields["sequence"].flatMap({ Int($0) }),
               let at = headerFields["generatedAt"],
               let kind = headerFields["kind"].flatMap({ FeedKind(rawValue: $0) }),
-              let version = schemaVersion else {
-            fail(.badHeader, line: currentLine, "bad header: missing or wrong bureau, feedId, sequence, generatedAt, kind or version")
+              let version = schemaVersion, FeedParseState.isVersion1(version) else {
+            fail(.badHeader, line: currentLine, "bad header: missing or wrong bureau, feedId, sequence, generatedAt or kind, or a root version attribute other than 1.n")
             return
         }
         header = FeedHeader(bureau: bureau, feedID: feedID, sequence: seq, generatedAt: at, kind: kind, schemaVersion: version)
+    }
+
+    /// "1.n" with 1-3 digits: the minor versions of format 1.
+    static func isVersion1(_ v: String) -> Bool {
+        let b = Array(v.utf8)
+        return b.count >= 3 && b.count <= 5 && b[0] == UInt8(ascii: "1") && b[1] == UInt8(ascii: ".")
+            && b[2...].allSatisfy { $0 >= 48 && $0 <= 57 }
     }
 
     // MARK: - Errors
