@@ -80,6 +80,14 @@ struct FeedReaderEdgeTests {
         let long = Array(String(repeating: "a", count: 1000).utf8)
         for _ in 0..<1000 { c.update(long) }
         #expect(c.finalizeHex() == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
+        // The portable path and the hardware path (when present) agree on odd lengths too.
+        for n in [0, 1, 55, 56, 63, 64, 65, 127, 128, 1000, 70_001] {
+            let bytes = (0..<n).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
+            var h = SHA256()
+            h.update(Array(bytes.prefix(n / 3)))
+            h.update(Array(bytes.dropFirst(n / 3)))
+            #expect(h.finalizeHex() == SHA256.portableDigest(bytes), "length \(n)")
+        }
     }
 }
 

@@ -25,42 +25,42 @@ final class FeedParseState {
     private var nameOp: UnsafePointer<xmlChar>?
     private var nameVersion: UnsafePointer<xmlChar>?
     private var recordNames: [(UnsafePointer<xmlChar>, FeedItemKind)] = []
-    private var nameCache: [UnsafeRawPointer: String] = [:]
+    @exclusivity(unchecked) private var nameCache: [UnsafeRawPointer: String] = [:]
 
-    var depth = 0
-    var bytesPushed = 0
+    @exclusivity(unchecked) var depth = 0
+    @exclusivity(unchecked) var bytesPushed = 0
     /// Records and issues ready to hand out.
-    var queue: [FeedEvent] = []
+    @exclusivity(unchecked) var queue: [FeedEvent] = []
     /// The first error that refuses the whole feed.
-    var fatal: FeedError?
+    @exclusivity(unchecked) var fatal: FeedError?
     var rootEnded = false
 
     // Header.
-    private var inHeader = false
+    @exclusivity(unchecked) private var inHeader = false
     private var sawHeader = false
-    private var headerFields: [String: String] = [:]
+    @exclusivity(unchecked) private var headerFields: [String: String] = [:]
     private var headerError: (line: Int, message: String)?
     private var schemaVersion: String?
     var header: FeedHeader?
 
     // The record being read (open) or just ended (pending).
-    private var recOpen = false
-    private var recPending = false
-    private var recLine = 0
-    private var recKind: FeedItemKind?
-    private var recElement = ""
-    private var recKey: String?
-    private var recOp: RecordOperation = .upsert
-    private var recFields: [String: String] = [:]
-    private var recGroups: [String: [[String: String]]] = [:]
-    private var recErrors = 0
+    @exclusivity(unchecked) private var recOpen = false
+    @exclusivity(unchecked) private var recPending = false
+    @exclusivity(unchecked) private var recLine = 0
+    @exclusivity(unchecked) private var recKind: FeedItemKind?
+    @exclusivity(unchecked) private var recElement = ""
+    @exclusivity(unchecked) private var recKey: String?
+    @exclusivity(unchecked) private var recOp: RecordOperation = .upsert
+    @exclusivity(unchecked) private var recFields: [String: String] = [:]
+    @exclusivity(unchecked) private var recGroups: [String: [[String: String]]] = [:]
+    @exclusivity(unchecked) private var recErrors = 0
     private var recFirstError: (line: Int, field: String?, message: String)?
-    private var recEndOffset = 0
+    @exclusivity(unchecked) private var recEndOffset = 0
 
     // The child of a record (depth 3) being read.
-    private var childIsGroup = false
-    private var groupEntry: [String: String] = [:]
-    private var text: [UInt8] = []
+    @exclusivity(unchecked) private var childIsGroup = false
+    @exclusivity(unchecked) private var groupEntry: [String: String] = [:]
+    @exclusivity(unchecked) private var text: [UInt8] = []
 
     static let maxDepth = 8
     static let maxText = 1 << 20

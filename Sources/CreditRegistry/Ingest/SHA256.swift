@@ -1,3 +1,5 @@
+import CLibXML2
+
 /// A streaming SHA-256 (FIPS 180-4), used for the content digest of a feed as it is read.
 ///
 /// ```swift
@@ -34,13 +36,16 @@ struct SHA256 {
             for i in 0..<take { buffer[buffered + i] = p.load(fromByteOffset: i, as: UInt8.self) }
             buffered += take; p += take; n -= take
             if buffered == 64 {
-                buffer.withUnsafeBytes { compress($0.baseAddress!) }
+                let copy = buffer
+                copy.withUnsafeBytes { blocks($0.baseAddress!, 1) }
                 buffered = 0
+            } else {
+                return
             }
         }
-        while n >= 64 {
-            compress(p)
-            p += 64; n -= 64
+        if n >= 64 {
+            blocks(p, n / 64)
+            p += (n / 64) * 64; n %= 64
         }
         for i in 0..<n { buffer[i] = p.load(fromByteOffset: i, as: UInt8.self) }
         buffered = n
@@ -67,6 +72,28 @@ struct SHA256 {
         }
         return String(decoding: out, as: UTF8.self)
     }
+
+    /// True when the CPU has the x86 SHA extensions (then blocks are compressed in C with them).
+    private static let hardware = clibxml2_sha256_hw_available() != 0
+
+    private mutating func blocks(_ p: UnsafeRawPointer, _ count: Int) {
+        if SHA256.hardware && !portableOnly {
+            withUnsafeMutablePointer(to: &h) { t in
+                t.withMemoryRebound(to: UInt32.self, capacity: 8) { clibxml2_sha256_hw_blocks($0, p.assumingMemoryBound(to: UInt8.self), count) }
+            }
+        } else {
+            for i in 0..<count { compress(p + i * 64) }
+        }
+    }
+
+    /// Forces the portable implementation (for tests of both paths).
+    static func portableDigest(_ bytes: [UInt8]) -> String {
+        var s = SHA256()
+        s.portableOnly = true
+        s.update(bytes)
+        return s.finalizeHex()
+    }
+    private var portableOnly = false
 
     @inline(__always) private static func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 - n)) }
 
