@@ -129,16 +129,17 @@ final class FeedSession {
         sax.initialized = UInt32(XML_SAX2_MAGIC)
         sax.startElementNs = { ctx, localname, _, uri, _, _, nbAttributes, _, attributes in
             guard let ctx, let localname else { return }
-            Unmanaged<FeedParseState>.fromOpaque(ctx).takeUnretainedValue()
-                .startElement(localname, uri: uri, attributes: attributes, count: Int(nbAttributes))
+            Unmanaged<FeedParseState>.fromOpaque(ctx)._withUnsafeGuaranteedRef {
+                $0.startElement(localname, uri: uri, attributes: attributes, count: Int(nbAttributes))
+            }
         }
         sax.endElementNs = { ctx, localname, _, _ in
             guard let ctx, let localname else { return }
-            Unmanaged<FeedParseState>.fromOpaque(ctx).takeUnretainedValue().endElement(localname)
+            Unmanaged<FeedParseState>.fromOpaque(ctx)._withUnsafeGuaranteedRef { $0.endElement(localname) }
         }
         sax.characters = { ctx, ch, len in
             guard let ctx, let ch else { return }
-            Unmanaged<FeedParseState>.fromOpaque(ctx).takeUnretainedValue().characters(ch, Int(len))
+            Unmanaged<FeedParseState>.fromOpaque(ctx)._withUnsafeGuaranteedRef { $0.characters(ch, Int(len)) }
         }
         sax.cdataBlock = sax.characters
         sax.internalSubset = { ctx, _, _, _ in
