@@ -12,6 +12,7 @@
 #include <libxml/xmlerror.h>
 #include <libxml/encoding.h>
 
+
 /// `xmlFree` is a global function pointer, which Swift 6 treats as unsafe shared state.
 static inline void clibxml2_free(void *p) { xmlFree(p); }
 

@@ -14,6 +14,9 @@ struct CreditCtl: AsyncParsableCommand {
             DemoCommand.self,
             CodeCommand.self,
             RulesCommand.self,
+            SamplesCommand.self,
+            IngestCommand.self,
+            FeedsCommand.self,
         ]
     )
 }

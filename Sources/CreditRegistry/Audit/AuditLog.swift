@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import GRDB
 
@@ -38,12 +37,12 @@ public struct AuditLog: Sendable {
     static let genesis = String(repeating: "0", count: 64)
 
     static func hash(previous: String, at: String, actor: String, action: String, subject: String?, detail: String) -> String {
-        var h = SHA256()
+        var bytes: [UInt8] = []
         for part in [previous, at, actor, action, subject ?? "", detail] {
-            h.update(data: Data(part.utf8))
-            h.update(data: Data([0x1F]))
+            bytes.append(contentsOf: part.utf8)
+            bytes.append(0x1F)
         }
-        return h.finalize().map { String(format: "%02x", $0) }.joined()
+        return Digest.sha256Hex(bytes)
     }
 
     /// Appends an entry in its own transaction.

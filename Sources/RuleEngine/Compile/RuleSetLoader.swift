@@ -1,4 +1,5 @@
 import Foundation
+import CreditRegistry
 
 /// The outcome of loading rule files: the compiled set (nil when there are errors), every
 /// diagnostic sorted by location, and the sources (to render diagnostics with their lines).
@@ -76,7 +77,7 @@ public enum RuleSetLoader {
         let canonical = asts.map { RuleFormatter.print($0) }.sorted()
         var bytes: [UInt8] = []
         for c in canonical { bytes.append(contentsOf: c.utf8); bytes.append(0) }
-        let version = SHA256.hex(bytes)
+        let version = Digest.sha256Hex(bytes)
         let compiled = Compiler(files: asts, symbols: symbols, version: version).compile()
         return LoadedRuleSet(ruleSet: compiled, diagnostics: diags, sources: sources)
     }

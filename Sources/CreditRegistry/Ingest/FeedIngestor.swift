@@ -1,0 +1,208 @@
+import Foundation
+import GRDB
+
+/// Ingests bureau XML feeds into the registry.
+///
+/// A feed is atomic: it is written in one transaction, so a crash at any moment leaves the
+/// registry as before the feed and a re-run finishes it exactly. Parsing and validation run
+/// on one thread while the writer runs on another, handing over bounded batches.
+/// Re-sending a feed (same bureau, feed id and content) changes nothing; a record whose
+/// bureau key is known with the same content is counted unchanged; a delta out of sequence
+/// is refused.
+///
+/// ```swift
+/// let report = try FeedIngestor(registry: registry).ingest(path: "samples/feeds/commerce-0001-full.xml")
+/// print(report.new, report.rejected)
+/// ```
+public struct FeedIngestor: Sendable {
+    public let registry: Registry
+    /// Accept USCCs issued before the standard settled whose check character is wrong (with a warning).
+    public var acceptLegacyChecksum = false
+    /// How many records a hand-over batch holds.
+    public var batchSize = 2_000
+    /// How many rejects the report lists (all are stored).
+    public var reportedRejects = 50
+
+    public init(registry: Registry) { self.registry = registry }
+
+    /// Progress of a running ingest.
+    public struct Progress: Sendable {
+        public var bytesRead: Int
+        public var fileSize: Int
+        public var records: Int
+    }
+
+    /// Ingests one feed. A feed that cannot be read, or is refused as a whole, yields a report
+    /// with outcome `.refused` and its reason; nothing of it is stored.
+    public func ingest(path: String, progress: (@Sendable (Progress) -> Void)? = nil) throws -> IngestReport {
+        let started = Date()
+        var report = IngestReport(file: path, outcome: .refused)
+        let reader: FeedReader
+        do { reader = try FeedReader(path: path) } catch {
+            report.reason = error.description
+            return report
+        }
+        let header = reader.header
+        report.bureau = header.bureau.rawValue; report.feedID = header.feedID
+        report.sequence = header.sequence; report.kind = header.kind.rawValue
+
+        let digest = try Self.fileDigest(path)
+        if let refusal = try admission(header: header, digest: digest, report: &report) {
+            report.reason = refusal
+            report.seconds = Date().timeIntervalSince(started)
+            return report
+        }
+        if report.outcome == .alreadyIngested {
+            report.seconds = Date().timeIntervalSince(started)
+            return report
+        }
+
+        let queue = BoundedQueue<[Prepared]>(capacity: 8)
+        let parseFailure = LockedBox<FeedError?>(nil)
+        let mapper = FeedRecordMapper(header: header, acceptLegacyChecksum: acceptLegacyChecksum)
+        let batch = batchSize
+        // The reader moves to the parsing thread and is used only there from now on.
+        let owned = Handover(reader)
+        let thread = Thread {
+            let reader = owned.value
+            var buffer: [Prepared] = []
+            buffer.reserveCapacity(batch)
+            var count = 0
+            do {
+                while let event = try reader.next() {
+                    switch event {
+                    case .item(let item):
+                        do { buffer.append(.record(try mapper.prepare(item))) } catch let r as RecordRejection {
+                            buffer.append(.rejected(IngestReport.Reject(line: item.line, key: item.key, field: r.field, reason: r.reason)))
+                        } catch {
+                            buffer.append(.rejected(IngestReport.Reject(line: item.line, key: item.key, field: nil, reason: "\(error)")))
+                        }
+                    case .invalid(let issue):
+                        buffer.append(.rejected(IngestReport.Reject(line: issue.line, key: issue.key, field: issue.field, reason: issue.reason)))
+                    }
+                    count += 1
+                    if buffer.count >= batch {
+                        progress?(Progress(bytesRead: reader.bytesRead, fileSize: reader.fileSize, records: count))
+                        guard queue.put(buffer) else { return }
+                        buffer.removeAll(keepingCapacity: true)
+                    }
+                }
+                if !buffer.isEmpty { _ = queue.put(buffer) }
+                progress?(Progress(bytesRead: reader.fileSize, fileSize: reader.fileSize, records: count))
+            } catch let e as FeedError {
+                parseFailure.value = e
+            } catch {
+                parseFailure.value = FeedError(kind: .io, file: path, line: nil, reason: "\(error)")
+            }
+            queue.close()
+        }
+        thread.stackSize = 8 << 20
+        thread.start()
+
+        let recordedAt = ISO8601DateFormatter().string(from: started)
+        let limit = reportedRejects
+        do {
+            report = try registry.writer.write { [report] db -> IngestReport in
+                var r = report
+                try db.execute(sql: """
+                    INSERT INTO feed (bureau, feed_id, sequence, kind, file, digest, generated_at, ingested_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [header.bureau.rawValue, header.feedID, header.sequence, header.kind.rawValue,
+                                     (path as NSString).lastPathComponent, digest, header.generatedAt, recordedAt])
+                let feedRow = db.lastInsertedRowID
+                let writer = RecordWriter(registry: registry, db: db, feedRow: feedRow, bureau: header.bureau.rawValue,
+                                          recordedAt: recordedAt, rejectLimit: limit)
+                while let items = queue.take() {
+                    for p in items { try writer.write(p, into: &r) }
+                }
+                if let failure = parseFailure.value { throw failure }
+                r.touchedSubjects = writer.touched.sorted()
+                r.outcome = .ingested
+                r.seconds = Date().timeIntervalSince(started)
+                try db.execute(sql: """
+                    UPDATE feed SET records_read = ?, records_new = ?, records_changed = ?, records_unchanged = ?,
+                        records_revoked = ?, records_rejected = ?, seconds = ? WHERE id = ?
+                    """, arguments: [r.read, r.new, r.changed, r.unchanged, r.revoked, r.rejected, r.seconds, feedRow])
+                return r
+            }
+        } catch let e as FeedError {
+            queue.close(); thread.cancel()
+            report.outcome = .refused
+            report.reason = e.description
+        } catch {
+            queue.close()
+            throw error
+        }
+        report.seconds = Date().timeIntervalSince(started)
+        return report
+    }
+
+    /// Decides whether a feed may be ingested: returns the reason for refusing it, or nil.
+    /// Sets the outcome to `.alreadyIngested` for an exact re-run.
+    private func admission(header: FeedHeader, digest: String, report: inout IngestReport) throws -> String? {
+        let (refusal, updated) = try registry.read { [report] db -> (String?, IngestReport) in
+            var r = report
+            if let prior = try Row.fetchOne(db, sql: "SELECT * FROM feed WHERE bureau = ? AND feed_id = ?",
+                                            arguments: [header.bureau.rawValue, header.feedID]) {
+                guard (prior["digest"] as String) == digest else {
+                    return ("feed \(header.bureau.rawValue)/\(header.feedID) was already ingested with different content (ingested \(prior["ingested_at"] as String)); a correction must come as a new feed", r)
+                }
+                r.outcome = .alreadyIngested
+                r.read = prior["records_read"]
+                r.unchanged = (prior["records_read"] as Int) - (prior["records_rejected"] as Int)
+                r.rejected = prior["records_rejected"]
+                return (nil, r)
+            }
+            let last = try Int.fetchOne(db, sql: "SELECT MAX(sequence) FROM feed WHERE bureau = ?", arguments: [header.bureau.rawValue])
+            switch header.kind {
+            case .delta:
+                guard let last else {
+                    return ("delta feed \(header.feedID) (sequence \(header.sequence)) arrived before any full snapshot of bureau \(header.bureau.rawValue)", r)
+                }
+                if header.sequence != last + 1 {
+                    return ("delta feed \(header.feedID) is out of sequence: expected sequence \(last + 1) after \(last), got \(header.sequence)", r)
+                }
+            case .full:
+                if let last, header.sequence <= last {
+                    return ("full feed \(header.feedID) is stale: sequence \(header.sequence) is not after the last ingested sequence \(last)", r)
+                }
+            }
+            return (nil, r)
+        }
+        report = updated
+        return refusal
+    }
+
+    /// SHA-256 of a file, streamed.
+    static func fileDigest(_ path: String) throws -> String {
+        guard let h = FileHandle(forReadingAtPath: path) else { throw CocoaError(.fileReadNoSuchFile) }
+        defer { try? h.close() }
+        var sha = Digest.Streaming()
+        while let chunk = try h.read(upToCount: 1 << 20), !chunk.isEmpty { sha.update(Array(chunk)) }
+        return sha.finalizeHex()
+    }
+}
+
+/// Either a record to write or a quarantined one.
+enum Prepared: Sendable {
+    case record(PreparedRecord)
+    case rejected(IngestReport.Reject)
+}
+
+
+/// Hands a non-Sendable value to exactly one other thread, which alone uses it afterwards.
+struct Handover<T>: @unchecked Sendable {
+    let value: T
+    init(_ v: T) { value = v }
+}
+
+/// A value shared between the parsing and writing threads under a lock.
+final class LockedBox<T>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var _value: T
+    init(_ v: T) { _value = v }
+    var value: T {
+        get { lock.lock(); defer { lock.unlock() }; return _value }
+        set { lock.lock(); _value = newValue; lock.unlock() }
+    }
+}
