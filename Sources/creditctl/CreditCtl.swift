@@ -17,6 +17,7 @@ struct CreditCtl: AsyncParsableCommand {
             SamplesCommand.self,
             IngestCommand.self,
             FeedsCommand.self,
+            BridgeCommand.self,
         ]
     )
 }

@@ -1,17 +1,76 @@
 import ArgumentParser
 import CreditRegistry
+import Foundation
+import GRDB
+import NationalBridge
+import RuleEngine
 
-/// `creditctl demo`: runs the main job on the bundled samples.
+/// `creditctl demo`: the main job on the bundled samples — ingest every bureau feed and the
+/// national list, check, test and activate the shipped rules, and show who is under which
+/// measures. Safe to re-run: the second run reports everything unchanged.
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Validate sample codes and build a registry from the bundled samples."
+        abstract: "Build a registry from the bundled samples, activate the shipped rules, show the measures in force."
     )
 
     @Option(name: .long, help: "Registry database file to create or update.")
     var db: String = "demo.db"
 
+    @Option(name: .long, help: "Samples directory.")
+    var samples: String = "samples"
+
+    @Option(name: .long, help: "Rules directory.")
+    var rules: String = "rules"
+
+    @Option(help: "Evaluate as of this day (default: today).") var asOf: String?
+
     func run() async throws {
-        print("creditctl demo: registry \(db)")
+        let day = try DayArgument.parse(asOf)
+        let fm = FileManager.default
+        guard fm.fileExists(atPath: "\(samples)/feeds") else {
+            throw ValidationError("no \(samples)/feeds here: run from the repository root or pass --samples DIR")
+        }
+        let registry = try Registry(path: db)
+        print("== 1. Ingest the bureau feeds and the national list into \(db)\n")
+        let feeds = try fm.contentsOfDirectory(atPath: "\(samples)/feeds").filter { $0.hasSuffix(".xml") }.sorted()
+            .map { "\(samples)/feeds/\($0)" } + ["\(samples)/encoding/food-0002-delta.utf8.xml"]
+        let reports = try FeedRunner.ingest(files: feeds, registry: registry, acceptLegacy: false, format: .table)
+        let national = try NationalListImport(registry: registry).importDishonestDebtors(path: "\(samples)/national/dishonest-debtors.csv")
+        print(FeedRunner.render(national))
+
+        print("== 2. Check, test and activate the rules in \(rules)/\n")
+        let loaded = RuleSetLoader.load(paths: [rules])
+        guard let ruleSet = loaded.ruleSet else {
+            print(loaded.renderedDiagnostics, terminator: "")
+            throw ExitCode.failure
+        }
+        let tests = RuleTestRunner.run(ruleSet)
+        print("rules: \(ruleSet.memoranda.count) memoranda, \(ruleSet.measures.count) measures, \(ruleSet.rules.count) rules; in-file tests: \(tests.summary)")
+        let store = RuleSetStore(registry: registry)
+        let touchedAny = reports.contains { $0.outcome == .ingested } || national.outcome == .ingested
+        if try store.active()?.version == ruleSet.version && !touchedAny && asOf == nil {
+            print("rule set \(ruleSet.version.prefix(12)) is already active; nothing changed\n")
+        } else {
+            let s = try RuleActivation.activate(loaded, directory: rules, author: "demo", asOf: day, registry: registry)
+            print("activated \(ruleSet.version.prefix(12)): \(s.subjectsEvaluated) subjects evaluated, \(s.subjectsWithMeasures) under measures, \(s.decisions) decisions as of \(day)\n")
+        }
+
+        print("== 3. Subjects under measures as of \(day)\n")
+        let rows = try registry.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT s.code, s.kind, s.name,
+                       SUM(d.kind = 'punishment') AS p, SUM(d.kind = 'incentive') AS i,
+                       GROUP_CONCAT(DISTINCT d.memorandum) AS memos
+                FROM decision d JOIN subject s ON s.code = d.subject_code
+                GROUP BY s.code ORDER BY s.kind = 'natural_person', s.code
+                """).map { r -> [String] in
+                let kind = SubjectKind(rawValue: r["kind"]) ?? .other
+                return [Mask.code(r["code"], kind: kind), r["name"], "\(r["p"] as Int)", "\(r["i"] as Int)", r["memos"] ?? ""]
+            }
+        }
+        print(TextTable.render(header: ["code", "name", "punishments", "incentives", "memoranda"], rows: rows))
+        print("\nNext: creditctl rules explain CODE --db \(db) · creditctl feeds list --db \(db) · creditctl rules list --db \(db)")
+        if reports.contains(where: { $0.outcome == .refused }) { throw ExitCode(1) }
     }
 }

@@ -42,6 +42,7 @@ enum FeedRunner {
             let bar = ProgressBar(label: (file as NSString).lastPathComponent)
             let report = try ingestor.ingest(path: file) { p in bar.update(done: p.bytesRead, total: p.fileSize, items: p.records) }
             bar.finish()
+            try PostIngest.reevaluate(report, registry: registry, quiet: format != .table)
             reports.append(report)
             switch format {
             case .json: print(JSON.line(report))

@@ -32,12 +32,12 @@ extension RulesCommand {
             for e in explanations {
                 if e.subject != subject.code { print("\nthrough organisation \(e.subject):") }
                 for r in e.rules {
-                    let mark = r.fired ? "FIRED " : r.outcome.rawValue.uppercased().padding(toLength: 6, withPad: " ", startingAt: 0)
+                    let mark = (r.fired ? "FIRED" : r.outcome.rawValue.replacingOccurrences(of: "_", with: " ").uppercased()).padding(toLength: 9, withPad: " ", startingAt: 0)
                     print("  \(mark) \(r.ruleID) [\(r.memorandum)] \(r.reason)")
                     for c in r.conditions where !c.text.isEmpty {
-                        print("         \(c.held ? "✓" : "✗") \(c.text)\(c.detail.isEmpty ? "" : " — \(c.detail)")")
+                        print("            \(c.held ? "✓" : "✗") \(c.text)\(c.detail.isEmpty ? "" : " — \(c.detail)")")
                     }
-                    for id in r.records { if let rec = byID[id] { print("         record \(id): \(rec.kind) \(rec.bureau)/\(rec.bureauKey) line \(rec.line)\(rec.documentNumber.map { " \($0)" } ?? "")") } }
+                    for id in r.records { if let rec = byID[id] { print("            record \(id): \(rec.kind) \(rec.bureau)/\(rec.bureauKey) line \(rec.line)\(rec.documentNumber.map { " \($0)" } ?? "")") } }
                 }
                 for d in e.decisions where d.subject == subject.code {
                     print("  → \(d.kind == .punishment ? "punishment" : "incentive") \(d.measureID): \(d.measureText) [\(d.department.name)] from \(d.from) until \(d.until?.description ?? "open")")
