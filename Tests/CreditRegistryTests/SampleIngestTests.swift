@@ -16,21 +16,7 @@ import Testing
         return registry
     }
 
-    /// Every row of the tables that hold registry content, as text, for before/after comparison.
-    static func dump(_ registry: Registry) throws -> [String] {
-        try registry.read { db in
-            var out: [String] = []
-            for table in ["subject", "alias", "subject_name", "status_history", "relation", "record", "record_head", "list_entry",
-                          "penalty", "licence", "tax_grade", "feed", "reject"] {
-                let rows = try Row.fetchAll(db, sql: "SELECT * FROM \(table) ORDER BY 1, 2")
-                out += rows.map { row in
-                    table + ":" + row.columnNames.filter { !["recorded_at", "ingested_at", "seconds"].contains($0) }
-                        .map { "\(row[$0] ?? "∅")" }.joined(separator: "|")
-                }
-            }
-            return out
-        }
-    }
+    static func dump(_ registry: Registry) throws -> [String] { try registry.snapshot() }
 
     @Test func schemaInvalidRecordsAreQuarantinedWithLineAndField() throws {
         let registry = try Self.baseRegistry()
