@@ -62,7 +62,7 @@ let package = Package(
         ),
         .testTarget(
             name: "RuleEngineTests",
-            dependencies: ["RuleEngine", "CreditRegistry"],
+            dependencies: ["RuleEngine", "CreditRegistry", "NationalBridge", .product(name: "GRDB", package: "GRDB.swift")],
             exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
