@@ -86,7 +86,11 @@ final class BatchRowProcessor {
         let fields: [String]
         switch CSVLine.split(line, delimiter: layout.delimiter) {
         case .success(let f): fields = f
-        case .failure(let why): v.error = why.reason; v.codeProblem = "not checked"; return
+        case .failure(let why):
+            // Keep what can be kept so the bank can find the row: a split that ignores quotes.
+            let naive = line.split(separator: layout.delimiter, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
+            for (k, p) in layout.passthrough.enumerated() where p.index < naive.count { inputs[k] = naive[p.index] }
+            v.error = why.reason; v.codeProblem = "not checked"; return
         }
         for (k, p) in layout.passthrough.enumerated() where p.index < fields.count { inputs[k] = fields[p.index] }
         if fields.count == 1 && fields[0].trimmingCharactersInSet().isEmpty {

@@ -49,7 +49,7 @@ public struct CodeCheck: Sendable {
             let personShaped = u[0..<17].allSatisfy(isDigit) && (isDigit(u[17]) || u[17] == UInt8(ascii: "X"))
             if let expect = usccCheckDigit(u), expect == u[17] { return nil }
             if personShaped, residentCheckDigit(u) == u[17] { return nil }
-            if personShaped && u[0] != UInt8(ascii: "9") && u[0] != UInt8(ascii: "1") {
+            if personShaped && hasBirthDate(u) {
                 return "resident ID check digit is \(Character(Unicode.Scalar(u[17]))), expected \(Character(Unicode.Scalar(residentCheckDigit(u))))"
             }
             if let bad = u.first(where: { Int($0) >= 128 || usccValue[Int($0)] < 0 }) {
@@ -67,6 +67,14 @@ public struct CodeCheck: Sendable {
             if u.contains(where: { $0 >= 128 }) { return "contains characters that are not part of a code" }
             return "length \(u.count): expected 18 characters (USCC or resident ID), 15 or 9 for legacy identifiers"
         }
+    }
+
+    /// True when characters 7–14 read as a birth date (yyyyMMdd, 1900–2099): an 18-digit text
+    /// that fails both checks is then reported as a resident ID.
+    static func hasBirthDate(_ u: [UInt8]) -> Bool {
+        func num(_ r: Range<Int>) -> Int { r.reduce(0) { $0 * 10 + Int(u[$1] &- 48) } }
+        let y = num(6..<10), m = num(10..<12), d = num(12..<14)
+        return (1900...2099).contains(y) && Day(year: y, month: m, day: d) != nil
     }
 
     /// The USCC check character for the first 17 characters, or nil if one is outside the alphabet.
