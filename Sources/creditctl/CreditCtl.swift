@@ -12,6 +12,7 @@ struct CreditCtl: AsyncParsableCommand {
         """,
         subcommands: [
             DemoCommand.self,
+            SubjectCommand.self, ReportCommand.self, CheckCommand.self,
         ]
     )
 }
