@@ -16,8 +16,12 @@ import GRDB
 /// - exact: the `name_index(name)` index, at most `limit` rows;
 /// - prefix: a range on the same index (`name > q AND name < q || U+10FFFF`), at most
 ///   ``candidateFactor`` × `limit` rows in name order;
-/// - substring, 3 characters or more: the FTS5 trigram index (`name_fts MATCH "q"`), at most
-///   ``candidateFactor`` × `limit` rows in index order (no `ORDER BY rank`);
+/// - substring, 3 characters or more: the FTS5 trigram index. A trigram found in most names
+///   (限公司) would make a phrase query read most of its doclist, so the two rarest trigrams of
+///   the query drive the index (`"天行科" AND "行科技"`, rarity from `name_trigram_common`, a
+///   sampled statistic) and the substring is verified with `instr` over at most 20 ×
+///   ``candidateFactor`` × `limit` candidates; when every trigram is common (有限公司) the phrase
+///   itself is used, whose hits are so many that `LIMIT` stops it at once. No `ORDER BY rank`;
 /// - substring, 1 or 2 characters: the trigram index cannot answer these, so the first
 ///   ``shortQueryScanBudget`` rows of `name_index` are scanned with `instr`, stopping at
 ///   ``candidateFactor`` × `limit` hits. Exact and prefix hits are complete; substring hits of
@@ -64,11 +68,21 @@ public struct NameSearch: Sendable {
         }
         let substrings: [Row]
         if q.count >= 3 {
-            substrings = try Row.fetchAll(db.cachedStatement(sql: """
-                SELECT n.subject_code, n.name, n.former FROM
-                    (SELECT rowid AS id FROM name_fts WHERE name_fts MATCH ?1 LIMIT ?2) f
-                JOIN name_index n ON n.id = f.id
-                """), arguments: ["\"" + q.replacingOccurrences(of: "\"", with: "\"\"") + "\"", k])
+            let plan = try Self.matchPlan(for: q, in: db)
+            if plan.verified {
+                // Rare trigrams drive the index; the substring itself is verified, over a bounded candidate set.
+                substrings = try Row.fetchAll(db.cachedStatement(sql: """
+                    SELECT n.subject_code, n.name, n.former FROM
+                        (SELECT rowid AS id FROM name_fts WHERE name_fts MATCH ?1 LIMIT ?3) f
+                    JOIN name_index n ON n.id = f.id WHERE instr(n.name, ?4) > 0 LIMIT ?2
+                    """), arguments: [plan.match, k, k * 20, q])
+            } else {
+                substrings = try Row.fetchAll(db.cachedStatement(sql: """
+                    SELECT n.subject_code, n.name, n.former FROM
+                        (SELECT rowid AS id FROM name_fts WHERE name_fts MATCH ?1 LIMIT ?2) f
+                    JOIN name_index n ON n.id = f.id
+                    """), arguments: [plan.match, k])
+            }
         } else {
             substrings = try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT subject_code, name, former FROM
@@ -101,6 +115,57 @@ public struct NameSearch: Sendable {
         }
     }
 
+    /// Trigrams common in Chinese organisation names, used when no statistics were gathered.
+    static let fallbackCommon: Set<String> = {
+        var set = Set<String>()
+        for word in ["有限公司", "股份有限公司", "有限责任公司", "合伙企业", "有限合伙", "分公司", "集团有限", "经营部", "专业合作社"] {
+            let c = Array(word)
+            if c.count >= 3 { for i in 0...(c.count - 3) { set.insert(String(c[i..<(i + 3)])) } }
+        }
+        return set
+    }()
+
+    /// The FTS5 query for a substring of 3 or more characters: its two rarest trigrams joined by
+    /// AND (`verified`: the caller checks the substring), or the whole phrase when every trigram
+    /// is common (then hits are plentiful and `LIMIT` ends the scan early).
+    static func matchPlan(for q: String, in db: Database) throws -> (match: String, verified: Bool) {
+        func quoted(_ s: String) -> String { "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+        let chars = Array(q)
+        if chars.count == 3 { return (quoted(q), false) }
+        let grams = Array(Set((0...(chars.count - 3)).map { String(chars[$0..<($0 + 3)]) }))
+        let stmt = try db.cachedStatement(sql: "SELECT share FROM name_trigram_common WHERE term = ?")
+        var rare: [(String, Double)] = []
+        for g in grams where !fallbackCommon.contains(g) {
+            let share = try Double.fetchOne(stmt, arguments: [g]) ?? 0
+            if share < 0.01 { rare.append((g, share)) }
+        }
+        guard !rare.isEmpty else { return (quoted(q), false) }
+        rare.sort { ($0.1, $0.0) < ($1.1, $1.0) }
+        return (rare.prefix(2).map { quoted($0.0) }.joined(separator: " AND "), true)
+    }
+
+    /// Samples up to `sample` names and records the trigrams found in at least 0.5% of them.
+    /// ``rebuildIndex(in:)`` calls it; call it after large ingests that used the triggers.
+    public static func refreshStatistics(sample: Int = 100_000, in db: Database) throws {
+        let total = try Int.fetchOne(db, sql: "SELECT max(id) FROM name_index") ?? 0
+        guard total > 0 else { return }
+        let step = max(1, total / sample)
+        var counts: [String: Int] = [:]
+        var seen = 0
+        let cursor = try String.fetchCursor(db, sql: "SELECT name FROM name_index WHERE id % ? = 0", arguments: [step])
+        while let name = try cursor.next() {
+            seen += 1
+            let c = Array(name)
+            guard c.count >= 3 else { continue }
+            for g in Set((0...(c.count - 3)).map { String(c[$0..<($0 + 3)]) }) { counts[g, default: 0] += 1 }
+        }
+        try db.execute(sql: "DELETE FROM name_trigram_common")
+        let insert = try db.cachedStatement(sql: "INSERT INTO name_trigram_common (term, share) VALUES (?, ?)")
+        for (g, n) in counts where Double(n) >= Double(seen) * 0.005 {
+            try insert.execute(arguments: [g, Double(n) / Double(seen)])
+        }
+    }
+
     static func key(_ m: NameHit.Match, _ former: Bool, _ position: Int, _ name: String, _ code: String) -> (Int, Int, Int, Int, String, String) {
         (m.order, former ? 1 : 0, position, name.count, name, code)
     }
@@ -129,7 +194,9 @@ public struct NameSearch: Sendable {
                 SELECT subject_code, name, valid_to IS NOT NULL FROM subject_name ORDER BY subject_code, name;
             CREATE INDEX name_index_name ON name_index(name);
             INSERT INTO name_fts(name_fts) VALUES ('rebuild');
+            INSERT INTO name_fts(name_fts) VALUES ('optimize');
             """)
         try db.execute(sql: RegistryMigrations.nameIndexTriggers)
+        try refreshStatistics(in: db)
     }
 }

@@ -235,6 +235,9 @@ enum RegistryMigrations {
                 );
                 CREATE INDEX name_index_name ON name_index(name);
                 CREATE VIRTUAL TABLE name_fts USING fts5(name, content='name_index', content_rowid='id', tokenize='trigram');
+                -- Trigrams found in many names (from a sample), which name search avoids as
+                -- driving terms: a phrase over a trigram in most names reads most of its doclist.
+                CREATE TABLE name_trigram_common (term TEXT PRIMARY KEY, share REAL NOT NULL) WITHOUT ROWID;
                 """)
             try db.execute(sql: RegistryMigrations.nameIndexTriggers)
             try db.execute(sql: """
