@@ -73,6 +73,16 @@ import Testing
         #expect(summary.flagged == 9)
     }
 
+    @Test func prefetchedCodesGiveTheSameVerdicts() throws {
+        for format in BatchChecker.Format.allCases {
+            let probe = try checker.run(input: Array(Self.sample.utf8), options: .init(format: format, asOf: asOf, prefetch: false))
+            let known = try checker.run(input: Array(Self.sample.utf8), options: .init(format: format, asOf: asOf, prefetch: true))
+            #expect(probe.output == known.output)
+            let past = try checker.run(input: Array(Self.sample.utf8), options: .init(format: format, asOf: QueryFixture.d("2019-06-01"), prefetch: true))
+            #expect(past.output != known.output)
+        }
+    }
+
     @Test func asOfDecidesMeasuresAndLists() throws {
         let (v, _) = try verdicts("code\n91350100M000100Y43\n", options: .init(asOf: QueryFixture.d("2019-06-01")))
         #expect(v[0].punishments.isEmpty && v[0].incentives == ["GREEN-1"] && v[0].lists.isEmpty && !v[0].flagged)

@@ -71,6 +71,7 @@ extension String {
     func trimmingCharactersInSet() -> String {
         let skip: (Unicode.Scalar) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\u{3000}" || $0 == "\u{FEFF}" || $0 == "\r" }
         let scalars = unicodeScalars
+        if let f = scalars.first, let l = scalars.last, !skip(f), !skip(l) { return self }
         guard let first = scalars.firstIndex(where: { !skip($0) }), let last = scalars.lastIndex(where: { !skip($0) }) else { return "" }
         return String(scalars[first...last])
     }

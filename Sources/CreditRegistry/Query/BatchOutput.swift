@@ -81,19 +81,23 @@ struct BatchOutput {
         return "\(hundredths / 100).\(hundredths % 100 < 10 ? "0" : "")\(hundredths % 100)"
     }
 
-    mutating func csv(_ v: BatchVerdict, inputs: [String]) {
-        var fields = [String(v.row)]
-        fields.append(contentsOf: inputs)
-        fields.append(contentsOf: [
-            v.code ?? "", v.codeValid ? "true" : "false", v.codeProblem ?? "", v.found ? "true" : "false",
-            v.registeredName ?? "", v.nameMatch?.rawValue ?? "", Self.score(v.nameScore) ?? "", v.status ?? "",
-            v.lists.joined(separator: ";"), v.punishments.joined(separator: ";"), v.incentives.joined(separator: ";"),
-            v.financialMeasures.joined(separator: ";"), v.flagged ? "true" : "false", v.asOf.description, v.error ?? "",
-        ])
-        csvRow(fields)
+    mutating func csv(_ v: BatchVerdict, inputs: [String], asOf: String) {
+        raw(String(v.row))
+        for f in inputs { bytes.append(0x2C); csvField(f) }
+        func field(_ s: String?) { bytes.append(0x2C); if let s { csvField(s) } }
+        func flag(_ b: Bool) { bytes.append(0x2C); if b { raw("true") } else { raw("false") } }
+        func list(_ items: [String]) {
+            bytes.append(0x2C)
+            if !items.isEmpty { csvField(items.joined(separator: ";")) }
+        }
+        field(v.code); flag(v.codeValid); field(v.codeProblem); flag(v.found); field(v.registeredName)
+        field(v.nameMatch?.rawValue); field(Self.score(v.nameScore)); field(v.status)
+        list(v.lists); list(v.punishments); list(v.incentives); list(v.financialMeasures)
+        flag(v.flagged); field(asOf); field(v.error)
+        bytes.append(0x0A)
     }
 
-    mutating func json(_ v: BatchVerdict, headers: [String], inputs: [String]) {
+    mutating func json(_ v: BatchVerdict, headers: [String], inputs: [String], asOf: String) {
         raw("{\"row\":"); raw(String(v.row))
         raw(",\"input\":{")
         for (i, h) in headers.enumerated() {
@@ -113,7 +117,7 @@ struct BatchOutput {
         raw(",\"incentives\":"); jsonArray(v.incentives)
         raw(",\"financial_measures\":"); jsonArray(v.financialMeasures)
         raw(",\"flagged\":"); raw(v.flagged ? "true" : "false")
-        raw(",\"as_of\":"); jsonString(v.asOf.description)
+        raw(",\"as_of\":"); jsonString(asOf)
         raw(",\"error\":"); jsonOptional(v.error)
         raw("}\n")
     }

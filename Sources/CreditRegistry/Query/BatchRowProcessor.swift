@@ -1,6 +1,17 @@
 import GRDB
 import GRDBSQLite
 
+/// Codes of the subjects that have any list entry or decision, loaded once for a large file so
+/// that the other rows need only their look-up.
+final class KnownCodes: Sendable {
+    let lists: Set<String>
+    let decisions: Set<String>
+    init(db: Database, withDecisions: Bool) throws {
+        lists = Set(try String.fetchAll(db, sql: "SELECT DISTINCT subject_code FROM list_entry"))
+        decisions = withDecisions ? Set(try String.fetchAll(db, sql: "SELECT DISTINCT subject_code FROM decision")) : []
+    }
+}
+
 /// Turns rows into verdicts on one read connection: prepared statements driven through the
 /// SQLite C API (one probe on `alias` joined to `subject`, list and decision sub-queries in the
 /// same statement), the decision provider only for subjects that have decisions.
@@ -11,27 +22,42 @@ final class BatchRowProcessor {
     let provider: any DecisionProvider
     let usesTable: Bool
     let asOf: Day
+    let asOfText: String
     let format: BatchChecker.Format
     let headers: [String]
+    private let direct: Statement
     private let lookup: Statement
+    /// With ``KnownCodes``: plain look-ups, and list and decision queries only for the codes in the sets.
+    private let known: KnownCodes?
+    private let lists: Statement
     private let measures: Statement
     private let formerNames: Statement
 
     private static let transient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
 
     init(db: Database, layout: BatchLayout, codeCheck: CodeCheck, provider: any DecisionProvider, asOf: Day,
-         format: BatchChecker.Format) throws {
+         format: BatchChecker.Format, known: KnownCodes?) throws {
+        self.known = known
+        self.asOfText = asOf.description
         self.db = db; self.layout = layout; self.codeCheck = codeCheck; self.provider = provider; self.asOf = asOf
         self.format = format
         usesTable = provider is TableDecisionProvider
         headers = layout.passthrough.map(\.name)
-        lookup = try db.makeStatement(sql: """
+        let columns = """
             SELECT s.code, s.name, s.status, s.kind,
                 (SELECT group_concat(list, ';') FROM (SELECT DISTINCT list FROM list_entry
                     WHERE subject_code = s.code AND entered_on <= ?2 AND (exited_on IS NULL OR exited_on > ?2) ORDER BY list)),
                 EXISTS (SELECT 1 FROM decision WHERE subject_code = s.code AND valid_from <= ?2
                     AND (valid_until IS NULL OR valid_until > ?2))
-            FROM alias a JOIN subject s ON s.code = a.subject_code WHERE a.value = ?1 LIMIT 1
+            """
+        let plain = "SELECT s.code, s.name, s.status, s.kind, NULL, ?2 IS NULL"
+        let head = known == nil ? columns : plain
+        // Most codes are registry codes: probe `subject` directly, and `alias` only when that misses.
+        direct = try db.makeStatement(sql: head + " FROM subject s WHERE s.code = ?1")
+        lookup = try db.makeStatement(sql: head + " FROM alias a JOIN subject s ON s.code = a.subject_code WHERE a.value = ?1 LIMIT 1")
+        lists = try db.makeStatement(sql: """
+            SELECT DISTINCT list FROM list_entry WHERE subject_code = ?1 AND entered_on <= ?2
+                AND (exited_on IS NULL OR exited_on > ?2) ORDER BY list
             """)
         measures = try db.makeStatement(sql: """
             SELECT measure, kind, financial FROM decision WHERE subject_code = ?1 AND valid_from <= ?2
@@ -39,7 +65,7 @@ final class BatchRowProcessor {
             """)
         formerNames = try db.makeStatement(sql: "SELECT name FROM subject_name WHERE subject_code = ?1 AND name <> ?2")
         let day = asOf.description
-        for stmt in [lookup, measures] { bind(stmt, 2, day) }
+        for stmt in [direct, lookup, measures, lists] { bind(stmt, 2, day) }
     }
 
     private func bind(_ stmt: Statement, _ index: Int32, _ text: String) {
@@ -79,8 +105,8 @@ final class BatchRowProcessor {
             if v.flagged { tally.flagged += 1 }
             if v.error != nil { tally.errors += 1 }
             switch format {
-            case .csv: out.csv(v, inputs: inputs)
-            case .json: out.json(v, headers: headers, inputs: inputs)
+            case .csv: out.csv(v, inputs: inputs, asOf: asOfText)
+            case .json: out.json(v, headers: headers, inputs: inputs, asOf: asOfText)
             }
         }
         let fields: [String]
@@ -117,9 +143,14 @@ final class BatchRowProcessor {
         var shownCode = check.normalised
 
         // One probe: alias → subject, with lists in force and whether any decision is in force.
-        bind(lookup, 1, check.normalised)
-        defer { sqlite3_reset(lookup.sqliteStatement) }
-        if try step(lookup) {
+        bind(direct, 1, check.normalised)
+        defer { sqlite3_reset(direct.sqliteStatement); sqlite3_reset(lookup.sqliteStatement) }
+        var hit = try step(direct) ? direct : nil
+        if hit == nil {
+            bind(lookup, 1, check.normalised)
+            hit = try step(lookup) ? lookup : nil
+        }
+        if let lookup = hit {
             v.found = true
             let code = text(lookup, 0) ?? check.normalised
             let name = text(lookup, 1) ?? ""
@@ -129,8 +160,17 @@ final class BatchRowProcessor {
             if person { shownCode = IdentityMask.residentID(code) }
             v.status = text(lookup, 2)
             v.registeredName = person ? IdentityMask.personName(name) : name
-            if let lists = text(lookup, 4) { v.lists = lists.split(separator: ";").map(String.init) }
-            let hasDecisions = sqlite3_column_int(lookup.sqliteStatement, 5) != 0
+            var hasDecisions = sqlite3_column_int(lookup.sqliteStatement, 5) != 0
+            if let known {
+                hasDecisions = known.decisions.contains(code)
+                if known.lists.contains(code) {
+                    bind(lists, 1, code)
+                    defer { sqlite3_reset(lists.sqliteStatement) }
+                    while try step(lists) { if let l = text(lists, 0) { v.lists.append(l) } }
+                }
+            } else if let lists = text(lookup, 4) {
+                v.lists = lists.split(separator: ";").map(String.init)
+            }
             sqlite3_reset(lookup.sqliteStatement)
 
             if let given, !given.isEmpty {

@@ -22,8 +22,16 @@ public struct CodeCheck: Sendable {
 
     /// The built-in validator (see the type's summary).
     public static let builtIn = CodeCheck { text in
-        let n = IdentifierText.normalise(text)
-        return (n, reason(for: n) == nil, reason(for: n))
+        let n = fastNormalise(text)
+        let why = reason(for: n)
+        return (n, why == nil, why)
+    }
+
+    /// ``IdentifierText/normalise(_:)``, skipped when the text is already digits and capitals.
+    static func fastNormalise(_ text: String) -> String {
+        var clean = true
+        for b in text.utf8 where !((b >= 48 && b <= 57) || (b >= 65 && b <= 90)) { clean = false; break }
+        return clean ? text : IdentifierText.normalise(text)
     }
 
     /// USCC alphabet (GB 32100-2015): digits and capitals without I, O, S, V, Z.
