@@ -37,17 +37,19 @@ public struct BatchChecker: Sendable {
         public var codeColumn: String?
         /// Header name (or 1-based column number) of the name column.
         public var nameColumn: String?
-        /// Worker threads for look-ups (1 or 2 on this machine).
-        public var threads: Int
+        /// Look-up workers beside the reading thread; nil chooses: 2 while the registry fits
+        /// SQLite's memory map (1 GiB), else 1 — each connection keeps its own page cache, and on
+        /// two cores a second worker then costs more in cache misses than it gains.
+        public var threads: Int?
         /// Rows per batch handed to a worker.
         public var batchRows: Int
         /// Load the codes with list entries or decisions up front; nil decides by input size
         /// (``BatchChecker/prefetchFromBytes``).
         public var prefetch: Bool?
         public init(format: Format = .csv, asOf: Day? = nil, codeColumn: String? = nil, nameColumn: String? = nil,
-                    threads: Int = 2, batchRows: Int = 2048, prefetch: Bool? = nil) {
+                    threads: Int? = nil, batchRows: Int = 2048, prefetch: Bool? = nil) {
             self.format = format; self.asOf = asOf; self.codeColumn = codeColumn; self.nameColumn = nameColumn
-            self.threads = max(1, threads); self.batchRows = max(1, batchRows); self.prefetch = prefetch
+            self.threads = threads.map { max(1, $0) }; self.batchRows = max(1, batchRows); self.prefetch = prefetch
         }
     }
 
@@ -134,14 +136,18 @@ public struct BatchChecker: Sendable {
         var layout: BatchLayout?
         var lineNumber = 0, bytesRead = 0
         var batch = Batch(seq: 0, firstLine: 1)
-        let pipeline = BatchPipeline(sink: sink, maxInFlight: options.threads * 4)
+        let workers = try options.threads ?? registry.read { db in
+            let bytes = try Int.fetchOne(db, sql: "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()") ?? 0
+            return bytes <= 1 << 30 ? 2 : 1
+        }
+        let pipeline = BatchPipeline(sink: sink, maxInFlight: workers * 4)
         let group = DispatchGroup()
 
         func startWorkers(_ layout: BatchLayout) throws {
             let (registry, codeCheck, decisions) = (self.registry, self.codeCheck, self.decisions)
             let known: KnownCodes? = options.prefetch ?? ((sizeHint ?? 0) >= Self.prefetchFromBytes)
                 ? try registry.read { db in try KnownCodes(db: db, withDecisions: decisions is TableDecisionProvider) } : nil
-            for _ in 0..<options.threads {
+            for _ in 0..<workers {
                 group.enter()
                 let thread = Thread {
                     defer { group.leave() }

@@ -38,12 +38,12 @@ struct CheckCommand: ParsableCommand {
     @Option(help: "Header name or 1-based number of the name column.")
     var nameColumn: String?
 
-    @Option(help: "Look-up threads.")
-    var threads = 2
+    @Option(help: "Look-up threads (default: 2 for registries up to 1 GiB, else 1).")
+    var threads: Int?
 
     func validate() throws {
         _ = try SubjectCommand.day(asOf)
-        guard (1...16).contains(threads) else { throw ValidationError("--threads must be between 1 and 16") }
+        guard (1...16).contains(threads ?? 1) else { throw ValidationError("--threads must be between 1 and 16") }
     }
 
     func run() throws {

@@ -14,8 +14,8 @@ struct BenchCheck: ParsableCommand {
     @Option(help: "Rows in the counterparty file.")
     var rows = 1_000_000
 
-    @Option(help: "Look-up threads of the checker.")
-    var threads = 2
+    @Option(help: "Look-up threads of the checker (default: automatic).")
+    var threads: Int?
 
     @Option(help: "Runs of each side (the best is reported).")
     var runs = 2
@@ -27,7 +27,7 @@ struct BenchCheck: ParsableCommand {
         if !FileManager.default.fileExists(atPath: input) { try Self.writeFile(input, rows: rows, subjects: n) }
         let output = bench.db + ".verdicts.csv"
         let size = ((try? FileManager.default.attributesOfItem(atPath: input)[.size]) as? Int ?? 0)
-        print("batch check benchmark: \(rows) rows (\(size / 1_048_576) MiB) against \(n) subjects, \(threads) look-up threads")
+        print("batch check benchmark: \(rows) rows (\(size / 1_048_576) MiB) against \(n) subjects, \(threads.map(String.init) ?? "automatic") look-up threads")
 
         var best = (base: Double.infinity, check: Double.infinity)
         var summary: BatchChecker.Summary?
