@@ -13,11 +13,14 @@ struct CreditCtl: AsyncParsableCommand {
         subcommands: [
             DemoCommand.self,
             CodeCommand.self,
-            RulesCommand.self,
-            SamplesCommand.self,
+            SubjectCommand.self,
+            ReportCommand.self,
+            CheckCommand.self,
             IngestCommand.self,
             FeedsCommand.self,
+            RulesCommand.self,
             BridgeCommand.self,
+            SamplesCommand.self,
         ]
     )
 }

@@ -220,6 +220,60 @@ enum RegistryMigrations {
                 CREATE INDEX decision_measure ON decision(measure);
                 """)
         }
+        m.registerMigration("v4-name-search") { db in
+            // Searchable names: a rowid copy of `subject_name` (which is WITHOUT ROWID, so FTS5
+            // cannot use it as external content) with an index for exact and prefix matches, and
+            // an FTS5 trigram index for substrings of three characters or more. Kept in sync by
+            // triggers; `NameSearch.suspendIndexing` / `rebuildIndex` serve bulk loads.
+            try db.execute(sql: """
+                CREATE TABLE name_index (
+                    id INTEGER PRIMARY KEY,
+                    subject_code TEXT NOT NULL,
+                    name TEXT NOT NULL,
+                    former INTEGER NOT NULL DEFAULT 0,  -- 1 when the name has an end (valid_to)
+                    UNIQUE (subject_code, name)
+                );
+                CREATE INDEX name_index_name ON name_index(name);
+                CREATE VIRTUAL TABLE name_fts USING fts5(name, content='name_index', content_rowid='id', tokenize='trigram');
+                -- Trigrams found in many names (from a sample), which name search avoids as
+                -- driving terms: a phrase over a trigram in most names reads most of its doclist.
+                CREATE TABLE name_trigram_common (term TEXT PRIMARY KEY, share REAL NOT NULL) WITHOUT ROWID;
+                """)
+            try db.execute(sql: RegistryMigrations.nameIndexTriggers)
+            try db.execute(sql: """
+                INSERT INTO name_index (subject_code, name, former)
+                    SELECT subject_code, name, valid_to IS NOT NULL FROM subject_name ORDER BY subject_code, name;
+                INSERT INTO name_fts(name_fts) VALUES ('rebuild');
+                """)
+        }
         return m
     }
+
+    /// The triggers that keep `name_index` and `name_fts` in step with `subject_name`.
+    static let nameIndexTriggers = """
+        CREATE TRIGGER IF NOT EXISTS subject_name_ai AFTER INSERT ON subject_name BEGIN
+            INSERT INTO name_index (subject_code, name, former) VALUES (new.subject_code, new.name, new.valid_to IS NOT NULL);
+        END;
+        CREATE TRIGGER IF NOT EXISTS subject_name_au AFTER UPDATE ON subject_name BEGIN
+            UPDATE name_index SET subject_code = new.subject_code, name = new.name, former = (new.valid_to IS NOT NULL)
+                WHERE subject_code = old.subject_code AND name = old.name;
+        END;
+        CREATE TRIGGER IF NOT EXISTS subject_name_ad AFTER DELETE ON subject_name BEGIN
+            DELETE FROM name_index WHERE subject_code = old.subject_code AND name = old.name;
+        END;
+        CREATE TRIGGER IF NOT EXISTS name_index_ai AFTER INSERT ON name_index BEGIN
+            INSERT INTO name_fts (rowid, name) VALUES (new.id, new.name);
+        END;
+        CREATE TRIGGER IF NOT EXISTS name_index_au AFTER UPDATE OF name ON name_index WHEN old.name IS NOT new.name BEGIN
+            INSERT INTO name_fts (name_fts, rowid, name) VALUES ('delete', old.id, old.name);
+            INSERT INTO name_fts (rowid, name) VALUES (new.id, new.name);
+        END;
+        CREATE TRIGGER IF NOT EXISTS name_index_ad AFTER DELETE ON name_index BEGIN
+            INSERT INTO name_fts (name_fts, rowid, name) VALUES ('delete', old.id, old.name);
+        END;
+        """
+
+    /// Names of the triggers above, to suspend them for a bulk load.
+    static let nameIndexTriggerNames = ["subject_name_ai", "subject_name_au", "subject_name_ad",
+                                        "name_index_ai", "name_index_au", "name_index_ad"]
 }
