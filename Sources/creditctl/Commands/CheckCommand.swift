@@ -1,5 +1,6 @@
 import ArgumentParser
 import CreditRegistry
+import RuleEngine
 import Foundation
 
 /// `creditctl check FILE`: the bank batch check.
@@ -67,7 +68,8 @@ struct CheckCommand: ParsableCommand {
                                            codeColumn: codeColumn, nameColumn: nameColumn, threads: threads)
         let summary: BatchChecker.Summary
         do {
-            summary = try BatchChecker(registry: registry).run(input: input, output: output, options: options) { p in
+            summary = try BatchChecker(registry: registry, decisions: try Provider.forBatch(registry: registry, asOf: options.asOf))
+                .run(input: input, output: output, options: options) { p in
                 bar.update(done: p.bytesRead, total: total, items: p.rows, unit: "rows")
             }
         } catch let e as BatchError {

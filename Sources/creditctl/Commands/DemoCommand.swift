@@ -1,6 +1,9 @@
 import ArgumentParser
 import CreditRegistry
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import GRDB
 import NationalBridge
 import RuleEngine
@@ -70,7 +73,25 @@ struct DemoCommand: AsyncParsableCommand {
             }
         }
         print(TextTable.render(header: ["code", "name", "punishments", "incentives", "memoranda"], rows: rows))
-        print("\nNext: creditctl rules explain CODE --db \(db) · creditctl feeds list --db \(db) · creditctl rules list --db \(db)")
+
+        print("\n== 4. An officer's report, looked up by the legacy registration number 350200201603011\n")
+        let builder = ReportBuilder(registry: registry, decisions: try RuleDecisionProvider.active(registry: registry))
+        if let report = try builder.report(for: "350200201603011", options: .init(asOf: day, actor: "demo")) {
+            print(ReportRenderer.text(report).split(separator: "\n", omittingEmptySubsequences: false).prefix(14).joined(separator: "\n"))
+            print("  … (creditctl report 91350200MA2XH1K70Y --db \(db))")
+        }
+
+        print("\n== 5. A bank's batch check of \(samples)/bank/counterparties.csv\n")
+        let bank = "\(samples)/bank/counterparties.csv"
+        let out = (db as NSString).deletingPathExtension + "-check.csv"
+        let input = open(bank, O_RDONLY)
+        let output = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard input >= 0, output >= 0 else { throw ValidationError("cannot open \(bank) or \(out)") }
+        defer { close(input); close(output) }
+        let summary = try BatchChecker(registry: registry).run(input: input, output: output, options: .init(format: .csv))
+        print("\(summary.rows) rows: \(summary.valid) valid codes, \(summary.found) found, \(summary.flagged) flagged; verdicts in \(out)")
+
+        print("\nNext: creditctl rules explain CODE --db \(db) · creditctl subject search 厦门 --db \(db) · creditctl feeds list --db \(db)")
         if reports.contains(where: { $0.outcome == .refused }) { throw ExitCode(1) }
     }
 }

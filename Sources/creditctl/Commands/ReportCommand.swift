@@ -1,5 +1,6 @@
 import ArgumentParser
 import CreditRegistry
+import RuleEngine
 import Foundation
 
 /// `creditctl report ID`: the officer's report on one subject.
@@ -42,7 +43,7 @@ struct ReportCommand: ParsableCommand {
         let registry = try SubjectCommand.openRegistry(db)
         let options = ReportBuilder.Options(asOf: try SubjectCommand.day(asOf), department: department, unmask: unmask,
                                             actor: actor ?? SubjectCommand.defaultActor)
-        guard let report = try ReportBuilder(registry: registry).report(for: identifier, options: options) else {
+        guard let report = try ReportBuilder(registry: registry, decisions: try RuleDecisionProvider.active(registry: registry)).report(for: identifier, options: options) else {
             Terminal.err("creditctl: no subject with identifier \(identifier)\n")
             throw ExitCode.failure
         }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CreditRegistry
+import RuleEngine
 
 extension SubjectCommand {
     /// `creditctl subject show ID`: identity, identifiers, names and measures in force.
@@ -28,7 +29,7 @@ extension SubjectCommand {
         func run() throws {
             let registry = try SubjectCommand.openRegistry(global.db)
             let options = ReportBuilder.Options(asOf: try SubjectCommand.day(asOf), unmask: unmask, actor: actor ?? SubjectCommand.defaultActor)
-            guard let r = try ReportBuilder(registry: registry).report(for: identifier, options: options) else {
+            guard let r = try ReportBuilder(registry: registry, decisions: try RuleDecisionProvider.active(registry: registry)).report(for: identifier, options: options) else {
                 Terminal.err("creditctl: no subject with identifier \(identifier)\n")
                 throw ExitCode.failure
             }
