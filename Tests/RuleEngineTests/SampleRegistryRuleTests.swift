@@ -121,4 +121,35 @@ import Testing
         let same = try ImpactDiff.compute(candidate: rules, current: rules, registry: registry, asOf: Support.day("2024-06-01"))
         #expect(same.changes.isEmpty)
     }
+
+    @Test func everySampleReportListsExactlyTheRulesMeasuresWithCauses() throws {
+        let today = Day.today()
+        _ = try registry.write { db in try DecisionMaterialiser(rules: rules, registry: registry).materialiseAll(asOf: today, in: db) }
+        let provider = RuleDecisionProvider(rules: rules, registry: registry, materialisedOn: today)
+        let builder = ReportBuilder(registry: registry, decisions: provider)
+        let codes = try registry.read { db in try String.fetchAll(db, sql: "SELECT code FROM subject ORDER BY code") }
+        for day in [today, Support.day("2024-06-01"), Support.day("2021-01-01")] {
+            for code in codes {
+                let report = try #require(try builder.report(for: code, options: .init(asOf: day, actor: "test")))
+                let expected = try decisions(code, day.description)
+                #expect(report.measures.map(\.measure).sorted() == expected.map(\.measureID).sorted(), "\(code) on \(day)")
+                #expect(report.measures.allSatisfy { !$0.causes.isEmpty }, "\(code) on \(day): a measure without its cause")
+            }
+        }
+        // A past date shows what applied then: C02's A-grade incentives before its listing.
+        let past = try #require(try builder.report(for: "91350200MA2YD3F81E", options: .init(asOf: Support.day("2025-03-19"), actor: "test")))
+        #expect(past.measures.contains { $0.kind == .incentive })
+        #expect(!past.measures.contains { $0.kind == .punishment })
+    }
+
+    @Test func reportByLegacyRegistrationNumberEqualsReportByCreditCode() throws {
+        let builder = ReportBuilder(registry: registry, decisions: RuleDecisionProvider(rules: rules, registry: registry, materialisedOn: nil))
+        let options = ReportBuilder.Options(asOf: Support.day("2024-06-01"), actor: "test")
+        let byCode = try #require(try builder.report(for: "91350200MA2XH1K70Y", options: options))
+        let byLegacy = try #require(try builder.report(for: "350200201603011", options: options))
+        let byOrgCode = try #require(try builder.report(for: "MA2XH1K7-0", options: options))
+        #expect(byCode == byLegacy)
+        #expect(byCode == byOrgCode)
+        #expect(!byCode.measures.isEmpty)
+    }
 }

@@ -61,6 +61,7 @@ public struct FeedIngestor: Sendable {
         let parseFailure = LockedBox<FeedError?>(nil)
         let mapper = FeedRecordMapper(header: header, acceptLegacyChecksum: acceptLegacyChecksum)
         let batch = batchSize
+        let fileSize = reader.fileSize
         // The reader moves to the parsing thread and is used only there from now on.
         let owned = Handover(reader)
         let thread = Thread {
@@ -110,12 +111,24 @@ public struct FeedIngestor: Sendable {
                     """, arguments: [header.bureau.rawValue, header.feedID, header.sequence, header.kind.rawValue,
                                      (path as NSString).lastPathComponent, digest, header.generatedAt, recordedAt])
                 let feedRow = db.lastInsertedRowID
+                // A feed that brings many names compared with the registry rebuilds the name index
+                // once at the end (same transaction) instead of updating it name by name.
+                let indexedNames = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM name_index") ?? 0
+                let bulkNames = fileSize / 700 > max(20_000, indexedNames / 2)
+                if bulkNames {
+                    try NameSearch.suspendIndexing(in: db)
+                    try BulkIndexes.drop(in: db)
+                }
                 let writer = RecordWriter(registry: registry, db: db, feedRow: feedRow, bureau: header.bureau.rawValue,
                                           recordedAt: recordedAt, rejectLimit: limit)
                 while let items = queue.take() {
                     for p in items { try writer.write(p, into: &r) }
                 }
                 if let failure = parseFailure.value { throw failure }
+                if bulkNames {
+                    try BulkIndexes.create(in: db)
+                    try NameSearch.rebuildIndex(in: db)
+                }
                 r.touchedSubjects = writer.touched.sorted()
                 r.outcome = .ingested
                 r.seconds = Date().timeIntervalSince(started)

@@ -246,6 +246,11 @@ enum RegistryMigrations {
                 INSERT INTO name_fts(name_fts) VALUES ('rebuild');
                 """)
         }
+        m.registerMigration("v5-drop-record-key-index") { db in
+            // The head of each bureau key lives in `record_head`; the history by key is rarely
+            // asked for and this index cost every ingested record a B-tree insert.
+            try db.execute(sql: "DROP INDEX IF EXISTS record_key")
+        }
         return m
     }
 

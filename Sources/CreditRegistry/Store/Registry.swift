@@ -65,7 +65,7 @@ public struct Registry: Sendable {
         try stmt.execute(arguments: [s.code, s.kind.rawValue, s.name, s.status.rawValue, s.statusSince?.description,
                                      s.establishedOn?.description, s.region, s.authority, recordID])
         try addAlias(scheme: s.kind == .naturalPerson ? .residentID : .uscc, value: s.code, subject: s.code, in: db)
-        try addName(s.name, of: s.code, from: s.establishedOn, in: db)
+        if s.kind != .naturalPerson { try addName(s.name, of: s.code, from: s.establishedOn, in: db) }
     }
 
     /// Inserts a subject only when its code is not yet registered (e.g. a person first seen
@@ -78,11 +78,13 @@ public struct Registry: Sendable {
         try stmt.execute(arguments: [s.code, s.kind.rawValue, s.name, s.status.rawValue, s.region])
         guard db.changesCount > 0 else { return false }
         try addAlias(scheme: s.kind == .naturalPerson ? .residentID : .uscc, value: s.code, subject: s.code, in: db)
-        try addName(s.name, of: s.code, from: nil, in: db)
+        if s.kind != .naturalPerson { try addName(s.name, of: s.code, from: nil, in: db) }
         return true
     }
 
-    /// Records a name the subject bears or bore; former names stay searchable.
+    /// Records a name the subject bears or bore; former names stay searchable. Only
+    /// organisations' names are searchable: natural persons are found by their ID number, so
+    /// that no one can list citizens by a fragment of a name.
     public func addName(_ name: String, of code: String, from: Day?, to: Day? = nil, in db: Database) throws {
         let stmt = try db.cachedStatement(sql: """
             INSERT INTO subject_name (subject_code, name, valid_from, valid_to) VALUES (?, ?, ?, ?)

@@ -42,8 +42,9 @@ enum FeedRunner {
             let bar = ProgressBar(label: (file as NSString).lastPathComponent)
             let report = try ingestor.ingest(path: file) { p in bar.update(done: p.bytesRead, total: p.fileSize, items: p.records) }
             bar.finish()
-            try PostIngest.reevaluate(report, registry: registry, quiet: format != .table)
+            let reevaluation = try PostIngest.reevaluate(report, registry: registry, quiet: format != .table)
             reports.append(report)
+            if format == .json, let reevaluation { print(JSON.line(["reevaluation": reevaluation])) }
             switch format {
             case .json: print(JSON.line(report))
             case .csv:
