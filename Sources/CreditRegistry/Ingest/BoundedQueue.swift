@@ -1,17 +1,18 @@
 import Foundation
 
-/// A blocking, bounded hand-off between the parsing thread and the writing thread, so that
-/// parse and write overlap on two cores while memory stays flat.
-final class BoundedQueue<Element>: @unchecked Sendable {
+/// A blocking, bounded hand-off between a producing thread and a consuming thread (parse and
+/// write in ingest, read and evaluate in rule materialisation), so that both overlap on two
+/// cores while memory stays flat.
+public final class BoundedQueue<Element>: @unchecked Sendable {
     private let condition = NSCondition()
     private var items: [Element] = []
     private let capacity: Int
     private var closed = false
 
-    init(capacity: Int) { self.capacity = capacity }
+    public init(capacity: Int) { self.capacity = capacity }
 
     /// Blocks while full. Returns false when the consumer has closed the queue.
-    func put(_ e: Element) -> Bool {
+    public func put(_ e: Element) -> Bool {
         condition.lock(); defer { condition.unlock() }
         while items.count >= capacity && !closed { condition.wait() }
         if closed { return false }
@@ -21,7 +22,7 @@ final class BoundedQueue<Element>: @unchecked Sendable {
     }
 
     /// Blocks while empty; nil once closed and drained.
-    func take() -> Element? {
+    public func take() -> Element? {
         condition.lock(); defer { condition.unlock() }
         while items.isEmpty && !closed { condition.wait() }
         if items.isEmpty { return nil }
@@ -31,7 +32,7 @@ final class BoundedQueue<Element>: @unchecked Sendable {
     }
 
     /// Ends the hand-off (either side); waiting parties wake up.
-    func close() {
+    public func close() {
         condition.lock(); closed = true; condition.broadcast(); condition.unlock()
     }
 }

@@ -102,6 +102,9 @@ public struct FeedIngestor: Sendable {
 
         let recordedAt = ISO8601DateFormatter().string(from: started)
         let limit = reportedRejects
+        // The writer streams through the feed once: memory-mapped pages would only make its
+        // resident size grow with the registry, so it reads through the page cache alone.
+        try registry.writer.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA mmap_size = 0") }
         do {
             report = try registry.writer.write { [report] db -> IngestReport in
                 var r = report

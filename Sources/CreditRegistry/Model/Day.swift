@@ -21,13 +21,30 @@ public struct Day: Hashable, Comparable, Sendable, Codable, CustomStringConverti
 
     /// Parses `yyyy-MM-dd` (also `yyyyMMdd`).
     public init(_ text: String) throws(DayError) {
-        let digits = text.utf8.filter { $0 != UInt8(ascii: "-") }
-        let dashes = text.utf8.count - digits.count
-        guard digits.count == 8, dashes == 0 || (dashes == 2 && text.utf8.count == 10),
-              digits.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { throw DayError(text: text) }
-        func num(_ r: Range<Int>) -> Int { r.reduce(0) { $0 * 10 + Int(digits[$1] - 48) } }
-        guard let d = Day(year: num(0..<4), month: num(4..<6), day: num(6..<8)) else { throw DayError(text: text) }
-        self = d
+        var t = text
+        let parsed: Day? = t.withUTF8 { Day.parse($0) }
+        guard let parsed else { throw DayError(text: text) }
+        self = parsed
+    }
+
+    /// Parses `yyyy-MM-dd` or `yyyyMMdd` bytes without allocating; nil when not a real date.
+    static func parse(_ u: UnsafeBufferPointer<UInt8>) -> Day? {
+        let dashed = u.count == 10
+        guard dashed || u.count == 8 else { return nil }
+        if dashed && (u[4] != UInt8(ascii: "-") || u[7] != UInt8(ascii: "-")) { return nil }
+        var digits = (0, 0, 0)
+        var n = 0
+        for (i, b) in u.enumerated() where !(dashed && (i == 4 || i == 7)) {
+            guard b >= 48 && b <= 57 else { return nil }
+            let v = Int(b - 48)
+            switch n {
+            case 0..<4: digits.0 = digits.0 * 10 + v
+            case 4..<6: digits.1 = digits.1 * 10 + v
+            default: digits.2 = digits.2 * 10 + v
+            }
+            n += 1
+        }
+        return Day(year: digits.0, month: digits.1, day: digits.2)
     }
 
     /// Parses the date part of an ISO timestamp such as `2024-05-01T08:00:00+08:00`.

@@ -25,7 +25,6 @@ public struct Registry: Sendable {
             try db.execute(sql: """
                 PRAGMA synchronous = NORMAL;
                 PRAGMA cache_size = -262144;
-                PRAGMA temp_store = MEMORY;
                 PRAGMA mmap_size = 1073741824;
                 """)
         }

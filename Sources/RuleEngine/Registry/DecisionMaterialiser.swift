@@ -25,21 +25,20 @@ public struct DecisionMaterialiser: Sendable {
     }
 
     /// Recomputes every subject's decisions as of `asOf` in the caller's transaction.
+    ///
+    /// On a database pool the facts are read on a second thread from a snapshot of the
+    /// committed registry while this thread evaluates and writes; the caller must not have
+    /// changed facts in its own transaction (activation and refresh do not).
     public func materialiseAll(asOf: Day, in db: Database, progress: ((Int) -> Void)? = nil) throws -> Summary {
         let started = Date()
         var summary = Summary()
         try db.execute(sql: "DELETE FROM decision")
-        var stream = try FactsStream(db: db)
         var extendedTo = Set<String>()
         let evaluator = RegistryEvaluator(rules: rules, registry: registry)
-        while let facts = try stream.next() {
+
+        func handle(_ facts: SubjectFacts) throws {
             summary.subjectsEvaluated += 1
-            let ds: [Decision]
-            if rules.readsRelatedFacts {
-                ds = try evaluator.decisions(for: facts.code, asOf: asOf, in: db)
-            } else {
-                ds = rules.evaluate(facts, asOf: asOf)
-            }
+            let ds = rules.readsRelatedFacts ? try evaluator.decisions(for: facts.code, asOf: asOf, in: db) : rules.evaluate(facts, asOf: asOf)
             var own = 0
             for d in ds {
                 if d.subject == facts.code { try insert(d, asOf: asOf, in: db); own += 1 } else { extendedTo.insert(d.subject) }
@@ -48,6 +47,38 @@ public struct DecisionMaterialiser: Sendable {
             summary.decisions += own
             if summary.subjectsEvaluated % 10_000 == 0 { progress?(summary.subjectsEvaluated) }
         }
+
+        if let pool = registry.writer as? DatabasePool {
+            let queue = BoundedQueue<[SubjectFacts]>(capacity: 16)
+            let failure = FailureBox()
+            let thread = Thread {
+                do {
+                    try pool.read { rdb in
+                        var stream = try FactsStream(db: rdb)
+                        var batch: [SubjectFacts] = []
+                        batch.reserveCapacity(512)
+                        while let f = try stream.next() {
+                            batch.append(f)
+                            if batch.count == 512 { guard queue.put(batch) else { return }; batch.removeAll(keepingCapacity: true) }
+                        }
+                        if !batch.isEmpty { _ = queue.put(batch) }
+                    }
+                } catch { failure.set(error) }
+                queue.close()
+            }
+            thread.start()
+            do {
+                while let batch = queue.take() { for f in batch { try handle(f) } }
+            } catch {
+                queue.close()
+                throw error
+            }
+            if let e = failure.error { throw e }
+        } else {
+            var stream = try FactsStream(db: db)
+            while let facts = try stream.next() { try handle(facts) }
+        }
+
         // Persons reached through organisations: their final set merges every route and applies
         // the conflict policy across them.
         for code in extendedTo.sorted() {
@@ -109,4 +140,12 @@ public struct DecisionMaterialiser: Sendable {
                                      d.until?.description, d.financial, d.via?.organisation, d.via?.role.rawValue, causes,
                                      rules.version, asOf.description])
     }
+}
+
+/// The first error of the reading thread.
+final class FailureBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: (any Error)?
+    func set(_ e: any Error) { lock.lock(); if stored == nil { stored = e }; lock.unlock() }
+    var error: (any Error)? { lock.lock(); defer { lock.unlock() }; return stored }
 }

@@ -10,6 +10,9 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: "Registry database file.")
     var db: String = "credit.db"
 
-    @Option(name: .long, help: "Output format: table, json or csv.")
-    var format: OutputFormat = .table
+    @Option(name: .customLong("format"), help: "Output format: table, json or csv (default: table on a terminal, json when piped).")
+    var formatOption: OutputFormat?
+
+    /// The chosen format: tables for a person, JSON for a pipe unless told otherwise.
+    var format: OutputFormat { formatOption ?? (Terminal.stdoutIsTTY ? .table : .json) }
 }
