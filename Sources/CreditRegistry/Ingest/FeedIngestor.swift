@@ -133,6 +133,7 @@ public struct FeedIngestor: Sendable {
                     try NameSearch.rebuildIndex(in: db)
                 }
                 r.touchedSubjects = writer.touched.sorted()
+                r.touchedAll = writer.touchedAll
                 r.outcome = .ingested
                 r.seconds = Date().timeIntervalSince(started)
                 try db.execute(sql: """

@@ -28,6 +28,8 @@ public struct IngestReport: Sendable, Codable, Hashable {
     public var rejects: [Reject] = []
     /// Subjects whose facts changed (for incremental rule evaluation).
     public var touchedSubjects: [String] = []
+    /// True when the feed touched too many subjects to list: re-evaluate the whole registry.
+    public var touchedAll = false
 
     public var recordsPerSecond: Double { seconds > 0 ? Double(read) / seconds : 0 }
 
@@ -59,7 +61,7 @@ public struct IngestReport: Sendable, Codable, Hashable {
         try c.encode((seconds * 1000).rounded() / 1000, forKey: .seconds); try c.encodeIfPresent(reason, forKey: .reason)
         try c.encode(recordsPerSecond.rounded(), forKey: .recordsPerSecond)
         try c.encode(rejects, forKey: .rejects)
-        try c.encode(touchedSubjects.count, forKey: .touchedSubjects)
+        try c.encode(touchedAll ? -1 : touchedSubjects.count, forKey: .touchedSubjects)
     }
 
     public init(from decoder: any Decoder) throws {

@@ -9,7 +9,11 @@ final class RecordWriter {
     let bureau: String
     let recordedAt: String
     let rejectLimit: Int
+    /// Subjects whose facts changed, up to ``touchedLimit``; past it only ``touchedAll`` is kept,
+    /// so memory does not grow with the feed (a feed that large is re-evaluated in full).
     private(set) var touched = Set<String>()
+    private(set) var touchedAll = false
+    static let touchedLimit = 100_000
 
     init(registry: Registry, db: Database, feedRow: Int64, bureau: String, recordedAt: String, rejectLimit: Int) {
         self.registry = registry; self.db = db; self.feedRow = feedRow; self.bureau = bureau
@@ -54,8 +58,12 @@ final class RecordWriter {
                 ON CONFLICT(bureau, bureau_key) DO UPDATE SET record_id = excluded.record_id,
                     content_hash = excluded.content_hash, revoked = excluded.revoked
                 """).execute(arguments: [bureau, rec.key, id, rec.hash, isRevoke])
-            for s in try rec.apply(registry, db, id) { touched.insert(s) }
-            touched.insert(rec.subject)
+            let changed = try rec.apply(registry, db, id)
+            if !touchedAll {
+                touched.formUnion(changed)
+                touched.insert(rec.subject)
+                if touched.count > Self.touchedLimit { touchedAll = true; touched = [] }
+            }
             if isRevoke { r.revoked += 1 } else if head == nil { r.new += 1 } else { r.changed += 1 }
         }
     }

@@ -6,12 +6,14 @@ import RuleEngine
 enum PostIngest {
     @discardableResult
     static func reevaluate(_ report: IngestReport, registry: Registry, quiet: Bool) throws -> DecisionMaterialiser.Summary? {
-        guard report.outcome == .ingested, !report.touchedSubjects.isEmpty,
+        guard report.outcome == .ingested, report.touchedAll || !report.touchedSubjects.isEmpty,
               let rules = try RuleSetStore(registry: registry).activeRuleSet() else { return nil }
         let touched = report.touchedSubjects
+        let all = report.touchedAll
         let day = Day.today()
         let summary = try registry.write { db in
-            try DecisionMaterialiser(rules: rules, registry: registry).materialise(touched: touched, asOf: day, in: db)
+            let materialiser = DecisionMaterialiser(rules: rules, registry: registry)
+            return all ? try materialiser.materialiseAll(asOf: day, in: db) : try materialiser.materialise(touched: touched, asOf: day, in: db)
         }
         if !quiet {
             Terminal.err("  re-evaluated \(summary.subjectsEvaluated) subjects (touched and related) with rule set \(rules.version.prefix(12)): \(summary.decisions) decisions\n")
