@@ -1,0 +1,113 @@
+import CreditRegistry
+import Foundation
+import Testing
+
+/// The operator's and administrator's workflow through the real `creditctl` binary on the
+/// bundled samples: ingest, feeds, activation, diff, rollback, explain, report, batch check.
+@Suite(.enabled(if: CreditCtlBinary.exists, "creditctl is not built at .build/debug/creditctl: run `swift build --build-tests` first"))
+struct WorkflowTests {
+    let dir: URL
+    let db: String
+    let root = CreditCtlBinary.packageRoot
+
+    init() throws {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("workflow-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        db = dir.appendingPathComponent("credit.db").path
+    }
+
+    func run(_ args: [String]) throws -> CreditCtlBinary.Run { try CreditCtlBinary.run(args + ["--db", db]) }
+    func sample(_ p: String) -> String { root.appendingPathComponent("samples/\(p)").path }
+
+    func ingestSamples() throws {
+        let r = try run(["ingest", "--format", "json", sample("feeds/commerce-0001-full.xml"), sample("feeds/commerce-0002-delta.xml"),
+                         sample("feeds/food-0001-full.xml"), sample("feeds/tax-0001-full.xml")])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.split(separator: "\n").count == 4)
+        let n = try run(["bridge", "import-national", "--format", "json", sample("national/dishonest-debtors.csv")])
+        #expect(n.status == 0, "\(n.stderr)")
+    }
+
+    @Test func feedsCommandsShowWhatWasIngestedAndQuarantined() throws {
+        try ingestSamples()
+        let bad = try run(["ingest", "--format", "json", sample("bad/commerce-bad-check-digit.xml")])
+        #expect(bad.status == 1, "rejected records make the exit status 1")
+        let list = try run(["feeds", "list", "--format", "csv"])
+        #expect(list.status == 0)
+        #expect(list.stdout.contains("SAMR-350200-20250630-FULL"))
+        #expect(list.stdout.contains("SAMR-350200-BAD-CHECK"))
+        let show = try run(["feeds", "show", "SAMR-350200-BAD-CHECK", "--format", "json"])
+        #expect(show.stdout.contains("\"records_rejected\" : 2"))
+        let rejects = try run(["feeds", "rejects", "SAMR-350200-BAD-CHECK", "--format", "csv"])
+        #expect(rejects.stdout.contains("REG-C20-BADCHECK"))
+        #expect(rejects.stdout.contains("position 18"))
+        let refused = try run(["ingest", "--format", "json", sample("bad/commerce-xxe.xml")])
+        #expect(refused.status == 1)
+        #expect(refused.stdout.contains("\"outcome\":\"refused\""))
+        let missing = try run(["feeds", "show", "NO-SUCH-FEED"])
+        #expect(missing.status == 1 && missing.stderr.contains("no feed"))
+    }
+
+    @Test func activateDiffRollbackAndExplain() throws {
+        try ingestSamples()
+        let activate = try run(["rules", "activate", root.appendingPathComponent("rules").path, "--author", "tester", "--format", "json"])
+        #expect(activate.status == 0, "\(activate.stderr)")
+        let count = { () throws -> Int in
+            try Registry(path: db).read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM decision") ?? 0 }
+        }
+        let original = try count()
+        #expect(original > 0)
+
+        // A candidate rule set without the A-grade memorandum: the diff shows only losses.
+        let candidate = dir.appendingPathComponent("rules-candidate")
+        try FileManager.default.createDirectory(at: candidate, withIntermediateDirectories: true)
+        for file in try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("rules").path)
+        where file.hasSuffix(".rules") && !file.contains("a_grade") {
+            try FileManager.default.copyItem(at: root.appendingPathComponent("rules/\(file)"), to: candidate.appendingPathComponent(file))
+        }
+        let diff = try run(["rules", "diff", "--rules", candidate.path, "--as-of", "2024-06-01", "--format", "json"])
+        #expect(diff.status == 0, "\(diff.stderr)")
+        let parsed = try JSONSerialization.jsonObject(with: Data(diff.stdout.utf8)) as? [String: Any]
+        let changes = parsed?["changes"] as? [[String: Any]] ?? []
+        let lostAGrade = changes.contains { ($0["lost"] as? [String])?.contains { $0.hasPrefix("a_") } == true }
+        let gainedAny = changes.contains { !(($0["gained"] as? [String]) ?? []).isEmpty }
+        #expect(!changes.isEmpty && lostAGrade && !gainedAny)
+
+        let second = try run(["rules", "activate", candidate.path, "--author", "tester", "--as-of", "2024-06-01"])
+        #expect(second.status == 0, "\(second.stderr)")
+        let status = try run(["rules", "status", "--format", "csv"])
+        #expect(status.stdout.split(separator: "\n").count == 3, "two versions and a header: \(status.stdout)")
+        let back = try run(["rules", "rollback", "--author", "tester"])
+        #expect(back.status == 0, "\(back.stderr)")
+        #expect(try count() == original)
+
+        let explain = try run(["rules", "explain", "91350200MA2XH1K70Y", "--as-of", "2024-06-01", "--format", "table"])
+        #expect(explain.status == 0, "\(explain.stderr)")
+        let fired = explain.stdout.contains("FIRED     tax_subject")
+        let cites = explain.stdout.contains("record 81: taxCase tax/")
+        #expect(fired && cites, "explain names the fired rule and the record it fired on")
+
+        let audit = try Registry(path: db).read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM audit WHERE action LIKE 'rules.%'") ?? 0 }
+        #expect(audit == 3)
+    }
+
+    @Test func reportAndBatchCheckFromTheCommandLine() throws {
+        try ingestSamples()
+        _ = try run(["rules", "activate", root.appendingPathComponent("rules").path, "--author", "tester"])
+        let byCode = try run(["report", "91350200MA2XH1K70Y", "--format", "json", "--as-of", "2024-06-01"])
+        let byLegacy = try run(["report", "350200201603011", "--format", "json", "--as-of", "2024-06-01"])
+        #expect(byCode.status == 0, "\(byCode.stderr)")
+        #expect(byCode.stdout == byLegacy.stdout)
+        #expect(byCode.stdout.contains("tax_grade_d"))
+        let notFound = try run(["report", "91350100M000100Y43"])
+        #expect(notFound.status == 1)
+
+        let out = dir.appendingPathComponent("verdicts.jsonl").path
+        let check = try run(["check", sample("bank/counterparties.csv"), "--format", "json", "--out", out])
+        #expect(check.status == 0, "\(check.stderr)")
+        let lines = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 41)
+        let gb = try run(["check", sample("bank/counterparties-gb18030.csv"), "--format", "json"])
+        #expect(gb.stdout.split(separator: "\n").map(String.init) == lines.map(String.init))
+    }
+}
