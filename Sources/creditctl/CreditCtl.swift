@@ -20,6 +20,7 @@ struct CreditCtl: AsyncParsableCommand {
             FeedsCommand.self,
             RulesCommand.self,
             BridgeCommand.self,
+            AuditCommand.self,
             SamplesCommand.self,
         ]
     )

@@ -110,4 +110,23 @@ struct WorkflowTests {
         let gb = try run(["check", sample("bank/counterparties-gb18030.csv"), "--format", "json"])
         #expect(gb.stdout.split(separator: "\n").map(String.init) == lines.map(String.init))
     }
+
+    @Test func auditLogRecordsLookUpsAndDetectsTampering() throws {
+        try ingestSamples()
+        _ = try run(["report", "91350200MA2XH1K70Y", "--actor", "officer-7"])
+        _ = try run(["report", "91350200MA2XH1K70Y", "--actor", "officer-7", "--unmask"])
+        let list = try run(["audit", "list", "--subject", "350200201603011", "--format", "csv"])
+        #expect(list.status == 0, "\(list.stderr)")
+        #expect(list.stdout.contains("officer-7"))
+        #expect(list.stdout.contains("unmask"))
+        let ok = try run(["audit", "verify", "--format", "json"])
+        #expect(ok.status == 0 && ok.stdout.contains("\"intact\":true"))
+        try Registry(path: db).write { db in
+            try db.execute(sql: "DROP TRIGGER audit_no_update")
+            try db.execute(sql: "UPDATE audit SET actor = 'someone-else' WHERE id = 1")
+        }
+        let broken = try run(["audit", "verify", "--format", "table"])
+        #expect(broken.status == 1)
+        #expect(broken.stdout.contains("BROKEN at entry 1"))
+    }
 }
