@@ -17,7 +17,7 @@ struct AuditCommand: AsyncParsableCommand {
         @Option(help: "How many entries, newest last.") var limit: Int = 50
 
         func run() async throws {
-            let registry = try Registry(path: global.db)
+            let registry = try global.existingRegistry()
             var code: String?
             if let subject {
                 guard let s = try registry.lookup(subject) else {
@@ -48,7 +48,7 @@ struct AuditCommand: AsyncParsableCommand {
         @OptionGroup var global: GlobalOptions
 
         func run() async throws {
-            let v = try AuditLog(registry: try Registry(path: global.db)).verify()
+            let v = try AuditLog(registry: try global.existingRegistry()).verify()
             struct Output: Encodable { var intact: Bool; var entries: Int; var firstBrokenID: Int64?; var reason: String? }
             if global.format == .json {
                 print(JSON.line(Output(intact: v.isIntact, entries: v.entries, firstBrokenID: v.firstBrokenID, reason: v.reason)))

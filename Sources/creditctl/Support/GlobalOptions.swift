@@ -1,4 +1,6 @@
 import ArgumentParser
+import CreditRegistry
+import Foundation
 
 /// Output formats every listing command understands.
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable, Sendable {
@@ -15,4 +17,13 @@ struct GlobalOptions: ParsableArguments {
 
     /// The chosen format: tables for a person, JSON for a pipe unless told otherwise.
     var format: OutputFormat { formatOption ?? (Terminal.stdoutIsTTY ? .table : .json) }
+
+    /// Opens the registry a command reads, refusing (exit 74) to create an empty one by mistake.
+    func existingRegistry() throws -> Registry {
+        guard FileManager.default.fileExists(atPath: db) else {
+            Terminal.err("creditctl: no registry at \(db) (use --db, or ingest feeds first)\n")
+            throw ExitCode(74)
+        }
+        return try Registry(path: db)
+    }
 }

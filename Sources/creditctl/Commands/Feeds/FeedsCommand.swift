@@ -47,7 +47,7 @@ struct FeedsList: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() async throws {
-        let registry = try Registry(path: global.db)
+        let registry = try global.existingRegistry()
         let rows = try registry.read { db in try Row.fetchAll(db, sql: "SELECT * FROM feed ORDER BY id").map(FeedRow.init(row:)) }
         switch global.format {
         case .json: rows.forEach { print(JSON.line($0)) }
@@ -65,7 +65,7 @@ struct FeedsShow: AsyncParsableCommand {
     @Argument(help: "Row id (from `feeds list`) or the bureau's feed id.") var id: String
 
     func run() async throws {
-        let registry = try Registry(path: global.db)
+        let registry = try global.existingRegistry()
         let key = id
         guard let row = try registry.read({ db in
             try Row.fetchOne(db, sql: "SELECT * FROM feed WHERE CAST(id AS TEXT) = ? OR feed_id = ? ORDER BY id LIMIT 1", arguments: [key, key])
@@ -94,7 +94,7 @@ struct FeedsRejects: AsyncParsableCommand {
     struct RejectRow: Codable { var feed: String; var line: Int; var key: String?; var field: String?; var reason: String }
 
     func run() async throws {
-        let registry = try Registry(path: global.db)
+        let registry = try global.existingRegistry()
         let key = id
         let rows = try registry.read { db in
             try Row.fetchAll(db, sql: """

@@ -52,7 +52,7 @@ extension RulesCommand {
         @Option(help: "Who rolls back.") var author: String = ProcessInfo.processInfo.environment["USER"] ?? "operator"
 
         func run() throws {
-            let registry = try Registry(path: global.db)
+            let registry = try global.existingRegistry()
             let store = RuleSetStore(registry: registry)
             let versions = try store.versions()
             guard let current = versions.first(where: \.active) else {
@@ -82,7 +82,7 @@ extension RulesCommand {
         @OptionGroup var global: GlobalOptions
 
         func run() throws {
-            let versions = try RuleSetStore(registry: try Registry(path: global.db)).versions()
+            let versions = try RuleSetStore(registry: try global.existingRegistry()).versions()
             switch global.format {
             case .json: versions.forEach { print(JSON.line($0)) }
             case .csv:
@@ -142,7 +142,7 @@ extension RulesCommand {
 
         func run() throws {
             let day = try DayArgument.parse(asOf)
-            let registry = try Registry(path: global.db)
+            let registry = try global.existingRegistry()
             guard let rules = try RuleSetStore(registry: registry).activeRuleSet() else {
                 Terminal.err("no active rule set (creditctl rules activate rules/)\n"); throw ExitCode.failure
             }

@@ -17,7 +17,7 @@ extension RulesCommand {
 
         func run() throws {
             let day = try DayArgument.parse(asOf)
-            let registry = try Registry(path: global.db)
+            let registry = try global.existingRegistry()
             let ruleSet = try ActiveRules.load(registry: registry, override: rules)
             guard let subject = try registry.lookup(id) else {
                 Terminal.err("no subject found for '\(id)'\n"); throw ExitCode.failure
@@ -64,7 +64,7 @@ extension RulesCommand {
             guard let next = loaded.ruleSet else {
                 print(loaded.renderedDiagnostics, terminator: ""); throw ExitCode.failure
             }
-            let registry = try Registry(path: global.db)
+            let registry = try global.existingRegistry()
             let current = try RuleSetStore(registry: registry).activeRuleSet()
             let diff = try ImpactDiff.compute(candidate: next, current: current, registry: registry, asOf: day)
             switch global.format {
@@ -98,7 +98,7 @@ extension RulesCommand {
         struct Row: Codable { var memorandum: String; var measure: String; var kind: String; var department: String; var category: String; var financial: Bool; var subjects: Int; var unconfirmed: Bool; var text: String }
 
         func run() throws {
-            let registry = try Registry(path: global.db)
+            let registry = try global.existingRegistry()
             let rules = try ActiveRules.load(registry: registry, override: dir)
             let counts = try registry.read { db in
                 try Dictionary(Row2.fetchAll(db, sql: "SELECT measure, COUNT(DISTINCT subject_code) FROM decision GROUP BY measure").map { ($0.0, $0.1) },
