@@ -129,4 +129,16 @@ struct WorkflowTests {
         #expect(broken.status == 1)
         #expect(broken.stdout.contains("BROKEN at entry 1"))
     }
+
+    @Test func batchCheckShowsTheStatusOnTheAsOfDay() throws {
+        try ingestSamples()
+        let input = dir.appendingPathComponent("two.csv").path
+        try "code,name\n91350200MA3CEF5N07,厦门东方贸易有限公司\n".write(toFile: input, atomically: true, encoding: .utf8)
+        let before = try run(["check", input, "--format", "json", "--as-of", "2022-09-29"])
+        let after = try run(["check", input, "--format", "json", "--as-of", "2022-09-30"])
+        let today = try run(["check", input, "--format", "json"])
+        #expect(before.stdout.contains("\"status\":\"active\""), "\(before.stdout)")
+        #expect(after.stdout.contains("\"status\":\"revoked\""), "\(after.stdout)")
+        #expect(today.stdout.contains("\"status\":\"revoked\""), "\(today.stdout)")
+    }
 }

@@ -43,14 +43,21 @@ final class BatchRowProcessor {
         self.format = format
         usesTable = provider is TableDecisionProvider
         headers = layout.passthrough.map(\.name)
+        // The status on the as-of day: the latest status change up to it (status history),
+        // read only when a past or future day is asked for, to keep today's checks one probe.
+        let status = asOf == Day.today() ? "s.status" : """
+            COALESCE((SELECT h.status FROM status_history h WHERE h.subject_code = s.code AND h.since <= ?2
+                      ORDER BY h.since DESC LIMIT 1),
+                     CASE WHEN s.status_since > ?2 THEN 'active' ELSE s.status END)
+            """
         let columns = """
-            SELECT s.code, s.name, s.status, s.kind,
+            SELECT s.code, s.name, \(status), s.kind,
                 (SELECT group_concat(list, ';') FROM (SELECT DISTINCT list FROM list_entry
                     WHERE subject_code = s.code AND entered_on <= ?2 AND (exited_on IS NULL OR exited_on > ?2) ORDER BY list)),
                 EXISTS (SELECT 1 FROM decision WHERE subject_code = s.code AND valid_from <= ?2
                     AND (valid_until IS NULL OR valid_until > ?2))
             """
-        let plain = "SELECT s.code, s.name, s.status, s.kind, NULL, ?2 IS NULL"
+        let plain = "SELECT s.code, s.name, \(status), s.kind, NULL, ?2 IS NULL"
         let head = known == nil ? columns : plain
         // Most codes are registry codes: probe `subject` directly, and `alias` only when that misses.
         direct = try db.makeStatement(sql: head + " FROM subject s WHERE s.code = ?1")
