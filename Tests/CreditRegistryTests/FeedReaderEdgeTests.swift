@@ -53,7 +53,8 @@ struct FeedReaderEdgeTests {
         let bad = grade.replacingOccurrences(of: "91350200MA2YD3F81E", with: "11010519491231002XY")
         let r = try SampleFiles.readAll(try write(feed(bad)))
         #expect(r.issues.count == 1)
-        #expect(PersonalData.masked("id 11010519491231002X here") == "id 110105***********X here")
+        #expect(PersonalData.masked("id 11010519491231002X here") == "id 110105********002X here")
+        #expect(PersonalData.masked("code 914403001922038216") == "code 914403001922038216", "an all-digit credit code is not a person")
         #expect(PersonalData.masked("code 91350200MA2YD3F81E") == "code 91350200MA2YD3F81E")
     }
 

@@ -1,9 +1,9 @@
 /// Masking of personal ID numbers in texts that leave the reader (error messages, issue reasons).
 enum PersonalData {
-    /// Replaces every run of 15 digits, or 17 digits and a digit or X (a resident ID number's shape),
-    /// by its first 6 characters, asterisks and its last character.
+    /// Replaces every run shaped like a resident ID number (``IdentityMask/looksLikeResidentID(_:)``)
+    /// by its masked form (``IdentityMask/residentID(_:)``).
     ///
-    /// `masked("id 11010519491231002X bad")` → `"id 110105***********X bad"`.
+    /// `masked("id 11010519491231002X bad")` → `"id 110105********002X bad"`.
     static func masked(_ text: String) -> String {
         let bytes = Array(text.utf8)
         var out: [UInt8] = []
@@ -17,15 +17,9 @@ enum PersonalData {
                 var j = i
                 while j < bytes.count && isAlnum(bytes[j]) { j += 1 }
                 let run = bytes[i..<j]
-                let n = run.count
-                let digitsBody = run.prefix(n - 1).allSatisfy { $0 >= 48 && $0 <= 57 }
-                let last = run.last ?? 0
-                let isID = digitsBody && ((n == 15 && last >= 48 && last <= 57)
-                    || (n == 18 && ((last >= 48 && last <= 57) || last == UInt8(ascii: "X") || last == UInt8(ascii: "x"))))
-                if isID {
-                    out.append(contentsOf: run.prefix(6))
-                    out.append(contentsOf: repeatElement(UInt8(ascii: "*"), count: n - 7))
-                    out.append(last)
+                let word = String(decoding: run, as: UTF8.self)
+                if IdentityMask.looksLikeResidentID(word) {
+                    out.append(contentsOf: IdentityMask.residentID(word).utf8)
                     changed = true
                 } else {
                     out.append(contentsOf: run)

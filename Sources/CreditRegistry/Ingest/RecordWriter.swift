@@ -43,7 +43,7 @@ final class RecordWriter {
                                               arguments: [rec.subject]) ?? false
                 if !known {
                     try quarantine(.init(line: rec.line, key: rec.key, field: "code",
-                                         reason: "unknown subject \(Self.safe(rec.subject)): not registered (its registration must be ingested first)"),
+                                         reason: "unknown subject \(PersonalData.masked(rec.subject)): not registered (its registration must be ingested first)"),
                                    into: &r)
                     return
                 }
@@ -73,11 +73,5 @@ final class RecordWriter {
         if r.rejects.count < rejectLimit { r.rejects.append(reject) }
         try db.cachedStatement(sql: "INSERT INTO reject (feed, line, bureau_key, field, reason) VALUES (?, ?, ?, ?, ?)")
             .execute(arguments: [feedRow, reject.line, reject.key, reject.field, reject.reason])
-    }
-
-    /// Masks personal ID numbers in messages.
-    static func safe(_ code: String) -> String {
-        guard code.count == 18, code.prefix(17).allSatisfy(\.isNumber) else { return code }
-        return String(code.prefix(6)) + String(repeating: "*", count: 8) + String(code.suffix(4))
     }
 }

@@ -21,12 +21,18 @@ public enum IdentityMask {
         return String(first) + String(repeating: "*", count: max(0, name.count - 1))
     }
 
-    /// True for text shaped like a resident ID: 17 digits and a digit or X, or 15 digits.
+    /// True for text shaped like a resident ID: 15 digits, or 17 digits and a digit or X whose
+    /// first two digits are a province prefix (11–82) and whose characters 7–14 are a date.
+    /// An all-digit credit code (`914403001922038216`: `91` is no province) is not one.
     public static func looksLikeResidentID(_ code: String) -> Bool {
         let u = Array(code.utf8)
         func digit(_ b: UInt8) -> Bool { b >= 48 && b <= 57 }
         if u.count == 15 { return u.allSatisfy(digit) }
-        guard u.count == 18 else { return false }
-        return u[0..<17].allSatisfy(digit) && (digit(u[17]) || u[17] == UInt8(ascii: "X"))
+        guard u.count == 18, u[0..<17].allSatisfy(digit), digit(u[17]) || u[17] == UInt8(ascii: "X") || u[17] == UInt8(ascii: "x")
+        else { return false }
+        let province = Int(u[0] - 48) * 10 + Int(u[1] - 48)
+        guard (11...82).contains(province) else { return false }
+        let birth = Array(u[6..<14])
+        return birth.withUnsafeBufferPointer { Day.parse($0) } != nil
     }
 }

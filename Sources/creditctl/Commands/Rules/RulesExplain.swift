@@ -152,8 +152,7 @@ enum ActiveRules {
 /// Masking of personal ID numbers for display.
 enum Mask {
     static func code(_ code: String, kind: SubjectKind) -> String {
-        guard kind == .naturalPerson, code.count == 18 else { return code }
-        return String(code.prefix(6)) + String(repeating: "*", count: 8) + String(code.suffix(4))
+        kind == .naturalPerson ? IdentityMask.residentID(code) : code
     }
 }
 
