@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         .systemLibrary(
@@ -46,10 +47,20 @@ let package = Package(
             dependencies: ["CreditRegistry", "RuleEngine"],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "CreditService",
+            dependencies: [
+                "CreditRegistry", "RuleEngine",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            resources: [.copy("Resources")],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "creditctl",
             dependencies: [
-                "CreditRegistry", "RuleEngine", "NationalBridge",
+                "CreditRegistry", "RuleEngine", "NationalBridge", "CreditService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
@@ -64,6 +75,15 @@ let package = Package(
             name: "RuleEngineTests",
             dependencies: ["RuleEngine", "CreditRegistry", "NationalBridge", .product(name: "GRDB", package: "GRDB.swift")],
             exclude: ["Fixtures"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CreditServiceTests",
+            dependencies: [
+                "CreditService", "CreditRegistry", "RuleEngine", "NationalBridge",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -21,6 +21,7 @@ struct CreditCtl: AsyncParsableCommand {
             RulesCommand.self,
             BridgeCommand.self,
             AuditCommand.self,
+            ServeCommand.self,
             SamplesCommand.self,
         ]
     )

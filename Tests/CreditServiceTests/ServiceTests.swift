@@ -1,0 +1,119 @@
+import CreditRegistry
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import NationalBridge
+import RuleEngine
+import Testing
+@testable import CreditService
+
+/// The HTTP API on a real server on 127.0.0.1, over a registry built from the samples.
+@Suite struct ServiceTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let officer = "officer-token-0123456789"
+    static let bank = "bank-token-0123456789abcd"
+    static let operatorToken = "operator-token-0123456789"
+
+    let registry: Registry
+    let tokens = TokenStore(tokens: [
+        ServiceTests.officer: Caller(name: "officer-07", role: .officer, department: "sat"),
+        ServiceTests.bank: Caller(name: "bank-3", role: .bank),
+        ServiceTests.operatorToken: Caller(name: "op-1", role: .operator),
+    ])
+
+    init() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("service-\(UUID().uuidString).db").path
+        registry = try Registry(path: path)
+        for f in ["feeds/commerce-0001-full.xml", "feeds/commerce-0002-delta.xml", "feeds/food-0001-full.xml", "feeds/tax-0001-full.xml"] {
+            _ = try FeedIngestor(registry: registry).ingest(path: Self.root.appendingPathComponent("samples/\(f)").path)
+        }
+        _ = try NationalListImport(registry: registry).importDishonestDebtors(path: Self.root.appendingPathComponent("samples/national/dishonest-debtors.csv").path)
+        let loaded = RuleSetLoader.load(paths: [Self.root.appendingPathComponent("rules").path])
+        let rules = try #require(loaded.ruleSet)
+        let registry = self.registry
+        try registry.write { db in
+            try RuleSetStore(registry: registry).activate(loaded, directory: "rules", author: "test", in: db)
+            _ = try DecisionMaterialiser(rules: rules, registry: registry).materialiseAll(asOf: Day.today(), in: db)
+        }
+    }
+
+    func app() -> some ApplicationProtocol { buildApplication(registry: registry, tokens: tokens, host: "127.0.0.1", port: 0) }
+
+    func get(_ client: some TestClientProtocol, _ uri: String, token: String?) async throws -> (status: Int, body: String) {
+        var headers: HTTPFields = [:]
+        if let token { headers[.authorization] = "Bearer \(token)" }
+        return try await client.execute(uri: uri, method: .get, headers: headers) { r in (Int(r.status.code), String(buffer: r.body)) }
+    }
+
+    @Test func reportForAnOfficerIsAuditedAndNamesTheCauses() async throws {
+        try await app().test(.live) { client in
+            let r = try await get(client, "/v1/subjects/350200201603011?as_of=2024-06-01", token: Self.officer)
+            #expect(r.status == 200)
+            let json = try JSONSerialization.jsonObject(with: Data(r.body.utf8)) as? [String: Any]
+            let measures = json?["measures"] as? [[String: Any]] ?? []
+            #expect(measures.contains { $0["measure"] as? String == "tax_grade_d" })
+            #expect(measures.allSatisfy { !(($0["causes"] as? [Any]) ?? []).isEmpty })
+            #expect((measures.first?["department"] as? String) == "sat", "the officer's department comes first")
+        }
+        let audit = try AuditLog(registry: registry).entries(subject: "91350200MA2XH1K70Y")
+        #expect(audit.contains { $0.actor == "api:officer-07" && $0.action == "lookup" })
+    }
+
+    @Test func tokensAndRolesAreEnforced() async throws {
+        let cases: [(uri: String, token: String?, status: Int)] = [
+            ("/v1/subjects/91350200MA2XH1K70Y", nil, 401),
+            ("/v1/subjects/91350200MA2XH1K70Y", "not-a-token-at-all-xx", 401),
+            ("/v1/subjects/91350200MA2XH1K70Y", Self.bank, 403),
+            ("/v1/search?q=%E5%8D%8E%E5%85%B4", Self.bank, 403),
+            ("/v1/subjects/91350200MA2XH1K70Y?unmask=true", Self.operatorToken, 403),
+            ("/v1/subjects/91350100M000100Y43", Self.officer, 404),
+            ("/v1/subjects/91350200MA2XH1K70Y?as_of=2024-13-01", Self.officer, 400),
+            ("/health", nil, 200),
+        ]
+        try await app().test(.live) { client in
+            for c in cases {
+                let r = try await get(client, c.uri, token: c.token)
+                #expect(r.status == c.status, "\(c.uri)")
+            }
+        }
+    }
+
+    @Test func searchAndRules() async throws {
+        try await app().test(.live) { client in
+            let s = try await get(client, "/v1/search?q=" + "华兴科技".addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed)!, token: Self.operatorToken)
+            #expect(s.status == 200)
+            #expect(s.body.contains("91350200MA2XH1K70Y"))
+            let rules = try await get(client, "/v1/rules", token: Self.operatorToken)
+            #expect(rules.status == 200 && rules.body.contains("发改财金〔2016〕141号"))
+        }
+    }
+
+    @Test func bankBatchCheckMasksPersonsAndKeepsInputOrder() async throws {
+        let csv = "code,name\n91350200MA2XH1K70Y,华兴科技(厦门)有限公司\n350221197203140316,陈建国\n91350100M000100Y44,坏代码\n"
+        try await app().test(.live) { client in
+            let r = try await client.execute(uri: "/v1/check", method: .post, headers: [.authorization: "Bearer \(Self.bank)"],
+                                             body: ByteBuffer(string: csv)) { r in (Int(r.status.code), String(buffer: r.body)) }
+            #expect(r.0 == 200)
+            let lines = r.1.split(separator: "\n")
+            #expect(lines.count == 3)
+            #expect(lines[0].contains("91350200MA2XH1K70Y") && lines[0].contains("\"flagged\":true"))
+            #expect(!r.1.contains("350221197203140316"), "banks never see personal ID numbers")
+            #expect(lines[2].contains("position 18"))
+            let denied = try await client.execute(uri: "/v1/check", method: .post, headers: [.authorization: "Bearer \(Self.officer)"],
+                                                  body: ByteBuffer(string: csv)) { Int($0.status.code) }
+            #expect(denied == 403)
+        }
+    }
+
+    @Test func pageAndOpenAPIAreServed() async throws {
+        try await app().test(.live) { client in
+            let page = try await get(client, "/", token: nil)
+            #expect(page.status == 200 && page.body.contains("/v1/subjects/"))
+            let spec = try await get(client, "/openapi.json", token: nil)
+            #expect(spec.status == 200)
+            let json = try JSONSerialization.jsonObject(with: Data(spec.body.utf8)) as? [String: Any]
+            let paths = (json?["paths"] as? [String: Any])?.keys.sorted() ?? []
+            #expect(paths == ["/health", "/v1/check", "/v1/rules", "/v1/search", "/v1/subjects/{id}"])
+        }
+    }
+}
