@@ -26,7 +26,8 @@ public func buildRouter(registry: Registry, tokens: TokenStore) -> Router<Servic
     router.get("/") { _, _ in try StaticResource.response("officer.html", type: "text/html; charset=utf-8") }
     router.get("openapi.json") { _, _ in try StaticResource.response("openapi.json", type: "application/json") }
     let v1 = router.group("v1").add(middleware: TokenAuthenticator(tokens: tokens))
-    v1.addRoutes(SubjectsController(registry: registry).endpoints)
+    v1.addRoutes(SubjectsController(registry: registry, rules: ActiveRules(registry: registry),
+                                    audit: AuditBatcher(log: AuditLog(registry: registry))).endpoints)
     v1.addRoutes(CheckController(registry: registry).endpoints)
     v1.addRoutes(RulesController(registry: registry).endpoints)
     return router

@@ -6,10 +6,13 @@ import RuleEngine
 /// Look-up, credit report and name search for officers.
 struct SubjectsController {
     let registry: Registry
+    let rules: ActiveRules
+    let audit: AuditBatcher
 
     var endpoints: RouteCollection<ServiceContext> {
         RouteCollection(context: ServiceContext.self)
             .get("subjects/:id", use: report)
+            .get("subjects/:id/measures", use: measures)
             .get("search", use: search)
     }
 
@@ -24,10 +27,11 @@ struct SubjectsController {
         }
         let unmask = query.get("unmask") == "true"
         if unmask && !caller.role.maySeePersonalIDs { throw HTTPError(.forbidden, message: "role \(caller.role.rawValue) may not unmask ID numbers") }
-        let provider = try RuleDecisionProvider.active(registry: registry)
         let options = ReportBuilder.Options(asOf: asOf, department: query.get("department") ?? caller.department,
                                             unmask: unmask, actor: "api:\(caller.name)")
-        guard let report = try ReportBuilder(registry: registry, decisions: provider).report(for: id, options: options) else {
+        let (found, entries) = try ReportBuilder(registry: registry, decisions: try rules.provider()).lookUp(id, options: options)
+        try await audit.record(entries)
+        guard let report = found else {
             throw HTTPError(.notFound, message: "no subject with identifier \(IdentityMask.looksLikeResidentID(id) ? IdentityMask.residentID(id) : id)")
         }
         return try JSONBody.response(report)
@@ -52,5 +56,56 @@ enum JSONBody {
         let data = try e.encode(value)
         return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"],
                         body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
+
+/// The look-up officers and systems call most: a subject's identity and the measures in force,
+/// without the full report.
+struct MeasuresView: Encodable {
+    struct Measure: Encodable {
+        var measure: String
+        var text: String
+        var kind: String
+        var department: String
+        var departmentName: String
+        var basis: String
+        var memorandum: String
+        var validFrom: Day
+        var validUntil: Day?
+        var financial: Bool
+        var causedBy: [Int64]
+    }
+    var code: String
+    var name: String
+    var kind: String
+    var status: String
+    var asOf: Day
+    var measures: [Measure]
+}
+
+extension SubjectsController {
+    /// `GET /v1/subjects/{id}/measures?as_of=`: identity and measures in force, audited.
+    @Sendable func measures(_ request: Request, context: ServiceContext) async throws -> Response {
+        let caller = try context.require(\.mayLookUp, "look subjects up")
+        let id = try context.parameters.require("id")
+        let asOf = try request.uri.queryParameters.get("as_of").map { text -> Day in
+            do { return try Day(text) } catch { throw HTTPError(.badRequest, message: "as_of: \(error)") }
+        } ?? Day.today()
+        let provider = try rules.provider()
+        let registry = self.registry
+        let (view, code) = try registry.read { db -> (MeasuresView?, String?) in
+            guard let s = try registry.lookup(id, in: db) else { return (nil, nil) }
+            let ds = try provider.decisions(for: s.code, asOf: asOf, in: db)
+            let shown = caller.role.maySeePersonalIDs || s.kind != .naturalPerson ? s.code : IdentityMask.residentID(s.code)
+            return (MeasuresView(code: shown, name: s.name, kind: s.kind.rawValue, status: s.status.rawValue, asOf: asOf,
+                                measures: ds.map { .init(measure: $0.measure, text: $0.text, kind: $0.kind.rawValue, department: $0.department,
+                                                         departmentName: $0.departmentName, basis: $0.basis, memorandum: $0.memorandum,
+                                                         validFrom: $0.validFrom, validUntil: $0.validUntil, financial: $0.financial,
+                                                         causedBy: $0.causedBy) }), s.code)
+        }
+        try await audit.record([AuditLog.Pending(actor: "api:\(caller.name)", action: "lookup", subject: code,
+                                                 detail: "measures as-of \(asOf)" + (view == nil ? " not found" : ""))])
+        guard let view else { throw HTTPError(.notFound, message: "no subject with identifier \(IdentityMask.looksLikeResidentID(id) ? IdentityMask.residentID(id) : id)") }
+        return try JSONBody.response(view)
     }
 }

@@ -113,7 +113,22 @@ import Testing
             #expect(spec.status == 200)
             let json = try JSONSerialization.jsonObject(with: Data(spec.body.utf8)) as? [String: Any]
             let paths = (json?["paths"] as? [String: Any])?.keys.sorted() ?? []
-            #expect(paths == ["/health", "/v1/check", "/v1/rules", "/v1/search", "/v1/subjects/{id}"])
+            #expect(paths == ["/health", "/v1/check", "/v1/rules", "/v1/search", "/v1/subjects/{id}", "/v1/subjects/{id}/measures"])
         }
+    }
+
+    @Test func measuresLookUpIsLightAndAudited() async throws {
+        try await app().test(.live) { client in
+            let r = try await get(client, "/v1/subjects/91350200MA2XH1K70Y/measures", token: Self.officer)
+            #expect(r.status == 200)
+            #expect(r.body.contains("tax_grade_d"))
+            let person = try await get(client, "/v1/subjects/350221197203140316/measures", token: Self.officer)
+            #expect(person.status == 200 && person.body.contains("350221197203140316"), "officers see ID numbers")
+            let missing = try await get(client, "/v1/subjects/91350100M000100Y43/measures", token: Self.officer)
+            #expect(missing.status == 404)
+        }
+        let entries = try AuditLog(registry: registry).entries(limit: 10)
+        #expect(entries.filter { $0.detail.hasPrefix("measures") }.count == 3)
+        #expect(try AuditLog(registry: registry).verify().isIntact)
     }
 }

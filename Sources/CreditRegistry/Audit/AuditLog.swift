@@ -25,6 +25,32 @@ public struct AuditLog: Sendable {
         public var hash: String
     }
 
+    /// An entry to be written (actor, action, subject, detail), for callers that write entries
+    /// in batches (see ``AuditBatcher``).
+    public struct Pending: Sendable, Hashable {
+        public var actor: String
+        public var action: String
+        public var subject: String?
+        public var detail: String
+        public init(actor: String, action: String, subject: String?, detail: String) {
+            self.actor = actor; self.action = action; self.subject = subject; self.detail = detail
+        }
+    }
+
+    /// Appends pending entries, in order, inside an existing transaction (one read of the chain's
+    /// end, then the chain continued in memory).
+    public func append(_ entries: [Pending], in db: Database) throws {
+        guard !entries.isEmpty else { return }
+        var prev = try String.fetchOne(db, sql: "SELECT hash FROM audit ORDER BY id DESC LIMIT 1") ?? Self.genesis
+        let at = ISO8601DateFormatter().string(from: Date())
+        let insert = try db.cachedStatement(sql: "INSERT INTO audit (at, actor, action, subject, detail, previous_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)")
+        for e in entries {
+            let h = Self.hash(previous: prev, at: at, actor: e.actor, action: e.action, subject: e.subject, detail: e.detail)
+            try insert.execute(arguments: [at, e.actor, e.action, e.subject, e.detail, prev, h])
+            prev = h
+        }
+    }
+
     /// The outcome of verifying the chain.
     public struct Verification: Sendable, Codable, Hashable {
         public var entries: Int

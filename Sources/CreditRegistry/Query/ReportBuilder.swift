@@ -40,6 +40,15 @@ public struct ReportBuilder: Sendable {
     /// organisation code, tax number; full-width, spaced or hyphenated) and builds its report.
     /// Returns nil when no subject has that identifier. Audited.
     public func report(for identifier: String, options: Options) throws -> SubjectReport? {
+        let (built, entries) = try lookUp(identifier, options: options)
+        let log = AuditLog(registry: registry)
+        try registry.write { db in try log.append(entries, in: db) }
+        return built
+    }
+
+    /// ``report(for:options:)`` without writing the audit entries: returns them for the caller
+    /// to write (a server groups many look-ups' entries into one transaction).
+    public func lookUp(_ identifier: String, options: Options) throws -> (report: SubjectReport?, audit: [AuditLog.Pending]) {
         let (built, code) = try registry.read { [self] db -> (SubjectReport?, String?) in
             guard let code = try registry.lookup(identifier, in: db)?.code else { return (nil, nil) }
             return (try build(for: code, options: options, in: db), code)
@@ -49,15 +58,11 @@ public struct ReportBuilder: Sendable {
         let query = IdentityMask.looksLikeResidentID(normalised) ? IdentityMask.residentID(normalised) : normalised
         let detail = "report as-of \(asOf)" + (options.department.map { " department \($0)" } ?? "")
             + (built == nil ? " not found: \(query)" : "")
-        let unmasked = options.unmask && built != nil
-        let log = AuditLog(registry: registry)
-        try registry.write { db in
-            try log.append(actor: options.actor, action: "lookup", subject: code, detail: detail, in: db)
-            if unmasked {
-                try log.append(actor: options.actor, action: "unmask", subject: code, detail: "resident ID numbers shown in full", in: db)
-            }
+        var entries = [AuditLog.Pending(actor: options.actor, action: "lookup", subject: code, detail: detail)]
+        if options.unmask && built != nil {
+            entries.append(AuditLog.Pending(actor: options.actor, action: "unmask", subject: code, detail: "resident ID numbers shown in full"))
         }
-        return built
+        return (built, entries)
     }
 
     /// Builds the report inside an existing transaction, without auditing.
