@@ -22,6 +22,10 @@ public struct FeedIngestor: Sendable {
     public var batchSize = 2_000
     /// How many rejects the report lists (all are stored).
     public var reportedRejects = 50
+    /// A feed estimated to hold more records than this (and more than half the names already
+    /// indexed) is ingested in bulk mode: the name index and the secondary indexes the ingest
+    /// never reads are rebuilt once at its end instead of row by row.
+    public var bulkThreshold = 20_000
 
     public init(registry: Registry) { self.registry = registry }
 
@@ -102,6 +106,7 @@ public struct FeedIngestor: Sendable {
 
         let recordedAt = ISO8601DateFormatter().string(from: started)
         let limit = reportedRejects
+        let bulk = bulkThreshold
         // The writer streams through the feed once: memory-mapped pages would only make its
         // resident size grow with the registry, so it reads through the page cache alone.
         try registry.writer.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA mmap_size = 0") }
@@ -117,7 +122,7 @@ public struct FeedIngestor: Sendable {
                 // A feed that brings many names compared with the registry rebuilds the name index
                 // once at the end (same transaction) instead of updating it name by name.
                 let indexedNames = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM name_index") ?? 0
-                let bulkNames = fileSize / 700 > max(20_000, indexedNames / 2)
+                let bulkNames = fileSize / 700 > max(bulk, indexedNames / 2)
                 if bulkNames {
                     try NameSearch.suspendIndexing(in: db)
                     try BulkIndexes.drop(in: db)
