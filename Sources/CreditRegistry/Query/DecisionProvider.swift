@@ -25,8 +25,9 @@ public struct TableDecisionProvider: DecisionProvider {
     public func decisions(for code: String, asOf: Day, in db: Database) throws -> [StoredDecision] {
         let day = asOf.description
         return try Row.fetchAll(db.cachedStatement(sql: """
-            SELECT * FROM decision WHERE subject_code = ?1 AND valid_from <= ?2 AND (valid_until IS NULL OR valid_until > ?2)
+            SELECT \(StoredDecision.columns) FROM decision
+            WHERE subject_code = ?1 AND valid_from <= ?2 AND (valid_until IS NULL OR valid_until > ?2)
             ORDER BY kind DESC, department, measure, valid_from
-            """), arguments: [code, day]).map(StoredDecision.init(row:))
+            """), arguments: [code, day]).map(StoredDecision.init(positional:))
     }
 }

@@ -73,6 +73,31 @@ extension StoredDecision {
         evaluatedOn = (row["evaluated_on"] as String?).flatMap { try? Day(isoPrefixOf: $0) }
     }
 
+    /// The columns ``init(positional:)`` reads, in its order.
+    static let columns = """
+        subject_code, measure, rule, memorandum, kind, category, department, department_name, basis, text,
+        valid_from, valid_until, financial, via_code, via_role, caused_by, ruleset_version, evaluated_on
+        """
+
+    /// Decodes a row selected with ``columns`` by position (no column-name look-ups on the hot path).
+    init(positional row: Row) {
+        func day(_ i: Int) -> Day? {
+            guard let t = row[i] as String? else { return nil }
+            var text = t
+            return text.withUTF8 { Day.parse($0) } ?? (try? Day(isoPrefixOf: t))
+        }
+        subjectCode = row[0]; measure = row[1]; rule = row[2]; memorandum = row[3]
+        kind = Kind(rawValue: row[4]) ?? .punishment
+        category = row[5]; department = row[6]; departmentName = row[7]; basis = row[8]; text = row[9]
+        validFrom = day(10) ?? Day(ordinal: 0)
+        validUntil = day(11)
+        financial = (row[12] as Int64? ?? 0) != 0
+        viaCode = row[13]; viaRole = row[14]
+        causedBy = Self.parseIDs(row[15] ?? "[]")
+        rulesetVersion = row[16]
+        evaluatedOn = day(17)
+    }
+
     /// Reads a JSON array of integers (`[12,40]`) without a JSON decoder; other tokens are skipped.
     static func parseIDs(_ text: String) -> [Int64] {
         var ids: [Int64] = []

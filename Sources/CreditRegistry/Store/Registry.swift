@@ -157,9 +157,9 @@ public struct Registry: Sendable {
     public func lookup(_ identifier: String, in db: Database) throws -> Subject? {
         let value = IdentifierText.normalise(identifier)
         let row = try Row.fetchOne(db.cachedStatement(sql: """
-            SELECT s.* FROM alias a JOIN subject s ON s.code = a.subject_code WHERE a.value = ? LIMIT 1
+            SELECT \(Subject.columns) FROM alias a JOIN subject s ON s.code = a.subject_code WHERE a.value = ? LIMIT 1
             """), arguments: [value])
-        return row.map(Subject.init(row:))
+        return row.map(Subject.init(positional:))
     }
 
     /// The subject with exactly this registry code.

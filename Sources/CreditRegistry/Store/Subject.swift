@@ -23,6 +23,22 @@ public struct Subject: Sendable, Hashable, Codable {
 }
 
 extension Subject {
+    /// The columns ``init(positional:)`` reads (from table alias `s`), in its order.
+    static let columns = "s.code, s.kind, s.name, s.status, s.status_since, s.established_on, s.region, s.authority"
+
+    /// Decodes a row selected with ``columns`` by position.
+    init(positional row: Row) {
+        func day(_ i: Int) -> Day? {
+            guard var t = row[i] as String? else { return nil }
+            return t.withUTF8 { Day.parse($0) }
+        }
+        code = row[0]
+        kind = SubjectKind(rawValue: row[1]) ?? .other
+        name = row[2]
+        status = SubjectStatus(rawValue: row[3]) ?? .active
+        statusSince = day(4); establishedOn = day(5); region = row[6]; authority = row[7]
+    }
+
     init(row: Row) {
         code = row["code"]
         kind = SubjectKind(rawValue: row["kind"]) ?? .other
