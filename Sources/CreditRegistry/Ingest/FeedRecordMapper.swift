@@ -213,24 +213,7 @@ struct FeedRecordMapper: Sendable {
         return out + "}"
     }
 
-    static func appendString(_ s: String, to out: inout String) {
-        out += "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if u.value < 0x20 {
-                    let h = String(u.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - h.count) + h
-                } else { out.unicodeScalars.append(u) }
-            }
-        }
-        out += "\""
-    }
+    static func appendString(_ s: String, to out: inout String) { JSONText.appendString(s, to: &out) }
 
     static func sha256(_ s: String) -> String { Digest.sha256Hex(s.utf8) }
 }
