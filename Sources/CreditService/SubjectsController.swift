@@ -97,7 +97,7 @@ extension SubjectsController {
         } ?? Day.today()
         let provider = try rules.provider()
         let registry = self.registry
-        let (view, code) = try registry.readUnisolated { db -> (MeasuresView?, String?) in
+        let (view, code) = try registry.read { db -> (MeasuresView?, String?) in
             guard let s = try registry.lookup(id, in: db) else { return (nil, nil) }
             let ds = try provider.decisions(for: s.code, asOf: asOf, in: db)
             let shown = caller.role.maySeePersonalIDs || s.kind != .naturalPerson ? s.code : IdentityMask.residentID(s.code)

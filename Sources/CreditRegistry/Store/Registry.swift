@@ -49,13 +49,6 @@ public struct Registry: Sendable {
         try writer.read(body)
     }
 
-    /// Runs `body` with a read-only connection outside a transaction: each statement sees the
-    /// latest committed state, without the cost of opening a snapshot. For single look-ups on
-    /// hot paths, where statements need not agree on one snapshot.
-    public func readUnisolated<T: Sendable>(_ body: @Sendable (Database) throws -> T) throws -> T {
-        try writer.unsafeRead(body)
-    }
-
     // MARK: - Writing
 
     /// Inserts a subject or updates its identity; its own code becomes an alias.
