@@ -26,6 +26,10 @@ public struct FeedIngestor: Sendable {
     /// indexed) is ingested in bulk mode: the name index and the secondary indexes the ingest
     /// never reads are rebuilt once at its end instead of row by row.
     public var bulkThreshold = 20_000
+    /// Runs inside the feed's transaction after its records are written, with the report so far
+    /// (not called when the feed touched too many subjects to list): the place to bring derived
+    /// results such as rule decisions up to date atomically with the feed.
+    public var beforeCommit: (@Sendable (Database, IngestReport) throws -> Void)?
 
     public init(registry: Registry) { self.registry = registry }
 
@@ -107,6 +111,7 @@ public struct FeedIngestor: Sendable {
         let recordedAt = ISO8601DateFormatter().string(from: started)
         let limit = reportedRejects
         let bulk = bulkThreshold
+        let hook = beforeCommit
         // The writer streams through the feed once: memory-mapped pages would only make its
         // resident size grow with the registry, so it reads through the page cache alone.
         try registry.writer.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA mmap_size = 0") }
@@ -145,6 +150,7 @@ public struct FeedIngestor: Sendable {
                     UPDATE feed SET records_read = ?, records_new = ?, records_changed = ?, records_unchanged = ?,
                         records_revoked = ?, records_rejected = ?, seconds = ? WHERE id = ?
                     """, arguments: [r.read, r.new, r.changed, r.unchanged, r.revoked, r.rejected, r.seconds, feedRow])
+                if let hook, !r.touchedAll { try hook(db, r) }
                 return r
             }
         } catch let e as FeedError {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CreditRegistry
+import RuleEngine
 import Foundation
 
 /// `creditctl ingest FILE...`: ingests bureau XML feeds, one transaction per feed.
@@ -37,12 +38,18 @@ enum FeedRunner {
     static func ingest(files: [String], registry: Registry, acceptLegacy: Bool, format: OutputFormat) throws -> [IngestReport] {
         var ingestor = FeedIngestor(registry: registry)
         ingestor.acceptLegacyChecksum = acceptLegacy
+        let inTransaction = SummaryBox()
+        ingestor.beforeCommit = try PostIngest.inTransaction(registry: registry, result: inTransaction)
+        let rules = try RuleSetStore(registry: registry).activeRuleSet()
         var reports: [IngestReport] = []
         for file in files {
             let bar = ProgressBar(label: (file as NSString).lastPathComponent)
+            inTransaction.value = nil
             let report = try ingestor.ingest(path: file) { p in bar.update(done: p.bytesRead, total: p.fileSize, items: p.records) }
             bar.finish()
-            let reevaluation = try PostIngest.reevaluate(report, registry: registry, quiet: format != .table)
+            var reevaluation = inTransaction.value
+            if let reevaluation, let rules { PostIngest.announce(reevaluation, rules: rules, quiet: format != .table) }
+            if report.touchedAll { reevaluation = try PostIngest.reevaluate(report, registry: registry, quiet: format != .table) }
             reports.append(report)
             if format == .json, let reevaluation { print(JSON.line(["reevaluation": reevaluation])) }
             switch format {
