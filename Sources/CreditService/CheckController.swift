@@ -16,20 +16,13 @@ struct CheckController {
     @Sendable func check(_ request: Request, context: ServiceContext) async throws -> Response {
         _ = try context.require(\.mayCheck, "run batch checks")
         let query = request.uri.queryParameters
-        let asOf = try query.get("as_of").map { text -> Day in
-            do { return try Day(text) } catch { throw HTTPError(.badRequest, message: "as_of: \(error)") }
-        }
+        let asOf = try request.asOfParameter()
         let csv = query.get("format") == "csv"
         let body = try await request.body.collect(upTo: context.maxUploadSize)
         let input = Array(buffer: body)
         let options = BatchChecker.Options(format: csv ? .csv : .json, asOf: asOf,
                                            codeColumn: query.get("code_column"), nameColumn: query.get("name_column"))
-        let provider: any DecisionProvider
-        if let asOf, !(try RuleDecisionProvider.active(registry: registry).usesTable(for: asOf)) {
-            provider = try RuleDecisionProvider.active(registry: registry)
-        } else {
-            provider = TableDecisionProvider()
-        }
+        let provider = try RuleDecisionProvider.forBatch(registry: registry, asOf: asOf)
         do {
             let (output, summary) = try BatchChecker(registry: registry, decisions: provider).run(input: input, options: options)
             return Response(status: .ok, headers: [

@@ -22,9 +22,7 @@ struct SubjectsController {
         let caller = try context.require(\.mayLookUp, "look subjects up")
         let id = try context.parameters.require("id")
         let query = request.uri.queryParameters
-        let asOf = try query.get("as_of").map { text -> Day in
-            do { return try Day(text) } catch { throw HTTPError(.badRequest, message: "as_of: \(error)") }
-        }
+        let asOf = try request.asOfParameter()
         let unmask = query.get("unmask") == "true"
         if unmask && !caller.role.maySeePersonalIDs { throw HTTPError(.forbidden, message: "role \(caller.role.rawValue) may not unmask ID numbers") }
         let options = ReportBuilder.Options(asOf: asOf, department: query.get("department") ?? caller.department,
@@ -48,53 +46,12 @@ struct SubjectsController {
     }
 }
 
-/// JSON responses with stable key order.
-enum JSONBody {
-    static func response(text: String, status: HTTPResponse.Status = .ok) -> Response {
-        Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: text)))
-    }
-
-    static func response<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) throws -> Response {
-        let e = JSONEncoder()
-        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let data = try e.encode(value)
-        return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"],
-                        body: .init(byteBuffer: ByteBuffer(bytes: data)))
-    }
-}
-
-/// The look-up officers and systems call most: a subject's identity and the measures in force,
-/// without the full report.
-struct MeasuresView: Encodable {
-    struct Measure: Encodable {
-        var measure: String
-        var text: String
-        var kind: String
-        var department: String
-        var departmentName: String
-        var basis: String
-        var memorandum: String
-        var validFrom: Day
-        var validUntil: Day?
-        var financial: Bool
-        var causedBy: [Int64]
-    }
-    var code: String
-    var name: String
-    var kind: String
-    var status: String
-    var asOf: Day
-    var measures: [Measure]
-}
-
 extension SubjectsController {
     /// `GET /v1/subjects/{id}/measures?as_of=`: identity and measures in force, audited.
     @Sendable func measures(_ request: Request, context: ServiceContext) async throws -> Response {
         let caller = try context.require(\.mayLookUp, "look subjects up")
         let id = try context.parameters.require("id")
-        let asOf = try request.uri.queryParameters.get("as_of").map { text -> Day in
-            do { return try Day(text) } catch { throw HTTPError(.badRequest, message: "as_of: \(error)") }
-        } ?? Day.today()
+        let asOf = try request.asOfParameter() ?? Day.today()
         let provider = try rules.provider()
         let registry = self.registry
         let (view, code) = try registry.read { db -> (MeasuresView?, String?) in
@@ -111,40 +68,5 @@ extension SubjectsController {
                                                  detail: "measures as-of \(asOf)" + (view == nil ? " not found" : ""))])
         guard let view else { throw HTTPError(.notFound, message: "no subject with identifier \(IdentityMask.looksLikeResidentID(id) ? IdentityMask.residentID(id) : id)") }
         return JSONBody.response(text: view.json)
-    }
-}
-
-extension MeasuresView {
-    /// The view as JSON (keys sorted, like the encoder's), written by hand: this is the hottest
-    /// response of the service.
-    var json: String {
-        var j = JSONText()
-        j.object { j in
-            j.field("asOf") { $0.string(asOf.description) }
-            j.field("code") { $0.string(code) }
-            j.field("kind") { $0.string(kind) }
-            j.field("measures") { j in
-                j.array { j in
-                    for m in measures {
-                        j.object { j in
-                            j.field("basis") { $0.string(m.basis) }
-                            j.field("causedBy") { j in j.array { j in m.causedBy.forEach { j.int($0) } } }
-                            j.field("department") { $0.string(m.department) }
-                            j.field("departmentName") { $0.string(m.departmentName) }
-                            j.field("financial") { $0.bool(m.financial) }
-                            j.field("kind") { $0.string(m.kind) }
-                            j.field("measure") { $0.string(m.measure) }
-                            j.field("memorandum") { $0.string(m.memorandum) }
-                            j.field("text") { $0.string(m.text) }
-                            j.field("validFrom") { $0.string(m.validFrom.description) }
-                            if let until = m.validUntil { j.field("validUntil") { $0.string(until.description) } }
-                        }
-                    }
-                }
-            }
-            j.field("name") { $0.string(name) }
-            j.field("status") { $0.string(status) }
-        }
-        return j.text
     }
 }

@@ -216,21 +216,3 @@ enum Prepared: Sendable {
     case record(PreparedRecord)
     case rejected(IngestReport.Reject)
 }
-
-
-/// Hands a non-Sendable value to exactly one other thread, which alone uses it afterwards.
-struct Handover<T>: @unchecked Sendable {
-    let value: T
-    init(_ v: T) { value = v }
-}
-
-/// A value shared between the parsing and writing threads under a lock.
-final class LockedBox<T>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var _value: T
-    init(_ v: T) { _value = v }
-    var value: T {
-        get { lock.lock(); defer { lock.unlock() }; return _value }
-        set { lock.lock(); _value = newValue; lock.unlock() }
-    }
-}

@@ -50,7 +50,7 @@ public struct DecisionMaterialiser: Sendable {
 
         if let pool = registry.writer as? DatabasePool {
             let queue = BoundedQueue<[SubjectFacts]>(capacity: 16)
-            let failure = FailureBox()
+            let failure = LockedBox<(any Error)?>(nil)
             let thread = Thread {
                 do {
                     try pool.read { rdb in
@@ -63,7 +63,7 @@ public struct DecisionMaterialiser: Sendable {
                         }
                         if !batch.isEmpty { _ = queue.put(batch) }
                     }
-                } catch { failure.set(error) }
+                } catch { failure.value = error }
                 queue.close()
             }
             thread.start()
@@ -73,7 +73,7 @@ public struct DecisionMaterialiser: Sendable {
                 queue.close()
                 throw error
             }
-            if let e = failure.error { throw e }
+            if let e = failure.value { throw e }
         } else {
             var stream = try FactsStream(db: db)
             while let facts = try stream.next() { try handle(facts) }
@@ -140,12 +140,4 @@ public struct DecisionMaterialiser: Sendable {
                                      d.until?.description, d.financial, d.via?.organisation, d.via?.role.rawValue, causes,
                                      rules.version, asOf.description])
     }
-}
-
-/// The first error of the reading thread.
-final class FailureBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: (any Error)?
-    func set(_ e: any Error) { lock.lock(); if stored == nil { stored = e }; lock.unlock() }
-    var error: (any Error)? { lock.lock(); defer { lock.unlock() }; return stored }
 }

@@ -30,6 +30,14 @@ public struct RuleDecisionProvider: DecisionProvider {
         return RuleDecisionProvider(rules: rules, registry: registry, materialisedOn: day)
     }
 
+    /// The source a batch check should read: the materialised table (its fast path) unless a day
+    /// is asked for that the table was not evaluated on; then the active rules, evaluated per row.
+    public static func forBatch(registry: Registry, asOf: Day?) throws -> any DecisionProvider {
+        guard let asOf else { return TableDecisionProvider() }
+        let provider = try active(registry: registry)
+        return provider.usesTable(for: asOf) ? TableDecisionProvider() : provider
+    }
+
     /// True when `asOf` is answered from the table (fast path for batch checks).
     public func usesTable(for asOf: Day) -> Bool { rules == nil || asOf == materialisedOn }
 

@@ -43,7 +43,7 @@ struct CheckCommand: ParsableCommand {
     var threads: Int?
 
     func validate() throws {
-        _ = try SubjectCommand.day(asOf)
+        _ = try DayArgument.optional(asOf)
         guard (1...16).contains(threads ?? 1) else { throw ValidationError("--threads must be between 1 and 16") }
     }
 
@@ -64,11 +64,11 @@ struct CheckCommand: ParsableCommand {
         var st = stat()
         let total = fstat(input, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG ? Int(st.st_size) : 0
         let bar = ProgressBar(label: "check")
-        let options = BatchChecker.Options(format: format == .csv ? .csv : .json, asOf: try SubjectCommand.day(asOf),
+        let options = BatchChecker.Options(format: format == .csv ? .csv : .json, asOf: try DayArgument.optional(asOf),
                                            codeColumn: codeColumn, nameColumn: nameColumn, threads: threads)
         let summary: BatchChecker.Summary
         do {
-            summary = try BatchChecker(registry: registry, decisions: try Provider.forBatch(registry: registry, asOf: options.asOf))
+            summary = try BatchChecker(registry: registry, decisions: try RuleDecisionProvider.forBatch(registry: registry, asOf: options.asOf))
                 .run(input: input, output: output, options: options) { p in
                 bar.update(done: p.bytesRead, total: total, items: p.rows, unit: "rows")
             }

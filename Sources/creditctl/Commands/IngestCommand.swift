@@ -38,7 +38,7 @@ enum FeedRunner {
     static func ingest(files: [String], registry: Registry, acceptLegacy: Bool, format: OutputFormat) throws -> [IngestReport] {
         var ingestor = FeedIngestor(registry: registry)
         ingestor.acceptLegacyChecksum = acceptLegacy
-        let inTransaction = SummaryBox()
+        let inTransaction = LockedBox<DecisionMaterialiser.Summary?>(nil)
         ingestor.beforeCommit = try PostIngest.inTransaction(registry: registry, result: inTransaction)
         let rules = try RuleSetStore(registry: registry).activeRuleSet()
         var reports: [IngestReport] = []

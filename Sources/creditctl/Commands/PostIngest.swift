@@ -9,7 +9,7 @@ enum PostIngest {
     /// A hook for ``FeedIngestor/beforeCommit`` that re-evaluates the touched subjects inside the
     /// feed's own transaction, so that a feed and the decisions it changes commit together; the
     /// summary is left in `result`.
-    static func inTransaction(registry: Registry, result: SummaryBox) throws -> (@Sendable (Database, IngestReport) throws -> Void)? {
+    static func inTransaction(registry: Registry, result: LockedBox<DecisionMaterialiser.Summary?>) throws -> (@Sendable (Database, IngestReport) throws -> Void)? {
         guard let rules = try RuleSetStore(registry: registry).activeRuleSet() else { return nil }
         return { db, report in
             guard !report.touchedSubjects.isEmpty else { return }
@@ -39,15 +39,5 @@ enum PostIngest {
         if !quiet {
             Terminal.err("  re-evaluated \(summary.subjectsEvaluated) subjects (touched and related) with rule set \(rules.version.prefix(12)): \(summary.decisions) decisions\n")
         }
-    }
-}
-
-/// The summary an in-transaction hook leaves for the command to print.
-final class SummaryBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: DecisionMaterialiser.Summary?
-    var value: DecisionMaterialiser.Summary? {
-        get { lock.lock(); defer { lock.unlock() }; return stored }
-        set { lock.lock(); stored = newValue; lock.unlock() }
     }
 }

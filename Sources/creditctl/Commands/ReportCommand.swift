@@ -37,11 +37,11 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "Who is looking, for the audit log.")
     var actor: String?
 
-    func validate() throws { _ = try SubjectCommand.day(asOf) }
+    func validate() throws { _ = try DayArgument.optional(asOf) }
 
     func run() throws {
         let registry = try SubjectCommand.openRegistry(db)
-        let options = ReportBuilder.Options(asOf: try SubjectCommand.day(asOf), department: department, unmask: unmask,
+        let options = ReportBuilder.Options(asOf: try DayArgument.optional(asOf), department: department, unmask: unmask,
                                             actor: actor ?? SubjectCommand.defaultActor)
         guard let report = try ReportBuilder(registry: registry, decisions: try RuleDecisionProvider.active(registry: registry)).report(for: identifier, options: options) else {
             Terminal.err("creditctl: no subject with identifier \(identifier)\n")

@@ -21,10 +21,4 @@ struct SubjectCommand: ParsableCommand {
 
     /// The actor recorded in the audit log when none is given.
     static var defaultActor: String { "cli:" + (ProcessInfo.processInfo.environment["USER"] ?? "unknown") }
-
-    /// Parses `--as-of`.
-    static func day(_ text: String?) throws -> Day? {
-        guard let text else { return nil }
-        do { return try Day(text) } catch { throw ValidationError(error.description) }
-    }
 }

@@ -24,11 +24,11 @@ extension SubjectCommand {
         @Option(help: "Who is looking, for the audit log.")
         var actor: String?
 
-        func validate() throws { _ = try SubjectCommand.day(asOf) }
+        func validate() throws { _ = try DayArgument.optional(asOf) }
 
         func run() throws {
             let registry = try SubjectCommand.openRegistry(global.db)
-            let options = ReportBuilder.Options(asOf: try SubjectCommand.day(asOf), unmask: unmask, actor: actor ?? SubjectCommand.defaultActor)
+            let options = ReportBuilder.Options(asOf: try DayArgument.optional(asOf), unmask: unmask, actor: actor ?? SubjectCommand.defaultActor)
             guard let r = try ReportBuilder(registry: registry, decisions: try RuleDecisionProvider.active(registry: registry)).report(for: identifier, options: options) else {
                 Terminal.err("creditctl: no subject with identifier \(identifier)\n")
                 throw ExitCode.failure

@@ -1,0 +1,60 @@
+import CreditRegistry
+
+/// The look-up officers and systems call most: a subject's identity and the measures in force,
+/// without the full report.
+struct MeasuresView: Encodable {
+    struct Measure: Encodable {
+        var measure: String
+        var text: String
+        var kind: String
+        var department: String
+        var departmentName: String
+        var basis: String
+        var memorandum: String
+        var validFrom: Day
+        var validUntil: Day?
+        var financial: Bool
+        var causedBy: [Int64]
+    }
+    var code: String
+    var name: String
+    var kind: String
+    var status: String
+    var asOf: Day
+    var measures: [Measure]
+}
+
+extension MeasuresView {
+    /// The view as JSON (keys sorted, like the encoder's), written by hand: this is the hottest
+    /// response of the service.
+    var json: String {
+        var j = JSONText()
+        j.object { j in
+            j.field("asOf") { $0.string(asOf.description) }
+            j.field("code") { $0.string(code) }
+            j.field("kind") { $0.string(kind) }
+            j.field("measures") { j in
+                j.array { j in
+                    for m in measures {
+                        j.object { j in
+                            j.field("basis") { $0.string(m.basis) }
+                            j.field("causedBy") { j in j.array { j in m.causedBy.forEach { j.int($0) } } }
+                            j.field("department") { $0.string(m.department) }
+                            j.field("departmentName") { $0.string(m.departmentName) }
+                            j.field("financial") { $0.bool(m.financial) }
+                            j.field("kind") { $0.string(m.kind) }
+                            j.field("measure") { $0.string(m.measure) }
+                            j.field("memorandum") { $0.string(m.memorandum) }
+                            j.field("text") { $0.string(m.text) }
+                            j.field("validFrom") { $0.string(m.validFrom.description) }
+                            if let until = m.validUntil { j.field("validUntil") { $0.string(until.description) } }
+                        }
+                    }
+                }
+            }
+            j.field("name") { $0.string(name) }
+            j.field("status") { $0.string(status) }
+        }
+        return j.text
+    }
+}

@@ -1,0 +1,49 @@
+import ArgumentParser
+import CreditRegistry
+import GRDB
+import RuleEngine
+
+extension RulesCommand {
+    /// `creditctl rules list`
+    struct RulesList: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "list",
+            abstract: "List memoranda and measures, with how many subjects each measure reaches now."
+        )
+
+        @OptionGroup var global: GlobalOptions
+        @Option(name: .customLong("rules"), help: "Rule directory (default: the active rule set, else rules/).") var dir: String?
+
+        struct Row: Codable { var memorandum: String; var measure: String; var kind: String; var department: String; var category: String; var financial: Bool; var subjects: Int; var unconfirmed: Bool; var text: String }
+
+        func run() throws {
+            let registry = try global.existingRegistry()
+            let rules = try ActiveRules.load(registry: registry, override: dir)
+            let counts = try registry.read { db in
+                try Dictionary(GRDB.Row.fetchAll(db, sql: "SELECT measure, COUNT(DISTINCT subject_code) FROM decision GROUP BY measure")
+                    .map { ($0[0] as String, $0[1] as Int) }, uniquingKeysWith: { a, _ in a })
+            }
+            var rows: [Row] = []
+            for m in rules.measures {
+                let memo = rules.rules.first { $0.measures.contains(m.id) }?.memorandum ?? ""
+                let kind = rules.rules.first { $0.measures.contains(m.id) }.map { $0.kind.rawValue } ?? ""
+                rows.append(Row(memorandum: memo, measure: m.id, kind: kind, department: m.department.name, category: m.category.rawValue,
+                                financial: m.financial, subjects: counts[m.id] ?? 0, unconfirmed: !m.unconfirmed.isEmpty, text: m.text))
+            }
+            rows.sort { ($0.memorandum, $0.measure) < ($1.memorandum, $1.measure) }
+            switch global.format {
+            case .json: rows.forEach { print(JSON.line($0)) }
+            case .csv:
+                print("memorandum,measure,kind,department,category,financial,subjects,unconfirmed,text")
+                rows.forEach { print([$0.memorandum, $0.measure, $0.kind, $0.department, $0.category, $0.financial ? "1" : "0", "\($0.subjects)", $0.unconfirmed ? "1" : "0", $0.text].map(CSV.field).joined(separator: ",")) }
+            case .table:
+                for memo in rules.memoranda {
+                    print("\(memo.number) \(memo.title)\(memo.unconfirmed.isEmpty ? "" : " (\(memo.unconfirmed.count) unconfirmed facts)")")
+                }
+                print("")
+                print(TextTable.render(header: ["memorandum", "measure", "kind", "department", "subjects", "fin", "unconf."],
+                                       rows: rows.map { [$0.memorandum, $0.measure, $0.kind, $0.department, "\($0.subjects)", $0.financial ? "✓" : "", $0.unconfirmed ? "?" : ""] }))
+            }
+        }
+    }
+}

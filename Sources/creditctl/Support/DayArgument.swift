@@ -1,0 +1,14 @@
+import ArgumentParser
+import CreditRegistry
+
+/// `--as-of` parsing shared by commands (a usage error, exit 64, when it is not a date).
+enum DayArgument {
+    /// The day given, or nil when none was.
+    static func optional(_ text: String?) throws -> Day? {
+        guard let text else { return nil }
+        do { return try Day(text) } catch { throw ValidationError("--as-of: \(error.description)") }
+    }
+
+    /// The day given, or today.
+    static func parse(_ text: String?) throws -> Day { try optional(text) ?? Day.today() }
+}

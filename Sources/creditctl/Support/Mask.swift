@@ -1,0 +1,8 @@
+import CreditRegistry
+
+/// Masking of personal ID numbers for display.
+enum Mask {
+    static func code(_ code: String, kind: SubjectKind) -> String {
+        kind == .naturalPerson ? IdentityMask.residentID(code) : code
+    }
+}
