@@ -54,8 +54,7 @@ public struct FeedIngestor: Sendable {
         report.bureau = header.bureau.rawValue; report.feedID = header.feedID
         report.sequence = header.sequence; report.kind = header.kind.rawValue
 
-        let digest = try Self.fileDigest(path)
-        if let refusal = try admission(header: header, digest: digest, report: &report) {
+        if let refusal = try admission(header: header, path: path, report: &report) {
             report.reason = refusal
             report.seconds = Date().timeIntervalSince(started)
             return report
@@ -67,6 +66,7 @@ public struct FeedIngestor: Sendable {
 
         let queue = BoundedQueue<[Prepared]>(capacity: 8)
         let parseFailure = LockedBox<FeedError?>(nil)
+        let streamedDigest = LockedBox<String?>(nil)
         let mapper = FeedRecordMapper(header: header, acceptLegacyChecksum: acceptLegacyChecksum)
         let batch = batchSize
         let fileSize = reader.fileSize
@@ -96,6 +96,7 @@ public struct FeedIngestor: Sendable {
                         buffer.removeAll(keepingCapacity: true)
                     }
                 }
+                streamedDigest.value = reader.digest
                 if !buffer.isEmpty { _ = queue.put(buffer) }
                 progress?(Progress(bytesRead: reader.fileSize, fileSize: reader.fileSize, records: count))
             } catch let e as FeedError {
@@ -122,7 +123,7 @@ public struct FeedIngestor: Sendable {
                     INSERT INTO feed (bureau, feed_id, sequence, kind, file, digest, generated_at, ingested_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                     """, arguments: [header.bureau.rawValue, header.feedID, header.sequence, header.kind.rawValue,
-                                     (path as NSString).lastPathComponent, digest, header.generatedAt, recordedAt])
+                                     (path as NSString).lastPathComponent, "", header.generatedAt, recordedAt])
                 let feedRow = db.lastInsertedRowID
                 // A feed that brings many names compared with the registry rebuilds the name index
                 // once at the end (same transaction) instead of updating it name by name.
@@ -138,6 +139,10 @@ public struct FeedIngestor: Sendable {
                     for p in items { try writer.write(p, into: &r) }
                 }
                 if let failure = parseFailure.value { throw failure }
+                guard let digest = streamedDigest.value else {
+                    throw FeedError(kind: .io, file: path, line: nil, reason: "the feed was not read to its end")
+                }
+                try db.execute(sql: "UPDATE feed SET digest = ? WHERE id = ?", arguments: [digest, feedRow])
                 if bulkNames {
                     try BulkIndexes.create(in: db)
                     try NameSearch.rebuildIndex(in: db)
@@ -167,12 +172,14 @@ public struct FeedIngestor: Sendable {
 
     /// Decides whether a feed may be ingested: returns the reason for refusing it, or nil.
     /// Sets the outcome to `.alreadyIngested` for an exact re-run.
-    private func admission(header: FeedHeader, digest: String, report: inout IngestReport) throws -> String? {
+    /// The file is hashed here only when its feed id is already known (to tell a re-run from a
+    /// changed feed); a new feed's digest comes from the reader as it streams.
+    private func admission(header: FeedHeader, path: String, report: inout IngestReport) throws -> String? {
         let (refusal, updated) = try registry.read { [report] db -> (String?, IngestReport) in
             var r = report
             if let prior = try Row.fetchOne(db, sql: "SELECT * FROM feed WHERE bureau = ? AND feed_id = ?",
                                             arguments: [header.bureau.rawValue, header.feedID]) {
-                guard (prior["digest"] as String) == digest else {
+                guard (prior["digest"] as String) == (try Self.fileDigest(path)) else {
                     return ("feed \(header.bureau.rawValue)/\(header.feedID) was already ingested with different content (ingested \(prior["ingested_at"] as String)); a correction must come as a new feed", r)
                 }
                 r.outcome = .alreadyIngested

@@ -38,9 +38,9 @@ enum FeedRunner {
     static func ingest(files: [String], registry: Registry, acceptLegacy: Bool, format: OutputFormat) throws -> [IngestReport] {
         var ingestor = FeedIngestor(registry: registry)
         ingestor.acceptLegacyChecksum = acceptLegacy
-        let inTransaction = LockedBox<DecisionMaterialiser.Summary?>(nil)
-        ingestor.beforeCommit = try PostIngest.inTransaction(registry: registry, result: inTransaction)
         let rules = try RuleSetStore(registry: registry).activeRuleSet()
+        let inTransaction = LockedBox<DecisionMaterialiser.Summary?>(nil)
+        ingestor.beforeCommit = PostIngest.inTransaction(rules: rules, registry: registry, result: inTransaction)
         var reports: [IngestReport] = []
         for file in files {
             let bar = ProgressBar(label: (file as NSString).lastPathComponent)

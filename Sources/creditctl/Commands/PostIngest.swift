@@ -9,8 +9,9 @@ enum PostIngest {
     /// A hook for ``FeedIngestor/beforeCommit`` that re-evaluates the touched subjects inside the
     /// feed's own transaction, so that a feed and the decisions it changes commit together; the
     /// summary is left in `result`.
-    static func inTransaction(registry: Registry, result: LockedBox<DecisionMaterialiser.Summary?>) throws -> (@Sendable (Database, IngestReport) throws -> Void)? {
-        guard let rules = try RuleSetStore(registry: registry).activeRuleSet() else { return nil }
+    static func inTransaction(rules: CompiledRuleSet?, registry: Registry,
+                              result: LockedBox<DecisionMaterialiser.Summary?>) -> (@Sendable (Database, IngestReport) throws -> Void)? {
+        guard let rules else { return nil }
         return { db, report in
             guard !report.touchedSubjects.isEmpty else { return }
             result.value = try DecisionMaterialiser(rules: rules, registry: registry)
