@@ -5,6 +5,10 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
 ]
 
+let grdb = Target.Dependency.product(name: "GRDB", package: "GRDB.swift")
+let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
+
+// Targets, lowest first; each depends only on targets above it (docs/architecture.md).
 let package = Package(
     name: "CreditEngine",
     platforms: [.macOS(.v14)],
@@ -13,46 +17,78 @@ let package = Package(
         .library(name: "CreditRegistry", targets: ["CreditRegistry"]),
         .library(name: "RuleEngine", targets: ["RuleEngine"]),
         .library(name: "NationalBridge", targets: ["NationalBridge"]),
+        .library(name: "CreditOperations", targets: ["CreditOperations"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
+        // Identifiers, Day, the subject/record model, the SQLite store, the audit log.
+        .target(
+            name: "CreditRegistry",
+            dependencies: [grdb, .product(name: "Crypto", package: "swift-crypto"), logging],
+            swiftSettings: swiftSettings
+        ),
         .systemLibrary(
             name: "CLibXML2",
             path: "Sources/CLibXML2",
             pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"])]
         ),
+        // Bureau feeds: the libxml2 streaming reader, the XSDs, mapping and writing.
         .target(
-            name: "CreditRegistry",
-            dependencies: [
-                .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "Crypto", package: "swift-crypto"),
-                "CLibXML2",
-            ],
+            name: "FeedIngest",
+            dependencies: ["CreditRegistry", "CLibXML2", grdb, logging],
             resources: [.copy("Schemas")],
             swiftSettings: swiftSettings
         ),
+        // The rule language: pure, no database.
         .target(
             name: "RuleEngine",
-            dependencies: ["CreditRegistry", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["CreditRegistry"],
             swiftSettings: swiftSettings
         ),
+        // Rule sets × registry: versions, materialised decisions, incremental re-evaluation, impact diff.
+        .target(
+            name: "Decisions",
+            dependencies: ["CreditRegistry", "RuleEngine", grdb, logging],
+            swiftSettings: swiftSettings
+        ),
+        // Look-up, report, name search, batch check.
+        .target(
+            name: "CreditQuery",
+            dependencies: ["CreditRegistry", "Decisions", grdb],
+            swiftSettings: swiftSettings
+        ),
+        // Every use-case the adapters perform; invariants that span targets live here.
+        .target(
+            name: "CreditOperations",
+            dependencies: ["CreditRegistry", "FeedIngest", "RuleEngine", "Decisions", "CreditQuery", grdb, logging],
+            swiftSettings: swiftSettings
+        ),
+        // Feed generators and benchmark data.
+        .target(
+            name: "CreditSamples",
+            dependencies: ["CreditRegistry", "FeedIngest", "Decisions", "CreditQuery", grdb],
+            swiftSettings: swiftSettings
+        ),
+        // Adapters: parse, call one operation, render.
         .target(
             name: "NationalBridge",
-            dependencies: ["CreditRegistry", "RuleEngine"],
+            dependencies: ["CreditRegistry", "FeedIngest", "CreditOperations"],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "CreditService",
             dependencies: [
-                "CreditRegistry", "RuleEngine",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "GRDB", package: "GRDB.swift"),
+                "CreditRegistry", "CreditQuery", "CreditOperations", "RuleEngine",
+                .product(name: "Hummingbird", package: "hummingbird"), logging,
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             resources: [.copy("Resources")],
             swiftSettings: swiftSettings
@@ -60,27 +96,33 @@ let package = Package(
         .executableTarget(
             name: "creditctl",
             dependencies: [
-                "CreditRegistry", "RuleEngine", "NationalBridge", "CreditService",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "GRDB", package: "GRDB.swift"),
+                "CreditRegistry", "FeedIngest", "RuleEngine", "Decisions", "CreditQuery", "CreditOperations",
+                "NationalBridge", "CreditService", "CreditSamples",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"), logging,
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "CreditRegistryTests",
-            dependencies: ["CreditRegistry", .product(name: "GRDB", package: "GRDB.swift")],
+            // creditctl: the report renderer's escaping tests run on reports these tests build.
+            dependencies: ["CreditRegistry", "FeedIngest", "CreditQuery", "Decisions", "CreditSamples", "creditctl", grdb],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "RuleEngineTests",
-            dependencies: ["RuleEngine", "CreditRegistry", "NationalBridge", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["RuleEngine", "CreditRegistry"],
             exclude: ["Fixtures"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CreditOperationsTests",
+            dependencies: ["CreditOperations", "NationalBridge", "CreditRegistry", "FeedIngest", "RuleEngine", "Decisions", "CreditQuery", grdb, logging],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "CreditServiceTests",
             dependencies: [
-                "CreditService", "CreditRegistry", "RuleEngine", "NationalBridge",
+                "CreditService", "CreditOperations", "CreditRegistry", "RuleEngine", "NationalBridge",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
@@ -88,7 +130,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CreditCtlTests",
-            dependencies: ["CreditRegistry"],
+            dependencies: ["creditctl", "CreditRegistry"],
             swiftSettings: swiftSettings
         ),
     ]

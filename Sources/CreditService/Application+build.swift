@@ -1,36 +1,55 @@
+import CreditOperations
 import CreditRegistry
 import Foundation
 import Hummingbird
+import Logging
 
-/// Builds the HTTP service: a thin layer over the same library calls as `creditctl`.
+/// Builds the HTTP service: a thin adapter over ``CreditOperations``, the same use-cases the
+/// command line calls.
 ///
 /// - `GET /health` — liveness, no token.
 /// - `GET /`, `GET /openapi.json` — the officers' page and the API description, no token.
-/// - `GET /v1/subjects/{id}`, `GET /v1/search`, `POST /v1/check`, `GET /v1/rules` — bearer token,
-///   checked against the caller's role; look-ups are audited with the caller as actor.
+/// - `GET /v1/subjects/{id}`, `GET /v1/subjects/{id}/measures`, `GET /v1/search`, `POST /v1/check`,
+///   `GET /v1/rules` — bearer token, checked against the caller's role; look-ups are audited with
+///   the caller as actor before they are answered.
+///
+/// Every database call runs on a dedicated thread pool (batch checks on one of their own, at a
+/// lower priority), never on an event loop or Swift's cooperative pool.
 ///
 /// ```swift
-/// let app = try buildApplication(registry: registry, tokens: TokenStore(file: "tokens.json"),
-///                                host: "127.0.0.1", port: 8080)
+/// let app = buildApplication(operations: ops, tokens: try TokenStore(file: "tokens.json"),
+///                            host: "127.0.0.1", port: 8080)
 /// try await app.runService()
 /// ```
-public func buildApplication(registry: Registry, tokens: TokenStore, host: String, port: Int) -> some ApplicationProtocol {
-    Application(router: buildRouter(registry: registry, tokens: tokens),
-                configuration: .init(address: .hostname(host, port: port), serverName: "creditctl"))
+public func buildApplication(operations: CreditOperations, tokens: TokenStore, host: String, port: Int,
+                             logger: Logger = Logger(label: "credit.service")) -> some ApplicationProtocol {
+    Application(router: buildRouter(operations: operations, tokens: tokens, logger: logger),
+                configuration: .init(address: .hostname(host, port: port), serverName: "creditctl"),
+                logger: logger)
 }
 
 /// The router alone (tests drive it with or without a socket).
-public func buildRouter(registry: Registry, tokens: TokenStore) -> Router<ServiceContext> {
+public func buildRouter(operations: CreditOperations, tokens: TokenStore,
+                        logger: Logger = Logger(label: "credit.service")) -> Router<ServiceContext> {
     let router = Router(context: ServiceContext.self)
+    router.add(middleware: RequestLogger(logger: logger))
     router.get("health") { _, _ in "ok" }
     router.get("/") { _, _ in try StaticResource.response("officer.html", type: "text/html; charset=utf-8") }
     router.get("openapi.json") { _, _ in try StaticResource.response("openapi.json", type: "application/json") }
+    let pools = ServicePools()
     let v1 = router.group("v1").add(middleware: TokenAuthenticator(tokens: tokens))
-    v1.addRoutes(SubjectsController(registry: registry, rules: ActiveRules(registry: registry),
-                                    audit: AuditBatcher(log: AuditLog(registry: registry))).endpoints)
-    v1.addRoutes(CheckController(registry: registry).endpoints)
-    v1.addRoutes(RulesController(registry: registry).endpoints)
+    v1.addRoutes(SubjectsController(operations: operations, pool: pools.lookups,
+                                    audit: AuditBatcher(operations: operations, pool: pools.lookups)).endpoints)
+    v1.addRoutes(CheckController(operations: operations, pool: pools.batches).endpoints)
+    v1.addRoutes(RulesController(operations: operations, pool: pools.lookups).endpoints)
     return router
+}
+
+/// The service's blocking pools: look-ups (one thread a core, plus two for the audit commit)
+/// and batch checks (one at a time, niced, so an upload never starves look-ups).
+struct ServicePools: Sendable {
+    let lookups = BlockingPool(threads: ProcessInfo.processInfo.activeProcessorCount + 2)
+    let batches = BlockingPool(threads: 1, niceness: 10)
 }
 
 /// Files shipped in the target's resources.

@@ -1,3 +1,4 @@
+import CreditQuery
 import CreditRegistry
 
 /// The look-up officers and systems call most: a subject's identity and the measures in force,
@@ -25,6 +26,16 @@ struct MeasuresView: Encodable {
 }
 
 extension MeasuresView {
+    /// The API view of a look-up result.
+    init(_ r: MeasuresLookup.Result) {
+        self.init(code: r.code, name: r.name, kind: r.kind.rawValue, status: r.status.rawValue, asOf: r.asOf,
+                  measures: r.measures.map {
+                      Measure(measure: $0.measure, text: $0.text, kind: $0.kind.rawValue, department: $0.department,
+                              departmentName: $0.departmentName, basis: $0.basis, memorandum: $0.memorandum,
+                              validFrom: $0.validFrom, validUntil: $0.validUntil, financial: $0.financial, causedBy: $0.causedBy)
+                  })
+    }
+
     /// The view as JSON (keys sorted, like the encoder's), written by hand: this is the hottest
     /// response of the service.
     var json: String {

@@ -6,13 +6,24 @@ import Testing
 enum CreditCtlBinary {
     static let packageRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let url = packageRoot.appendingPathComponent(".build/debug/creditctl")
-    static var exists: Bool { FileManager.default.isExecutableFile(atPath: url.path) }
+    /// The `creditctl` built with these tests: beside the test bundle (the test target depends
+    /// on the executable, so `swift build --build-tests` builds both into the same directory).
+    static let url: URL = {
+        let besideTests = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("creditctl")
+        if FileManager.default.isExecutableFile(atPath: besideTests.path) { return besideTests }
+        return packageRoot.appendingPathComponent(".build/debug/creditctl")
+    }()
 
-    struct Run { var status: Int32; var stdout: String; var stderr: String }
+    struct Run {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+        /// The signal that ended the process, if one did.
+        var killedBySignal: Int32? = nil
+    }
 
     /// Runs creditctl with `arguments`, feeding `input` on standard input.
-    static func run(_ arguments: [String], input: String = "") throws -> Run {
+    static func run(_ arguments: [String], input: String = "", environment: [String: String] = [:]) throws -> Run {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("creditctl-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -23,6 +34,7 @@ enum CreditCtlBinary {
         let p = Process()
         p.executableURL = url
         p.arguments = arguments
+        if !environment.isEmpty { p.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new } }
         p.standardInput = try FileHandle(forReadingFrom: inURL)
         p.standardOutput = try FileHandle(forWritingTo: outURL)
         p.standardError = try FileHandle(forWritingTo: errURL)
@@ -30,12 +42,12 @@ enum CreditCtlBinary {
         p.waitUntilExit()
         return Run(status: p.terminationStatus,
                    stdout: try String(contentsOf: outURL, encoding: .utf8),
-                   stderr: try String(contentsOf: errURL, encoding: .utf8))
+                   stderr: try String(contentsOf: errURL, encoding: .utf8),
+                   killedBySignal: p.terminationReason == .uncaughtSignal ? p.terminationStatus : nil)
     }
 }
 
-@Suite(.enabled(if: CreditCtlBinary.exists,
-                "creditctl is not built at .build/debug/creditctl: run `swift build --build-tests` first"))
+@Suite
 struct CodeValidateTests {
     @Test func exitZeroWhenAllValid() throws {
         let r = try CreditCtlBinary.run(["code", "validate", "91350100M000100Y43", "11010519491231002X", "M000100Y-4"])

@@ -8,8 +8,8 @@ import Glibc
 
 /// Kills a child `creditctl ingest` with SIGKILL at several moments, re-runs it, and expects
 /// a registry identical (same rows) to one built by a single clean run.
-@Suite(.enabled(if: CreditCtlBinary.exists, "creditctl is not built at .build/debug/creditctl: run `swift build --build-tests` first"))
-struct CrashSafetyTests {
+@Suite
+final class CrashSafetyTests {
     let dir: URL
 
     init() throws {
@@ -17,23 +17,17 @@ struct CrashSafetyTests {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     }
 
+    deinit { try? FileManager.default.removeItem(at: dir) }
+
     func ingest(_ db: String, _ feeds: [String]) throws -> CreditCtlBinary.Run {
         try CreditCtlBinary.run(["ingest", "--db", db, "--format", "json"] + feeds)
     }
 
-    /// Starts an ingest and kills it after `delay` seconds (it may have finished by then).
-    func killedIngest(_ db: String, _ feeds: [String], after delay: Double) throws -> Bool {
-        let p = Process()
-        p.executableURL = CreditCtlBinary.url
-        p.arguments = ["ingest", "--db", db, "--format", "json"] + feeds
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        Thread.sleep(forTimeInterval: delay)
-        let wasRunning = p.isRunning
-        if wasRunning { kill(p.processIdentifier, SIGKILL) }
-        p.waitUntilExit()
-        return wasRunning
+    /// Runs an ingest that kills itself with SIGKILL at the crash point `point` (see
+    /// `CrashPoint`); true when it died there, false when it finished first.
+    func killedIngest(_ db: String, _ feeds: [String], at point: String) throws -> Bool {
+        let run = try CreditCtlBinary.run(["ingest", "--db", db, "--format", "json"] + feeds, environment: ["CREDIT_CRASH_AT": point])
+        return run.killedBySignal == SIGKILL
     }
 
     @Test func killedIngestResumesToTheSameRegistry() throws {
@@ -52,19 +46,20 @@ struct CrashSafetyTests {
         let expected = try #require(prefixes.last)
         #expect(expected.count > 5_000)
 
-        var killedMidway = 0
-        for (i, delay) in [0.15, 0.5, 1.0, 1.8, 2.4].enumerated() {
+        // Inside the first feed's transaction, just before its commit, inside the second feed, before its commit.
+        let points = ["feed.batch:1", "feed.batch:3", "feed.before-commit:1", "feed.batch:7", "feed.before-commit:2"]
+        for (i, point) in points.enumerated() {
             let db = dir.appendingPathComponent("killed-\(i).db").path
-            if try killedIngest(db, feeds, after: delay) { killedMidway += 1 }
+            let delay = point
+            #expect(try killedIngest(db, feeds, at: point), "the ingest did not reach \(point)")
             // Whatever the kill interrupted, the registry holds whole feeds: exactly what a clean run of a prefix leaves.
             let partial = FileManager.default.fileExists(atPath: db) ? try Registry(path: db).snapshot() : []
             let wholeFeeds = prefixes.contains(partial)
-            #expect(wholeFeeds, "kill after \(delay) s left a registry that no clean run of whole feeds gives (\(partial.count) rows)")
+            #expect(wholeFeeds, "kill at \(delay) left a registry that no clean run of whole feeds gives (\(partial.count) rows)")
             let rerun = try ingest(db, feeds)
             #expect(rerun.status == 0, "\(rerun.stderr)")
             let same = try Registry(path: db).snapshot() == expected
-            #expect(same, "kill after \(delay) s, then re-run: the registry differs from a clean run")
+            #expect(same, "kill at \(delay), then re-run: the registry differs from a clean run")
         }
-        #expect(killedMidway >= 2, "the ingest finished before most kills; the test did not exercise a crash")
     }
 }

@@ -4,7 +4,7 @@ import Testing
 
 /// The operator's and administrator's workflow through the real `creditctl` binary on the
 /// bundled samples: ingest, feeds, activation, diff, rollback, explain, report, batch check.
-@Suite(.enabled(if: CreditCtlBinary.exists, "creditctl is not built at .build/debug/creditctl: run `swift build --build-tests` first"))
+@Suite
 struct WorkflowTests {
     let dir: URL
     let db: String

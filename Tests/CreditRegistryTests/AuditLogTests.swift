@@ -1,7 +1,11 @@
 import Foundation
 import GRDB
 import Testing
+import CreditQuery
 @testable import CreditRegistry
+import CreditSamples
+import Decisions
+import FeedIngest
 
 @Suite struct AuditLogTests {
     func makeRegistry() throws -> Registry {

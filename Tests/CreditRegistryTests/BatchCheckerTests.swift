@@ -1,7 +1,11 @@
 import Foundation
 import GRDB
 import Testing
+@testable import CreditQuery
 @testable import CreditRegistry
+@testable import CreditSamples
+import Decisions
+@testable import FeedIngest
 
 @Suite struct BatchCheckerTests {
     let f: QueryFixture

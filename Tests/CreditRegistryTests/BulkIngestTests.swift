@@ -1,7 +1,11 @@
 import Foundation
 import GRDB
 import Testing
+import CreditQuery
 @testable import CreditRegistry
+import CreditSamples
+import Decisions
+import FeedIngest
 
 /// Bulk mode (indexes rebuilt once at the end of a large feed) must leave exactly the registry
 /// that row-by-row ingest leaves, with its indexes, triggers and name search in place.
@@ -14,6 +18,7 @@ import Testing
 
         func ingest(bulkThreshold: Int) throws -> Registry {
             let registry = try Registry(path: dir.appendingPathComponent("r\(bulkThreshold).db").path)
+            try DecisionSchema.migrate(registry)
             var ingestor = FeedIngestor(registry: registry)
             ingestor.bulkThreshold = bulkThreshold
             let report = try ingestor.ingest(path: feed)

@@ -1,5 +1,9 @@
 import Testing
+import CreditQuery
 @testable import CreditRegistry
+import CreditSamples
+import Decisions
+import FeedIngest
 
 /// Property tests over generated identifiers.
 @Suite struct CodeGeneratorTests {

@@ -1,7 +1,11 @@
 import Foundation
 import GRDB
 import Testing
+import CreditQuery
 @testable import CreditRegistry
+import CreditSamples
+import Decisions
+import FeedIngest
 
 /// Ingest through real libxml2 and a real SQLite file, on small feeds written per test.
 @Suite struct FeedIngestTests {

@@ -1,6 +1,10 @@
 import Foundation
 import Testing
+@testable import CreditQuery
 @testable import CreditRegistry
+@testable import CreditSamples
+import Decisions
+@testable import FeedIngest
 
 @Suite("FeedReader edge cases")
 struct FeedReaderEdgeTests {

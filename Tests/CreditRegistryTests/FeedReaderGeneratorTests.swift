@@ -1,6 +1,10 @@
 import Foundation
 import Testing
+@testable import CreditQuery
 @testable import CreditRegistry
+@testable import CreditSamples
+import Decisions
+@testable import FeedIngest
 
 @Suite("FeedGenerator output through FeedReader")
 struct FeedReaderGeneratorTests {

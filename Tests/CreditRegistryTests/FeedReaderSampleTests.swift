@@ -1,6 +1,10 @@
 import Foundation
 import Testing
+import CreditQuery
 @testable import CreditRegistry
+import CreditSamples
+import Decisions
+import FeedIngest
 
 @Suite("FeedReader on the shipped samples")
 struct FeedReaderSampleTests {

@@ -1,5 +1,9 @@
 import Foundation
+import CreditQuery
 @testable import CreditRegistry
+import CreditSamples
+import Decisions
+import FeedIngest
 
 /// Paths of the shipped samples, found from this file's location.
 enum SampleFiles {

@@ -1,5 +1,9 @@
 import Testing
+import CreditQuery
 @testable import CreditRegistry
+import CreditSamples
+import Decisions
+import FeedIngest
 
 @Suite struct IdentifierDetectorTests {
     @Test func residentIDThatLooksLikeACreditCode() {

@@ -1,7 +1,11 @@
 import Foundation
 import GRDB
 import Testing
+import CreditQuery
 @testable import CreditRegistry
+import CreditSamples
+import Decisions
+import FeedIngest
 
 @Suite struct NameSearchTests {
     let f: QueryFixture
@@ -90,7 +94,7 @@ import Testing
         }
         #expect(try search.search("晋江鞋业").isEmpty)
         #expect(try search.search("运动鞋服").map(\.code) == ["S12"])
-        try f.registry.write { db in try NameSearch.rebuildIndex(in: db) }
+        try f.registry.write { db in try NameIndex.rebuild(in: db) }
         #expect(try search.search("运动鞋服").map(\.code) == ["S12"])
         #expect(try search.search("某某电子").first?.former == true)
     }

@@ -1,6 +1,10 @@
 import Foundation
 import GRDB
+import CreditQuery
 @testable import CreditRegistry
+import CreditSamples
+import Decisions
+import FeedIngest
 
 /// A small registry on a temporary file for the query tests: companies with legacy
 /// identifiers, former names, key persons, list entries with provenance and decisions.
@@ -23,6 +27,7 @@ struct QueryFixture {
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("query-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         registry = try Registry(path: dir.appendingPathComponent("credit.db").path)
+        try DecisionSchema.migrate(registry)
         let registry = self.registry
         let d = Self.d
         let ids = try registry.write { db -> [Int64] in

@@ -1,7 +1,11 @@
 import Foundation
 import GRDB
 import Testing
+import CreditQuery
 @testable import CreditRegistry
+import CreditSamples
+import Decisions
+import FeedIngest
 
 /// The bundled bad feeds, ingested for real: each is handled as documented in samples/README.md.
 @Suite struct SampleIngestTests {

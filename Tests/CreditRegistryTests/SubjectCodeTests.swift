@@ -1,6 +1,10 @@
 import Foundation
 import Testing
+import CreditQuery
 @testable import CreditRegistry
+import CreditSamples
+import Decisions
+import FeedIngest
 
 @Suite struct SubjectCodeTests {
     @Test func keys() throws {

@@ -1,7 +1,12 @@
 import Foundation
 import GRDB
 import Testing
+import CreditQuery
 @testable import CreditRegistry
+import CreditSamples
+import Decisions
+import FeedIngest
+@testable import creditctl
 
 @Suite struct SubjectReportTests {
     let f: QueryFixture

@@ -1,3 +1,4 @@
+import CreditOperations
 import CreditRegistry
 import Foundation
 import Hummingbird
@@ -14,7 +15,8 @@ import Testing
     static let bank = "bank-token-0123456789abcd"
     static let operatorToken = "operator-token-0123456789"
 
-    let registry: Registry
+    let operations: CreditOperations
+    var registry: Registry { operations.registry }
     let tokens = TokenStore(tokens: [
         ServiceTests.officer: Caller(name: "officer-07", role: .officer, department: "sat"),
         ServiceTests.bank: Caller(name: "bank-3", role: .bank),
@@ -23,21 +25,15 @@ import Testing
 
     init() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("service-\(UUID().uuidString).db").path
-        registry = try Registry(path: path)
+        operations = try CreditOperations.open(path: path)
         for f in ["feeds/commerce-0001-full.xml", "feeds/commerce-0002-delta.xml", "feeds/food-0001-full.xml", "feeds/tax-0001-full.xml"] {
-            _ = try FeedIngestor(registry: registry).ingest(path: Self.root.appendingPathComponent("samples/\(f)").path)
+            _ = try operations.ingestFeed(path: Self.root.appendingPathComponent("samples/\(f)").path)
         }
-        _ = try NationalListImport(registry: registry).importDishonestDebtors(path: Self.root.appendingPathComponent("samples/national/dishonest-debtors.csv").path)
-        let loaded = RuleSetLoader.load(paths: [Self.root.appendingPathComponent("rules").path])
-        let rules = try #require(loaded.ruleSet)
-        let registry = self.registry
-        try registry.write { db in
-            try RuleSetStore(registry: registry).activate(loaded, directory: "rules", author: "test", in: db)
-            _ = try DecisionMaterialiser(rules: rules, registry: registry).materialiseAll(asOf: Day.today(), in: db)
-        }
+        _ = try NationalBridge(operations: operations).importDishonestDebtors(path: Self.root.appendingPathComponent("samples/national/dishonest-debtors.csv").path)
+        _ = try operations.activateRules(paths: [Self.root.appendingPathComponent("rules").path], author: "test")
     }
 
-    func app() -> some ApplicationProtocol { buildApplication(registry: registry, tokens: tokens, host: "127.0.0.1", port: 0) }
+    func app() -> some ApplicationProtocol { buildApplication(operations: operations, tokens: tokens, host: "127.0.0.1", port: 0) }
 
     func get(_ client: some TestClientProtocol, _ uri: String, token: String?) async throws -> (status: Int, body: String) {
         var headers: HTTPFields = [:]

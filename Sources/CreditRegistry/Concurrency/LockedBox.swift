@@ -1,9 +1,9 @@
 import Foundation
 
 /// Hands a non-Sendable value to exactly one other thread, which alone uses it afterwards.
-struct Handover<T>: @unchecked Sendable {
-    let value: T
-    init(_ v: T) { value = v }
+package struct Handover<T>: @unchecked Sendable {
+    package let value: T
+    package init(_ v: T) { value = v }
 }
 
 /// A value shared between threads under a lock (a parsing thread's failure, a hook's result).
@@ -14,5 +14,11 @@ public final class LockedBox<T>: @unchecked Sendable {
     public var value: T {
         get { lock.lock(); defer { lock.unlock() }; return _value }
         set { lock.lock(); _value = newValue; lock.unlock() }
+    }
+
+    /// Reads or changes the value under the lock; keep `body` short (no I/O).
+    public func withValue<R>(_ body: (inout T) throws -> R) rethrows -> R {
+        lock.lock(); defer { lock.unlock() }
+        return try body(&_value)
     }
 }

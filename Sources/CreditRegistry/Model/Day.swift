@@ -28,7 +28,7 @@ public struct Day: Hashable, Comparable, Sendable, Codable, CustomStringConverti
     }
 
     /// Parses `yyyy-MM-dd` or `yyyyMMdd` bytes without allocating; nil when not a real date.
-    static func parse(_ u: UnsafeBufferPointer<UInt8>) -> Day? {
+    package static func parse(_ u: UnsafeBufferPointer<UInt8>) -> Day? {
         let dashed = u.count == 10
         guard dashed || u.count == 8 else { return nil }
         if dashed && (u[4] != UInt8(ascii: "-") || u[7] != UInt8(ascii: "-")) { return nil }

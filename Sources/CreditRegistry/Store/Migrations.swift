@@ -184,47 +184,11 @@ enum RegistryMigrations {
                 CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
                 """)
         }
-        m.registerMigration("v3-decisions") { db in
-            try db.execute(sql: """
-                -- Rule-set versions: what was activated, by whom, when.
-                CREATE TABLE ruleset (
-                    version TEXT PRIMARY KEY,
-                    activated_at TEXT NOT NULL,
-                    author TEXT NOT NULL,
-                    source_dir TEXT NOT NULL,
-                    sources TEXT NOT NULL,          -- JSON {file: text} so rollback needs no files
-                    active INTEGER NOT NULL DEFAULT 0
-                );
-                -- Materialised decisions of the active rule set, as of the evaluation day.
-                CREATE TABLE decision (
-                    subject_code TEXT NOT NULL,
-                    measure TEXT NOT NULL,
-                    rule TEXT NOT NULL,
-                    memorandum TEXT NOT NULL,
-                    kind TEXT NOT NULL,
-                    category TEXT NOT NULL,
-                    department TEXT NOT NULL,
-                    department_name TEXT NOT NULL,
-                    basis TEXT NOT NULL,
-                    text TEXT NOT NULL,
-                    valid_from TEXT NOT NULL,
-                    valid_until TEXT,
-                    financial INTEGER NOT NULL DEFAULT 0,
-                    via_code TEXT,
-                    via_role TEXT,
-                    caused_by TEXT NOT NULL,        -- JSON array of record ids
-                    ruleset_version TEXT NOT NULL,
-                    evaluated_on TEXT NOT NULL
-                );
-                CREATE INDEX decision_subject ON decision(subject_code);
-                CREATE INDEX decision_measure ON decision(measure);
-                """)
-        }
         m.registerMigration("v4-name-search") { db in
             // Searchable names: a rowid copy of `subject_name` (which is WITHOUT ROWID, so FTS5
             // cannot use it as external content) with an index for exact and prefix matches, and
             // an FTS5 trigram index for substrings of three characters or more. Kept in sync by
-            // triggers; `NameSearch.suspendIndexing` / `rebuildIndex` serve bulk loads.
+            // triggers; `NameIndex.suspendIndexing` / `rebuildIndex` serve bulk loads.
             try db.execute(sql: """
                 CREATE TABLE name_index (
                     id INTEGER PRIMARY KEY,

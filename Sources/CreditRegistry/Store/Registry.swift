@@ -159,12 +159,12 @@ public struct Registry: Sendable {
         let row = try Row.fetchOne(db.cachedStatement(sql: """
             SELECT \(Subject.columns) FROM alias a JOIN subject s ON s.code = a.subject_code WHERE a.value = ? LIMIT 1
             """), arguments: [value])
-        return row.map(Subject.init(positional:))
+        return try row.map(Subject.init(positional:))
     }
 
     /// The subject with exactly this registry code.
     public func subject(code: String, in db: Database) throws -> Subject? {
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM subject WHERE code = ?"), arguments: [code]).map(Subject.init(row:))
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM subject WHERE code = ?"), arguments: [code]).map { try Subject(row: $0) }
     }
 
     /// Every alias of a subject, its own code included.
@@ -179,20 +179,35 @@ public struct Registry: Sendable {
     public func names(of code: String, in db: Database) throws -> [(name: String, from: Day?, to: Day?)] {
         try Row.fetchAll(db.cachedStatement(sql: "SELECT name, valid_from, valid_to FROM subject_name WHERE subject_code = ? ORDER BY valid_from, name"),
                          arguments: [code]).map { row in
-            (row["name"], (row["valid_from"] as String?).flatMap { try? Day($0) }, (row["valid_to"] as String?).flatMap { try? Day($0) })
+            (row["name"], try Day.stored(row["valid_from"], table: "subject_name", column: "valid_from", row: code),
+             try Day.stored(row["valid_to"], table: "subject_name", column: "valid_to", row: code))
         }
     }
 
     /// The record history of a subject, oldest first.
     public func records(of code: String, in db: Database) throws -> [StoredRecord] {
         try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM record WHERE subject_code = ? ORDER BY id"), arguments: [code])
-            .map(StoredRecord.init(row:))
+            .map { try StoredRecord(row: $0) }
     }
 
     /// The records with these ids.
     public func records(ids: [Int64], in db: Database) throws -> [StoredRecord] {
         guard !ids.isEmpty else { return [] }
         return try Row.fetchAll(db, sql: "SELECT * FROM record WHERE id IN (\(databaseQuestionMarks(count: ids.count))) ORDER BY id",
-                                arguments: StatementArguments(ids)).map(StoredRecord.init(row:))
+                                arguments: StatementArguments(ids)).map { try StoredRecord(row: $0) }
+    }
+}
+
+extension Registry {
+    /// How many subjects the registry holds (progress totals).
+    public func subjectCount() throws -> Int {
+        try read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM subject") ?? 0 }
+    }
+}
+
+extension Registry {
+    /// ``records(ids:in:)`` in its own read transaction.
+    public func records(ids: [Int64]) throws -> [StoredRecord] {
+        try read { db in try records(ids: ids, in: db) }
     }
 }

@@ -26,28 +26,29 @@ extension Subject {
     /// The columns ``init(positional:)`` reads (from table alias `s`), in its order.
     static let columns = "s.code, s.kind, s.name, s.status, s.status_since, s.established_on, s.region, s.authority"
 
-    /// Decodes a row selected with ``columns`` by position.
-    init(positional row: Row) {
-        func day(_ i: Int) -> Day? {
-            guard var t = row[i] as String? else { return nil }
-            return t.withUTF8 { Day.parse($0) }
-        }
-        code = row[0]
-        kind = SubjectKind(rawValue: row[1]) ?? .other
-        name = row[2]
-        status = SubjectStatus(rawValue: row[3]) ?? .active
-        statusSince = day(4); establishedOn = day(5); region = row[6]; authority = row[7]
+    /// Decodes a row selected with ``columns`` by position (the look-up path: column-name
+    /// look-ups cost more than the probe itself, `creditctl subject bench lookup`).
+    init(positional row: Row) throws {
+        let code: String = row[0]
+        try self.init(code: code, kind: row[1], name: row[2], status: row[3], statusSince: row[4], establishedOn: row[5],
+                      region: row[6], authority: row[7])
     }
 
-    init(row: Row) {
-        code = row["code"]
-        kind = SubjectKind(rawValue: row["kind"]) ?? .other
-        name = row["name"]
-        status = SubjectStatus(rawValue: row["status"]) ?? .active
-        statusSince = (row["status_since"] as String?).flatMap { try? Day($0) }
-        establishedOn = (row["established_on"] as String?).flatMap { try? Day($0) }
-        region = row["region"]
-        authority = row["authority"]
+    /// Decodes a `subject` row selected with `SELECT *`.
+    init(row: Row) throws {
+        try self.init(code: row["code"], kind: row["kind"], name: row["name"], status: row["status"], statusSince: row["status_since"],
+                      establishedOn: row["established_on"], region: row["region"], authority: row["authority"])
+    }
+
+    /// Builds a subject from stored text; throws ``StoredValueError`` for a value the model cannot represent.
+    private init(code: String, kind: String, name: String, status: String, statusSince: String?, establishedOn: String?,
+                 region: String?, authority: String?) throws {
+        guard let k = SubjectKind(rawValue: kind) else { throw StoredValueError(table: "subject", column: "kind", row: code, value: kind) }
+        guard let st = SubjectStatus(rawValue: status) else { throw StoredValueError(table: "subject", column: "status", row: code, value: status) }
+        self.init(code: code, kind: k, name: name, status: st,
+                  statusSince: try Day.stored(statusSince, table: "subject", column: "status_since", row: code),
+                  establishedOn: try Day.stored(establishedOn, table: "subject", column: "established_on", row: code),
+                  region: region, authority: authority)
     }
 }
 
@@ -130,12 +131,13 @@ public struct StoredRecord: Sendable, Hashable, Codable {
     public var recordedAt: String
     public var payload: String
 
-    init(row: Row) {
+    init(row: Row) throws {
         id = row["id"]; subjectCode = row["subject_code"]; kind = row["kind"]; operation = row["operation"]
         bureau = row["bureau"]; bureauKey = row["bureau_key"]; feed = row["feed_id"]; line = row["line"]
         documentNumber = row["document_number"]
-        effectiveFrom = (row["effective_from"] as String?).flatMap { try? Day($0) }
-        effectiveTo = (row["effective_to"] as String?).flatMap { try? Day($0) }
+        let key = "record \(id)"
+        effectiveFrom = try Day.stored(row["effective_from"], table: "record", column: "effective_from", row: key)
+        effectiveTo = try Day.stored(row["effective_to"], table: "record", column: "effective_to", row: key)
         recordedAt = row["recorded_at"]; payload = row["payload"]
     }
 }

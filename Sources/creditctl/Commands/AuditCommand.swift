@@ -1,5 +1,8 @@
 import ArgumentParser
 import CreditRegistry
+import CreditOperations
+import Decisions
+import CreditQuery
 
 /// `creditctl audit list|verify`: the append-only, hash-chained audit log.
 struct AuditCommand: AsyncParsableCommand {
@@ -17,15 +20,9 @@ struct AuditCommand: AsyncParsableCommand {
         @Option(help: "How many entries, newest last.") var limit: Int = 50
 
         func run() async throws {
-            let registry = try global.existingRegistry()
-            var code: String?
-            if let subject {
-                guard let s = try registry.lookup(subject) else {
-                    Terminal.err("no subject found for '\(subject)'\n"); throw ExitCode.failure
-                }
-                code = s.code
+            guard let entries = try global.existingOperations().auditEntries(subject: subject, limit: limit) else {
+                Terminal.err("no subject found for '\(subject.map(IdentityMask.forDisplay) ?? "")'\n"); throw ExitCode.failure
             }
-            let entries = try AuditLog(registry: registry).entries(subject: code, limit: limit)
             switch global.format {
             case .json: entries.forEach { print(JSON.line($0)) }
             case .csv:
@@ -48,7 +45,7 @@ struct AuditCommand: AsyncParsableCommand {
         @OptionGroup var global: GlobalOptions
 
         func run() async throws {
-            let v = try AuditLog(registry: try global.existingRegistry()).verify()
+            let v = try global.existingOperations().verifyAudit()
             struct Output: Encodable { var intact: Bool; var entries: Int; var firstBrokenID: Int64?; var reason: String? }
             if global.format == .json {
                 print(JSON.line(Output(intact: v.isIntact, entries: v.entries, firstBrokenID: v.firstBrokenID, reason: v.reason)))

@@ -1,5 +1,8 @@
 import ArgumentParser
 import CreditRegistry
+import CreditOperations
+import Decisions
+import CreditQuery
 import NationalBridge
 
 /// `creditctl bridge …`: the exchange with the national credit-sharing platform.
@@ -20,9 +23,9 @@ struct BridgeCommand: AsyncParsableCommand {
         @Argument(help: "The list file.") var file: String
 
         func run() async throws {
-            let registry = try Registry(path: global.db)
-            let report = try NationalListImport(registry: registry).importDishonestDebtors(path: file)
-            try PostIngest.reevaluate(report, registry: registry, quiet: global.format != .table)
+            let outcome = try NationalBridge(operations: try global.operations()).importDishonestDebtors(path: file)
+            let report = outcome.report
+            if let s = outcome.reevaluation, global.format == .table { FeedRunner.announce(s) }
             if global.format == .json { print(JSON.line(report)) } else { print(FeedRunner.render(report)) }
             if report.outcome == .refused || report.rejected > 0 { throw ExitCode(1) }
         }

@@ -1,6 +1,8 @@
 import ArgumentParser
+import CreditOperations
+import CreditQuery
 import CreditRegistry
-import RuleEngine
+import Decisions
 import Foundation
 
 /// `creditctl check FILE`: the bank batch check.
@@ -20,6 +22,11 @@ struct CheckCommand: ParsableCommand {
 
     @Option(help: "Registry database file.")
     var db = "credit.db"
+
+    @OptionGroup var logging: LoggingOptions
+
+    @Option(help: "Who checks, for the audit log.")
+    var actor: String?
 
     @Argument(help: "Input file, or - for standard input.")
     var file: String
@@ -48,7 +55,7 @@ struct CheckCommand: ParsableCommand {
     }
 
     func run() throws {
-        let registry = try SubjectCommand.openRegistry(db)
+        let ops = try OpenRegistry.operations(db, logging: logging, mustExist: true)
         let input: Int32 = file == "-" ? 0 : open(file, O_RDONLY)
         guard input >= 0 else {
             Terminal.err("creditctl: cannot open \(file): \(String(cString: strerror(errno)))\n")
@@ -68,11 +75,11 @@ struct CheckCommand: ParsableCommand {
                                            codeColumn: codeColumn, nameColumn: nameColumn, threads: threads)
         let summary: BatchChecker.Summary
         do {
-            summary = try BatchChecker(registry: registry, decisions: try RuleDecisionProvider.forBatch(registry: registry, asOf: options.asOf))
-                .run(input: input, output: output, options: options) { p in
+            summary = try ops.batchCheck(input: input, output: output, options: options,
+                                         viewer: Viewer(actor: actor ?? SubjectCommand.defaultActor, maySeePersonalIDs: false)) { p in
                 bar.update(done: p.bytesRead, total: total, items: p.rows, unit: "rows")
             }
-        } catch let e as BatchError {
+        } catch let e as OperationError {
             bar.finish()
             Terminal.err("creditctl: \(e.description)\n")
             throw ExitCode(65)

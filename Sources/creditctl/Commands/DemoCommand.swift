@@ -1,10 +1,12 @@
 import ArgumentParser
+import CreditOperations
+import CreditQuery
 import CreditRegistry
+import Decisions
 import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
-import GRDB
 import NationalBridge
 import RuleEngine
 
@@ -28,18 +30,22 @@ struct DemoCommand: AsyncParsableCommand {
 
     @Option(help: "Evaluate as of this day (default: today).") var asOf: String?
 
+    @OptionGroup var logging: LoggingOptions
+
+    func validate() throws { _ = try DayArgument.optional(asOf) }
+
     func run() async throws {
-        let day = try DayArgument.parse(asOf)
         let fm = FileManager.default
         guard fm.fileExists(atPath: "\(samples)/feeds") else {
             throw ValidationError("no \(samples)/feeds here: run from the repository root or pass --samples DIR")
         }
-        let registry = try Registry(path: db)
+        let ops = try OpenRegistry.operations(db, logging: logging, mustExist: false)
+        let day = try DayArgument.optional(asOf) ?? ops.clock.today()
         print("== 1. Ingest the bureau feeds and the national list into \(db)\n")
         let feeds = try fm.contentsOfDirectory(atPath: "\(samples)/feeds").filter { $0.hasSuffix(".xml") }.sorted()
             .map { "\(samples)/feeds/\($0)" } + ["\(samples)/encoding/food-0002-delta.utf8.xml"]
-        let reports = try FeedRunner.ingest(files: feeds, registry: registry, acceptLegacy: false, format: .table)
-        let national = try NationalListImport(registry: registry).importDishonestDebtors(path: "\(samples)/national/dishonest-debtors.csv")
+        let reports = try FeedRunner.ingest(files: feeds, operations: ops, acceptLegacy: false, format: .table)
+        let national = try NationalBridge(operations: ops).importDishonestDebtors(path: "\(samples)/national/dishonest-debtors.csv").report
         print(FeedRunner.render(national))
 
         print("== 2. Check, test and activate the rules in \(rules)/\n")
@@ -50,33 +56,23 @@ struct DemoCommand: AsyncParsableCommand {
         }
         let tests = RuleTestRunner.run(ruleSet)
         print("rules: \(ruleSet.memoranda.count) memoranda, \(ruleSet.measures.count) measures, \(ruleSet.rules.count) rules; in-file tests: \(tests.summary)")
-        let store = RuleSetStore(registry: registry)
         let touchedAny = reports.contains { $0.outcome == .ingested } || national.outcome == .ingested
-        if try store.active()?.version == ruleSet.version && !touchedAny && asOf == nil {
+        if try ops.ruleStatus().version == ruleSet.version && !touchedAny && asOf == nil {
             print("rule set \(ruleSet.version.prefix(12)) is already active; nothing changed\n")
         } else {
-            let s = try RuleActivation.activate(loaded, directory: rules, author: "demo", asOf: day, registry: registry)
-            print("activated \(ruleSet.version.prefix(12)): \(s.subjectsEvaluated) subjects evaluated, \(s.subjectsWithMeasures) under measures, \(s.decisions) decisions as of \(day)\n")
+            // The same refusal as `rules activate`: a rule set whose tests fail is never activated.
+            let a = try RuleActivationRunner.activate(ops, paths: [rules], author: "demo", asOf: day)
+            print("activated \(a.version.prefix(12)): \(a.summary.subjectsEvaluated) subjects evaluated, \(a.summary.subjectsWithMeasures) under measures, \(a.summary.decisions) decisions as of \(day)\n")
         }
 
         print("== 3. Subjects under measures as of \(day)\n")
-        let rows = try registry.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT s.code, s.kind, s.name,
-                       SUM(d.kind = 'punishment') AS p, SUM(d.kind = 'incentive') AS i,
-                       GROUP_CONCAT(DISTINCT d.memorandum) AS memos
-                FROM decision d JOIN subject s ON s.code = d.subject_code
-                GROUP BY s.code ORDER BY s.kind = 'natural_person', s.code
-                """).map { r -> [String] in
-                let kind = SubjectKind(rawValue: r["kind"]) ?? .other
-                return [Mask.code(r["code"], kind: kind), r["name"], "\(r["p"] as Int)", "\(r["i"] as Int)", r["memos"] ?? ""]
-            }
+        let rows = try ops.subjectsUnderMeasures().map { r in
+            [Mask.code(r.code, kind: r.kind), r.name, "\(r.punishments)", "\(r.incentives)", r.memoranda]
         }
         print(TextTable.render(header: ["code", "name", "punishments", "incentives", "memoranda"], rows: rows))
 
         print("\n== 4. An officer's report, looked up by the legacy registration number 350200201603011\n")
-        let builder = ReportBuilder(registry: registry, decisions: try RuleDecisionProvider.active(registry: registry))
-        if let report = try builder.report(for: "350200201603011", options: .init(asOf: day, actor: "demo")) {
+        if let report = try ops.report("350200201603011", options: .init(asOf: day, actor: "demo")) {
             print(ReportRenderer.text(report).split(separator: "\n", omittingEmptySubsequences: false).prefix(14).joined(separator: "\n"))
             print("  … (creditctl report 91350200MA2XH1K70Y --db \(db))")
         }
@@ -88,7 +84,8 @@ struct DemoCommand: AsyncParsableCommand {
         let output = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         guard input >= 0, output >= 0 else { throw ValidationError("cannot open \(bank) or \(out)") }
         defer { close(input); close(output) }
-        let summary = try BatchChecker(registry: registry).run(input: input, output: output, options: .init(format: .csv))
+        let summary = try ops.batchCheck(input: input, output: output, options: .init(format: .csv),
+                                         viewer: Viewer(actor: "demo", maySeePersonalIDs: false))
         print("\(summary.rows) rows: \(summary.valid) valid codes, \(summary.found) found, \(summary.flagged) flagged; verdicts in \(out)")
 
         print("\nNext: creditctl rules explain CODE --db \(db) · creditctl subject search 厦门 --db \(db) · creditctl feeds list --db \(db)")

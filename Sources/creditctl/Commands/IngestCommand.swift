@@ -1,6 +1,9 @@
 import ArgumentParser
+import CreditOperations
 import CreditRegistry
-import RuleEngine
+import CreditQuery
+import Decisions
+import FeedIngest
 import Foundation
 
 /// `creditctl ingest FILE...`: ingests bureau XML feeds, one transaction per feed.
@@ -27,29 +30,24 @@ struct IngestCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let registry = try Registry(path: global.db)
-        let reports = try FeedRunner.ingest(files: files, registry: registry, acceptLegacy: acceptLegacy, format: global.format)
+        let reports = try FeedRunner.ingest(files: files, operations: try global.operations(), acceptLegacy: acceptLegacy, format: global.format)
         if reports.contains(where: { $0.outcome == .refused || $0.rejected > 0 }) { throw ExitCode(1) }
     }
 }
 
 /// Ingests files with progress and prints the reports: shared by `ingest` and `demo`.
 enum FeedRunner {
-    static func ingest(files: [String], registry: Registry, acceptLegacy: Bool, format: OutputFormat) throws -> [IngestReport] {
-        var ingestor = FeedIngestor(registry: registry)
-        ingestor.acceptLegacyChecksum = acceptLegacy
-        let rules = try RuleSetStore(registry: registry).activeRuleSet()
-        let inTransaction = LockedBox<DecisionMaterialiser.Summary?>(nil)
-        ingestor.beforeCommit = PostIngest.inTransaction(rules: rules, registry: registry, result: inTransaction)
+    static func ingest(files: [String], operations: CreditOperations, acceptLegacy: Bool, format: OutputFormat) throws -> [IngestReport] {
         var reports: [IngestReport] = []
         for file in files {
             let bar = ProgressBar(label: (file as NSString).lastPathComponent)
-            inTransaction.value = nil
-            let report = try ingestor.ingest(path: file) { p in bar.update(done: p.bytesRead, total: p.fileSize, items: p.records) }
+            let outcome = try operations.ingestFeed(path: file, acceptLegacyChecksum: acceptLegacy) { p in
+                bar.update(done: p.bytesRead, total: p.fileSize, items: p.records)
+            }
             bar.finish()
-            var reevaluation = inTransaction.value
-            if let reevaluation, let rules { PostIngest.announce(reevaluation, rules: rules, quiet: format != .table) }
-            if report.touchedAll { reevaluation = try PostIngest.reevaluate(report, registry: registry, quiet: format != .table) }
+            let report = outcome.report
+            let reevaluation = outcome.reevaluation
+            if let reevaluation, format == .table { announce(reevaluation) }
             reports.append(report)
             if format == .json, let reevaluation { print(JSON.line(["reevaluation": reevaluation])) }
             switch format {
@@ -64,6 +62,11 @@ enum FeedRunner {
             }
         }
         return reports
+    }
+
+    /// Tells a person what the re-evaluation after a feed did.
+    static func announce(_ s: DecisionMaterialiser.Summary) {
+        Terminal.err("  re-evaluated \(s.subjectsEvaluated) subjects (touched and related): \(s.decisions) decisions\n")
     }
 
     static func render(_ r: IngestReport) -> String {

@@ -1,6 +1,8 @@
 import ArgumentParser
+import CreditQuery
 import CreditRegistry
-import RuleEngine
+import CreditOperations
+import Decisions
 import Foundation
 
 /// `creditctl report ID`: the officer's report on one subject.
@@ -18,6 +20,8 @@ struct ReportCommand: ParsableCommand {
 
     @Option(help: "Registry database file.")
     var db = "credit.db"
+
+    @OptionGroup var logging: LoggingOptions
 
     @Argument(help: "Any identifier of the subject (USCC, registration number, organisation code, resident ID).")
     var identifier: String
@@ -40,11 +44,11 @@ struct ReportCommand: ParsableCommand {
     func validate() throws { _ = try DayArgument.optional(asOf) }
 
     func run() throws {
-        let registry = try SubjectCommand.openRegistry(db)
+        let ops = try OpenRegistry.operations(db, logging: logging, mustExist: true)
         let options = ReportBuilder.Options(asOf: try DayArgument.optional(asOf), department: department, unmask: unmask,
                                             actor: actor ?? SubjectCommand.defaultActor)
-        guard let report = try ReportBuilder(registry: registry, decisions: try RuleDecisionProvider.active(registry: registry)).report(for: identifier, options: options) else {
-            Terminal.err("creditctl: no subject with identifier \(identifier)\n")
+        guard let report = try ops.report(identifier, options: options) else {
+            Terminal.err("creditctl: no subject with identifier \(IdentityMask.forDisplay(identifier))\n")
             throw ExitCode.failure
         }
         switch format {

@@ -1,16 +1,21 @@
 import ArgumentParser
 import CreditRegistry
+import CreditOperations
+import Decisions
+import CreditQuery
 import CreditService
 import Hummingbird
+import Logging
 
-/// `creditctl serve`: the HTTP API and the officers' page over the same library calls.
+/// `creditctl serve`: the HTTP API and the officers' page over the same use-cases as the CLI.
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
         abstract: "Serve the JSON API (look-up, search, batch check, rules status) and the officers' page.",
         discussion: """
         Tokens come from a JSON file: [{"token": "…", "name": "officer-07", "role": "officer", "department": "sat"}] \
-        with roles officer, bank, operator, administrator, auditor. GET /openapi.json describes the API.
+        with roles officer, bank, operator, administrator, auditor. GET /openapi.json describes the API. \
+        Requests are logged at debug level, failures at error level (--log-level).
         """
     )
 
@@ -18,15 +23,16 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Address to listen on.") var host: String = "127.0.0.1"
     @Option(help: "Port to listen on.") var port: Int = 8080
     @Option(help: "Token file (JSON).") var tokens: String
+    @OptionGroup var logging: LoggingOptions
 
     func run() async throws {
-        let registry = try GlobalOptions.parse(["--db", db]).existingRegistry()
+        let ops = try OpenRegistry.operations(db, logging: logging, mustExist: true)
         let store: TokenStore
         do { store = try TokenStore(file: tokens) } catch {
             Terminal.err("creditctl: \(error)\n")
             throw ExitCode(65)
         }
         Terminal.err("serving \(db) on http://\(host):\(port)  (GET /openapi.json)\n")
-        try await buildApplication(registry: registry, tokens: store, host: host, port: port).runService()
+        try await buildApplication(operations: ops, tokens: store, host: host, port: port, logger: Logger(label: "credit.service")).runService()
     }
 }

@@ -1,5 +1,8 @@
 import ArgumentParser
 import CreditRegistry
+import CreditOperations
+import Decisions
+import CreditQuery
 
 /// `--as-of` parsing shared by commands (a usage error, exit 64, when it is not a date).
 enum DayArgument {
@@ -8,7 +11,4 @@ enum DayArgument {
         guard let text else { return nil }
         do { return try Day(text) } catch { throw ValidationError("--as-of: \(error.description)") }
     }
-
-    /// The day given, or today.
-    static func parse(_ text: String?) throws -> Day { try optional(text) ?? Day.today() }
 }

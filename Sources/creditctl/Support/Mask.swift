@@ -1,4 +1,7 @@
 import CreditRegistry
+import CreditOperations
+import Decisions
+import CreditQuery
 
 /// Masking of personal ID numbers for display.
 enum Mask {

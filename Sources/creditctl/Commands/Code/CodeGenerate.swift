@@ -1,5 +1,8 @@
 import ArgumentParser
 import CreditRegistry
+import CreditOperations
+import Decisions
+import CreditQuery
 
 /// `creditctl code generate`: deterministic sample codes (hidden; for tests and benchmarks).
 struct CodeGenerate: ParsableCommand {

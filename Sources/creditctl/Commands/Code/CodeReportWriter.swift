@@ -1,4 +1,7 @@
 import CreditRegistry
+import CreditOperations
+import Decisions
+import CreditQuery
 
 /// Checks codes one at a time and writes the verdicts in the chosen format, buffered.
 struct CodeReportWriter {

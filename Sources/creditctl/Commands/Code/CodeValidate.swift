@@ -1,5 +1,8 @@
 import ArgumentParser
 import CreditRegistry
+import CreditOperations
+import Decisions
+import CreditQuery
 
 /// `creditctl code validate CODE...`: validates and decodes identifiers.
 ///

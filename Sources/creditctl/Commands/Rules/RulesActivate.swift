@@ -1,8 +1,9 @@
-import GRDB
 import ArgumentParser
+import CreditOperations
 import CreditRegistry
+import Decisions
+import CreditQuery
 import Foundation
-import RuleEngine
 
 extension RulesCommand {
     /// `creditctl rules activate [DIR]`: checks, tests, records the version and recomputes decisions.
@@ -17,50 +18,35 @@ extension RulesCommand {
         @Option(help: "Who activates (recorded with the version and in the audit log).") var author: String = ProcessInfo.processInfo.environment["USER"] ?? "operator"
         @Option(help: "Evaluate as of this day (default: today).") var asOf: String?
 
+        func validate() throws { _ = try DayArgument.optional(asOf) }
+
         func run() throws {
-            let day = try DayArgument.parse(asOf)
-            let loaded = RuleSetLoader.load(paths: paths)
-            guard let rules = loaded.ruleSet else {
-                print(loaded.renderedDiagnostics, terminator: "")
-                Terminal.err("not activated: the rule set has errors\n")
-                throw ExitCode.failure
-            }
-            let tests = RuleTestRunner.run(rules)
-            guard tests.failed == 0 else {
-                Terminal.err("not activated: rule tests failed (\(tests.summary)); run `creditctl rules test`\n")
-                throw ExitCode.failure
-            }
-            let registry = try Registry(path: global.db)
-            let summary = try RuleActivation.activate(loaded, directory: paths.joined(separator: " "), author: author, asOf: day, registry: registry)
+            let ops = try global.operations()
+            let a = try RuleActivationRunner.activate(ops, paths: paths, author: author, asOf: try DayArgument.optional(asOf))
             switch global.format {
-            case .json: print(JSON.line(ActivationOutput(version: rules.version, author: author, asOf: day, summary: summary)))
+            case .json: print(JSON.line(a))
             default:
-                print("activated \(rules.version.prefix(12)) by \(author): \(summary.subjectsEvaluated) subjects evaluated, \(summary.subjectsWithMeasures) with measures, \(summary.decisions) decisions as of \(day)" + String(format: " (%.2f s)", summary.seconds))
+                print("activated \(a.version.prefix(12)) by \(a.author): \(a.summary.subjectsEvaluated) subjects evaluated, \(a.summary.subjectsWithMeasures) with measures, \(a.summary.decisions) decisions as of \(a.asOf)" + String(format: " (%.2f s)", a.summary.seconds))
             }
         }
     }
 }
 
-struct ActivationOutput: Encodable {
-    var version: String
-    var author: String
-    var asOf: Day
-    var summary: DecisionMaterialiser.Summary
-}
-
-/// Activation as one transaction: the version record, the audit entry and the recomputed decisions.
-enum RuleActivation {
-    static func activate(_ loaded: LoadedRuleSet, directory: String, author: String, asOf: Day, registry: Registry) throws -> DecisionMaterialiser.Summary {
-        guard let rules = loaded.ruleSet else { return .init() }
+/// Activation with a progress bar and the refusals printed: shared by `rules activate` and `demo`.
+enum RuleActivationRunner {
+    static func activate(_ ops: CreditOperations, paths: [String], author: String, asOf: Day?) throws -> RuleActivation {
         let bar = ProgressBar(label: "evaluating")
-        let total = try registry.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM subject") ?? 0 }
-        let summary = try registry.write { db -> DecisionMaterialiser.Summary in
-            try RuleSetStore(registry: registry).activate(loaded, directory: directory, author: author, in: db)
-            return try DecisionMaterialiser(rules: rules, registry: registry).materialiseAll(asOf: asOf, in: db) { n in
-                bar.update(done: n, total: total, items: n, unit: "subjects")
+        do {
+            let a = try ops.activateRules(paths: paths, author: author, asOf: asOf) { done, total in
+                bar.update(done: done, total: total, items: done, unit: "subjects")
             }
+            bar.finish()
+            return a
+        } catch let e as OperationError {
+            bar.finish()
+            if case .invalidRules(let diagnostics) = e { print(diagnostics, terminator: "") }
+            Terminal.err("\(e.description)\n")
+            throw ExitCode.failure
         }
-        bar.finish()
-        return summary
     }
 }

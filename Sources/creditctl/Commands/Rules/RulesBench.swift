@@ -1,5 +1,8 @@
 import ArgumentParser
 import CreditRegistry
+import CreditOperations
+import Decisions
+import CreditQuery
 import Foundation
 import RuleEngine
 

@@ -1,6 +1,8 @@
 import ArgumentParser
 import CreditRegistry
-import GRDB
+import CreditOperations
+import Decisions
+import CreditQuery
 import RuleEngine
 
 extension RulesCommand {
@@ -17,14 +19,13 @@ extension RulesCommand {
         @Option(help: "List at most this many subjects (counts cover all).") var limit: Int = 50
 
         func run() throws {
-            let day = try DayArgument.parse(asOf)
             let loaded = RuleSetLoader.load(paths: [candidate])
             guard let next = loaded.ruleSet else {
                 print(loaded.renderedDiagnostics, terminator: ""); throw ExitCode.failure
             }
-            let registry = try global.existingRegistry()
-            let current = try RuleSetStore(registry: registry).activeRuleSet()
-            let diff = try ImpactDiff.compute(candidate: next, current: current, registry: registry, asOf: day)
+            let ops = try global.existingOperations()
+            let diff = try ops.impact(of: next, asOf: try DayArgument.optional(asOf))
+            let day = diff.asOf
             switch global.format {
             case .json: print(JSON.pretty(diff))
             case .csv:

@@ -1,6 +1,8 @@
 import ArgumentParser
 import CreditRegistry
-import GRDB
+import CreditOperations
+import Decisions
+import CreditQuery
 import RuleEngine
 
 extension RulesCommand {
@@ -17,17 +19,16 @@ extension RulesCommand {
         @Option(help: "Rule directory to explain with (default: the active rule set, else rules/).") var rules: String?
 
         func run() throws {
-            let day = try DayArgument.parse(asOf)
-            let registry = try global.existingRegistry()
-            let ruleSet = try ActiveRules.load(registry: registry, override: rules)
+            let ops = try global.existingOperations()
+            let registry = ops.registry
+            let day = try DayArgument.optional(asOf) ?? ops.clock.today()
+            let ruleSet = try ActiveRules.load(ops, override: rules)
             guard let subject = try registry.lookup(id) else {
                 Terminal.err("no subject found for '\(id)'\n"); throw ExitCode.failure
             }
-            let explanations = try RegistryEvaluator(rules: ruleSet, registry: registry).explain(subject.code, asOf: day)
+            let explanations = try ops.explain(subject.code, rules: ruleSet, asOf: day)
             if global.format == .json { explanations.forEach { print(JSON.line($0)) }; return }
-            let records = try registry.read { db in
-                try registry.records(ids: Array(Set(explanations.flatMap { $0.rules.flatMap(\.records) })), in: db)
-            }
+            let records = try registry.records(ids: Array(Set(explanations.flatMap { $0.rules.flatMap(\.records) })))
             let byID = Dictionary(uniqueKeysWithValues: records.map { ($0.id, $0) })
             print("\(subject.name) \(Mask.code(subject.code, kind: subject.kind)) as of \(day), rule set \(ruleSet.version.prefix(12))")
             for e in explanations {

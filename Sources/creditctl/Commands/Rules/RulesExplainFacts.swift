@@ -1,5 +1,8 @@
 import ArgumentParser
 import CreditRegistry
+import CreditOperations
+import Decisions
+import CreditQuery
 import Foundation
 import RuleEngine
 
@@ -42,7 +45,7 @@ extension RulesCommand {
                 }
             }
             guard let own = subjects.first else { throw ValidationError("\(file) holds no subject") }
-            let day = try asOf.map { try Day($0) } ?? Day.today()
+            let day = try asOf.map { try Day($0) } ?? OpenRegistry.clock().today()
             let related = Array(subjects.dropFirst())
             let explanation = rs.explain(own, asOf: day, related: related)
             let final = rs.decisions(for: own.code, own: own, related: related, asOf: day)

@@ -1,6 +1,8 @@
 import ArgumentParser
 import CreditRegistry
-import GRDB
+import CreditOperations
+import Decisions
+import CreditQuery
 import RuleEngine
 
 extension RulesCommand {
@@ -17,12 +19,9 @@ extension RulesCommand {
         struct Row: Codable { var memorandum: String; var measure: String; var kind: String; var department: String; var category: String; var financial: Bool; var subjects: Int; var unconfirmed: Bool; var text: String }
 
         func run() throws {
-            let registry = try global.existingRegistry()
-            let rules = try ActiveRules.load(registry: registry, override: dir)
-            let counts = try registry.read { db in
-                try Dictionary(GRDB.Row.fetchAll(db, sql: "SELECT measure, COUNT(DISTINCT subject_code) FROM decision GROUP BY measure")
-                    .map { ($0[0] as String, $0[1] as Int) }, uniquingKeysWith: { a, _ in a })
-            }
+            let ops = try global.existingOperations()
+            let rules = try ActiveRules.load(ops, override: dir)
+            let counts = try ops.subjectsByMeasure()
             var rows: [Row] = []
             for m in rules.measures {
                 let memo = rules.rules.first { $0.measures.contains(m.id) }?.memorandum ?? ""

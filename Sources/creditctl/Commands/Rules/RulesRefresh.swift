@@ -1,8 +1,7 @@
-import GRDB
 import ArgumentParser
-import CreditRegistry
+import CreditOperations
+import Decisions
 import Foundation
-import RuleEngine
 
 extension RulesCommand {
     /// `creditctl rules refresh`: re-materialises the active rule set as of a day (run daily,
@@ -15,22 +14,21 @@ extension RulesCommand {
         @OptionGroup var global: GlobalOptions
         @Option(help: "Evaluate as of this day (default: today).") var asOf: String?
 
+        func validate() throws { _ = try DayArgument.optional(asOf) }
+
         func run() throws {
-            let day = try DayArgument.parse(asOf)
-            let registry = try global.existingRegistry()
-            guard let rules = try RuleSetStore(registry: registry).activeRuleSet() else {
-                Terminal.err("no active rule set (creditctl rules activate rules/)\n"); throw ExitCode.failure
-            }
-            let total = try registry.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM subject") ?? 0 }
+            let ops = try global.existingOperations()
+            let day = try DayArgument.optional(asOf) ?? ops.clock.today()
             let bar = ProgressBar(label: "evaluating")
-            let s = try registry.write { db in
-                try DecisionMaterialiser(rules: rules, registry: registry).materialiseAll(asOf: day, in: db) { n in
-                    bar.update(done: n, total: total, items: n, unit: "subjects")
-                }
+            let (version, s): (String, DecisionMaterialiser.Summary)
+            do {
+                (version, s) = try ops.refreshDecisions(asOf: day) { done, total in bar.update(done: done, total: total, items: done, unit: "subjects") }
+            } catch let e as OperationError {
+                bar.finish(); Terminal.err("\(e.description)\n"); throw ExitCode.failure
             }
             bar.finish()
             if global.format == .json { print(JSON.line(s)) } else {
-                print("refreshed \(rules.version.prefix(12)) as of \(day): \(s.subjectsEvaluated) subjects, \(s.subjectsWithMeasures) under measures, \(s.decisions) decisions" + String(format: " (%.2f s, %.0f subjects/s)", s.seconds, s.subjectsPerSecond))
+                print("refreshed \(version.prefix(12)) as of \(day): \(s.subjectsEvaluated) subjects, \(s.subjectsWithMeasures) under measures, \(s.decisions) decisions" + String(format: " (%.2f s, %.0f subjects/s)", s.seconds, s.subjectsPerSecond))
             }
         }
     }

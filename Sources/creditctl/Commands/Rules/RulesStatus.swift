@@ -1,8 +1,5 @@
-import GRDB
 import ArgumentParser
-import CreditRegistry
 import Foundation
-import RuleEngine
 
 extension RulesCommand {
     /// `creditctl rules status`: the versions and which is active.
@@ -11,7 +8,7 @@ extension RulesCommand {
         @OptionGroup var global: GlobalOptions
 
         func run() throws {
-            let versions = try RuleSetStore(registry: try global.existingRegistry()).versions()
+            let versions = try global.existingOperations().ruleVersions()
             switch global.format {
             case .json: versions.forEach { print(JSON.line($0)) }
             case .csv:

@@ -1,5 +1,10 @@
 import ArgumentParser
 import CreditRegistry
+import CreditOperations
+import Decisions
+import CreditQuery
+import CreditSamples
+import FeedIngest
 import Foundation
 
 extension SamplesCommand {

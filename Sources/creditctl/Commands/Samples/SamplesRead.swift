@@ -1,5 +1,9 @@
 import ArgumentParser
 import CreditRegistry
+import CreditOperations
+import Decisions
+import CreditQuery
+import FeedIngest
 import Foundation
 
 extension SamplesCommand {

@@ -1,5 +1,8 @@
 import ArgumentParser
+import CreditOperations
 import CreditRegistry
+import Decisions
+import CreditQuery
 
 extension SubjectCommand {
     /// `creditctl subject search TEXT`: ranked search over current and former names.
@@ -26,8 +29,8 @@ extension SubjectCommand {
         }
 
         func run() throws {
-            let registry = try SubjectCommand.openRegistry(global.db)
-            let hits = try NameSearch(registry: registry).search(text, limit: limit)
+            let ops = try global.existingOperations()
+            let hits = try ops.searchNames(text, limit: limit, viewer: Viewer(actor: SubjectCommand.defaultActor, maySeePersonalIDs: false))
             switch global.format {
             case .json:
                 print(JSON.pretty(hits))

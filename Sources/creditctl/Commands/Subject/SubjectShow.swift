@@ -1,6 +1,8 @@
 import ArgumentParser
+import CreditQuery
 import CreditRegistry
-import RuleEngine
+import CreditOperations
+import Decisions
 
 extension SubjectCommand {
     /// `creditctl subject show ID`: identity, identifiers, names and measures in force.
@@ -27,10 +29,10 @@ extension SubjectCommand {
         func validate() throws { _ = try DayArgument.optional(asOf) }
 
         func run() throws {
-            let registry = try SubjectCommand.openRegistry(global.db)
+            let ops = try global.existingOperations()
             let options = ReportBuilder.Options(asOf: try DayArgument.optional(asOf), unmask: unmask, actor: actor ?? SubjectCommand.defaultActor)
-            guard let r = try ReportBuilder(registry: registry, decisions: try RuleDecisionProvider.active(registry: registry)).report(for: identifier, options: options) else {
-                Terminal.err("creditctl: no subject with identifier \(identifier)\n")
+            guard let r = try ops.report(identifier, options: options) else {
+                Terminal.err("creditctl: no subject with identifier \(IdentityMask.forDisplay(identifier))\n")
                 throw ExitCode.failure
             }
             switch global.format {

@@ -1,0 +1,86 @@
+import CreditQuery
+import CreditRegistry
+import Decisions
+import Foundation
+import Logging
+
+/// Who is asking, as the audit log records them and as privacy rules see them.
+public struct Viewer: Sendable, Hashable {
+    /// Recorded as the actor of every audit entry (e.g. `api:officer-07`, `cli:alice`).
+    public var actor: String
+    /// Whether resident ID numbers may be shown in full to this viewer.
+    public var maySeePersonalIDs: Bool
+
+    public init(actor: String, maySeePersonalIDs: Bool) {
+        self.actor = actor
+        self.maySeePersonalIDs = maySeePersonalIDs
+    }
+}
+
+extension CreditOperations {
+    /// The credit report of the subject any identifier names, on the active rule set's decisions.
+    /// Audited before it returns: a `lookup` entry (also when nothing is found) and an `unmask`
+    /// entry when ID numbers are shown in full.
+    public func report(_ identifier: String, options: ReportBuilder.Options) throws -> SubjectReport? {
+        var options = options
+        options.asOf = day(options.asOf)
+        let (report, entries) = try lookUpReport(identifier, options: options)
+        try recordAudit(entries)
+        return report
+    }
+
+    /// ``report(_:options:)`` without writing its audit entries: returns them, for a caller that
+    /// commits many look-ups' entries together (``recordAudit(_:)``) before answering.
+    public func lookUpReport(_ identifier: String, options: ReportBuilder.Options) throws -> (report: SubjectReport?, audit: [AuditLog.Pending]) {
+        var options = options
+        options.asOf = day(options.asOf)
+        return try ReportBuilder(registry: registry, decisions: try activeRules.provider()).lookUp(identifier, options: options)
+    }
+
+    /// A subject's identity and measures in force on `asOf` (default today), masked for the viewer.
+    /// Returns the audit entry to commit before answering (see ``lookUpReport(_:options:)``).
+    public func lookUpMeasures(_ identifier: String, asOf: Day? = nil, viewer: Viewer) throws -> (result: MeasuresLookup.Result?, audit: [AuditLog.Pending]) {
+        let day = day(asOf)
+        let result = try MeasuresLookup(registry: registry, decisions: try activeRules.provider())
+            .lookUp(identifier, asOf: day, maySeePersonalIDs: viewer.maySeePersonalIDs)
+        let entry = AuditLog.Pending(actor: viewer.actor, action: "lookup", subject: result?.registryCode,
+                                     detail: "measures as-of \(day)" + (result == nil ? " not found: \(IdentityMask.forDisplay(identifier))" : ""))
+        return (result, [entry])
+    }
+
+    /// ``lookUpMeasures(_:asOf:viewer:)`` with its audit entry written.
+    public func measures(_ identifier: String, asOf: Day? = nil, viewer: Viewer) throws -> MeasuresLookup.Result? {
+        let (result, entries) = try lookUpMeasures(identifier, asOf: asOf, viewer: viewer)
+        try recordAudit(entries)
+        return result
+    }
+
+    /// Organisations whose name (current or former) contains `text`, ranked; audited.
+    public func searchNames(_ text: String, limit: Int = 20, asOf: Day? = nil, viewer: Viewer) throws -> [NameHit] {
+        let hits = try NameSearch(registry: registry).search(text, limit: limit, asOf: day(asOf), unmask: viewer.maySeePersonalIDs)
+        try recordAudit([AuditLog.Pending(actor: viewer.actor, action: "search", subject: nil,
+                                          detail: "name '\(text)' limit \(limit): \(hits.count) hits")])
+        return hits
+    }
+
+    /// Writes audit entries in one transaction.
+    public func recordAudit(_ entries: [AuditLog.Pending]) throws {
+        guard !entries.isEmpty else { return }
+        let log = AuditLog(registry: registry)
+        try registry.write { db in try log.append(entries, in: db) }
+    }
+
+    /// Walks the audit log's hash chain.
+    public func verifyAudit() throws -> AuditLog.Verification { try AuditLog(registry: registry).verify() }
+
+    /// The latest audit entries, about the subject any identifier names when given (nil when
+    /// that identifier names no subject).
+    public func auditEntries(subject identifier: String?, limit: Int) throws -> [AuditLog.Entry]? {
+        var code: String?
+        if let identifier {
+            guard let s = try registry.lookup(identifier) else { return nil }
+            code = s.code
+        }
+        return try AuditLog(registry: registry).entries(subject: code, limit: limit)
+    }
+}

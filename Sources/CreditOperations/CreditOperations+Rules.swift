@@ -1,0 +1,131 @@
+import CreditRegistry
+import Decisions
+import Foundation
+import GRDB
+import Logging
+import RuleEngine
+
+/// What an activation or rollback did.
+public struct RuleActivation: Sendable, Codable {
+    public var version: String
+    public var previousVersion: String?
+    public var author: String
+    public var asOf: Day
+    public var summary: DecisionMaterialiser.Summary
+}
+
+/// The active rule set as operators and the service show it.
+public struct RuleStatus: Sendable, Codable {
+    public var version: String?
+    public var activatedAt: String?
+    public var author: String?
+    public var memoranda: [MemorandumInfo]
+    public var measures: [MeasureInfo]
+}
+
+extension CreditOperations {
+    /// Checks, tests and activates the rule files at `paths`: refuses a rule set with errors or
+    /// failing in-file tests (``OperationError``); otherwise records the version, author and
+    /// time and recomputes every decision as of `asOf`, all in one transaction.
+    public func activateRules(paths: [String], author: String, asOf: Day? = nil,
+                              progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil) throws -> RuleActivation {
+        let loaded = RuleSetLoader.load(paths: paths)
+        return try activateRules(loaded, directory: paths.joined(separator: " "), author: author, asOf: asOf, progress: progress)
+    }
+
+    /// ``activateRules(paths:author:asOf:progress:)`` for a rule set already loaded.
+    public func activateRules(_ loaded: LoadedRuleSet, directory: String, author: String, asOf: Day? = nil,
+                              progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil) throws -> RuleActivation {
+        let rules = try Self.tested(loaded)
+        let day = day(asOf)
+        let store = RuleSetStore(registry: registry)
+        let previous = try store.activeVersion()
+        let total = try registry.subjectCount()
+        let registry = self.registry
+        let summary = try registry.write { db -> DecisionMaterialiser.Summary in
+            try store.activate(loaded, directory: directory, author: author, in: db)
+            return try DecisionMaterialiser(rules: rules, registry: registry).materialiseAll(asOf: day, in: db) { n in progress?(n, total) }
+        }
+        activeRules.invalidate()
+        logger.info("rules activated", metadata: ["version": "\(rules.version)", "author": "\(author)", "asOf": "\(day)",
+                                                  "decisions": "\(summary.decisions)", "seconds": "\(summary.seconds)"])
+        return RuleActivation(version: rules.version, previousVersion: previous, author: author, asOf: day, summary: summary)
+    }
+
+    /// The compiled rule set when it checks and its tests pass; the refusal otherwise.
+    public static func tested(_ loaded: LoadedRuleSet) throws -> CompiledRuleSet {
+        guard let rules = loaded.ruleSet else { throw OperationError.invalidRules(diagnostics: loaded.renderedDiagnostics) }
+        let tests = RuleTestRunner.run(rules)
+        guard tests.failed == 0 else { throw OperationError.failingRuleTests(summary: tests.summary) }
+        return rules
+    }
+
+    /// Re-activates the stored version whose id starts with `version` (default: the one active
+    /// before the current one) and recomputes the decisions, in one transaction.
+    public func rollbackRules(to version: String?, author: String, asOf: Day? = nil) throws -> RuleActivation {
+        let store = RuleSetStore(registry: registry)
+        let versions = try store.versions()
+        guard let current = versions.first(where: \.active) else { throw OperationError.noActiveRuleSet }
+        let target = version.map { v in versions.first { $0.version.hasPrefix(v) } }
+            ?? versions.filter { $0.version != current.version }.last
+        guard let target, let rules = try store.ruleSet(version: target.version) else { throw OperationError.noSuchVersion(version) }
+        // Stored versions passed their tests when activated; a rollback restores exactly those sources.
+        let day = day(asOf)
+        let registry = self.registry
+        let summary = try registry.write { db -> DecisionMaterialiser.Summary in
+            try store.reactivate(version: target.version, author: author, in: db)
+            return try DecisionMaterialiser(rules: rules, registry: registry).materialiseAll(asOf: day, in: db)
+        }
+        activeRules.invalidate()
+        logger.info("rules rolled back", metadata: ["from": "\(current.version)", "to": "\(target.version)", "author": "\(author)"])
+        return RuleActivation(version: target.version, previousVersion: current.version, author: author, asOf: day, summary: summary)
+    }
+
+    /// Recomputes every decision of the active rule set as of `asOf` (run daily, so measures that
+    /// start or end today are in the table officers and banks read).
+    public func refreshDecisions(asOf: Day? = nil,
+                                 progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil) throws -> (version: String, summary: DecisionMaterialiser.Summary) {
+        guard let rules = try activeRules.provider().rules else { throw OperationError.noActiveRuleSet }
+        let day = day(asOf)
+        let total = try registry.subjectCount()
+        let registry = self.registry
+        let summary = try registry.write { db in
+            try DecisionMaterialiser(rules: rules, registry: registry).materialiseAll(asOf: day, in: db) { n in progress?(n, total) }
+        }
+        logger.info("decisions refreshed", metadata: ["version": "\(rules.version)", "asOf": "\(day)", "decisions": "\(summary.decisions)"])
+        return (rules.version, summary)
+    }
+
+    /// The active version with its memoranda and measures.
+    public func ruleStatus() throws -> RuleStatus {
+        let store = RuleSetStore(registry: registry)
+        let active = try store.active()
+        let rules = try activeRules.provider().rules
+        return RuleStatus(version: active?.version, activatedAt: active?.activatedAt, author: active?.author,
+                          memoranda: rules?.memoranda ?? [], measures: rules?.measures ?? [])
+    }
+
+    /// Every stored version, oldest first.
+    public func ruleVersions() throws -> [RuleSetStore.Version] { try RuleSetStore(registry: registry).versions() }
+
+    /// The rule set commands evaluate with: the active one, else nil.
+    public func activeRuleSet() throws -> CompiledRuleSet? { try activeRules.provider().rules }
+
+    /// How many subjects the materialised decisions place under each measure.
+    public func subjectsByMeasure() throws -> [String: Int] { try DecisionStatistics(registry: registry).subjectsByMeasure() }
+
+    /// The subjects under measures in the decision table, with counts and memoranda.
+    public func subjectsUnderMeasures() throws -> [DecisionStatistics.SubjectMeasures] {
+        try DecisionStatistics(registry: registry).subjectsUnderMeasures()
+    }
+
+    /// Which subjects would gain or lose which measures if `candidate` replaced the active rule set.
+    public func impact(of candidate: CompiledRuleSet, asOf: Day? = nil) throws -> ImpactDiff {
+        try ImpactDiff.compute(candidate: candidate, current: try activeRules.provider().rules, registry: registry, asOf: day(asOf))
+    }
+
+    /// Why each rule fired or did not for the subject `code` (registry key) on `asOf`.
+    public func explain(_ code: String, rules: CompiledRuleSet, asOf: Day? = nil) throws -> [Explanation] {
+        try RegistryEvaluator(rules: rules, registry: registry).explain(code, asOf: day(asOf))
+    }
+}

@@ -1,0 +1,50 @@
+import CreditRegistry
+import Decisions
+import Logging
+
+/// Every use-case the adapters perform — the CLI, the HTTP service and the national bridge call
+/// these functions and nothing below them, so an invariant that spans targets (a feed and the
+/// decisions it changes commit together; a failing rule set is never activated; every look-up
+/// is audited) lives in exactly one place.
+///
+/// The functions are synchronous and may block on the database: an async caller runs them on a
+/// thread of its own (the service uses a dedicated thread pool), never on Swift's cooperative
+/// pool or an event loop.
+///
+/// ```swift
+/// let ops = try CreditOperations.open(path: "credit.db")
+/// let outcome = try ops.ingestFeed(path: "samples/feeds/commerce-0001-full.xml")
+/// let report = try ops.report("91350200MA2XH1K70Y", options: .init(actor: "officer:sat-07"))
+/// ```
+///
+/// ## Topics
+/// - Feeds: ``ingestFeed(path:acceptLegacyChecksum:progress:)``, ``importNationalList(_:)``
+/// - Rules: ``activateRules(paths:author:asOf:progress:)``, ``rollbackRules(to:author:asOf:)``,
+///   ``refreshDecisions(asOf:progress:)``, ``ruleStatus()``, ``impact(of:asOf:)``
+/// - Look-ups: ``report(_:options:)``, ``measures(_:asOf:viewer:)``, ``searchNames(_:limit:actor:)``,
+///   ``batchCheck(input:output:options:actor:progress:)``
+/// - Audit: ``verifyAudit()``, ``auditEntries(subject:limit:)``
+public struct CreditOperations: Sendable {
+    public let registry: Registry
+    /// Where "today" comes from (tests fix it).
+    public let clock: DayClock
+    public let logger: Logger
+    let activeRules: ActiveRuleCache
+
+    /// Uses an open registry, creating the decision tables if they are missing.
+    public init(registry: Registry, clock: DayClock = .system, logger: Logger = Logger(label: "credit.operations")) throws {
+        try DecisionSchema.migrate(registry)
+        self.registry = registry
+        self.clock = clock
+        self.logger = logger
+        activeRules = ActiveRuleCache(registry: registry)
+    }
+
+    /// Opens (creating and migrating if needed) the registry at `path`.
+    public static func open(path: String, clock: DayClock = .system, logger: Logger = Logger(label: "credit.operations")) throws -> CreditOperations {
+        try CreditOperations(registry: try Registry(path: path), clock: clock, logger: logger)
+    }
+
+    /// The day a use-case describes: the one asked for, else today.
+    func day(_ asOf: Day?) -> Day { asOf ?? clock.today() }
+}

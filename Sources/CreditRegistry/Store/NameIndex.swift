@@ -1,0 +1,50 @@
+import GRDB
+
+/// The searchable copy of subjects' names (`name_index` and its FTS5 trigram index), kept in
+/// step with `subject_name` by triggers; bulk loads suspend the triggers and rebuild once.
+public enum NameIndex {
+    /// Drops the triggers that keep the name index in step, for a bulk load of names; call
+    /// ``rebuild(in:)`` afterwards (in the same or a later transaction).
+    public static func suspendIndexing(in db: Database) throws {
+        for t in RegistryMigrations.nameIndexTriggerNames { try db.execute(sql: "DROP TRIGGER IF EXISTS \(t)") }
+    }
+
+    /// Rebuilds `name_index` and the trigram index from `subject_name` and re-creates the triggers.
+    public static func rebuild(in db: Database) throws {
+        try suspendIndexing(in: db)
+        try db.execute(sql: """
+            DELETE FROM name_index;
+            DROP INDEX IF EXISTS name_index_name;
+            INSERT INTO name_index (subject_code, name, former)
+                SELECT subject_code, name, valid_to IS NOT NULL FROM subject_name ORDER BY subject_code, name;
+            CREATE INDEX name_index_name ON name_index(name);
+            INSERT INTO name_fts(name_fts) VALUES ('rebuild');
+            INSERT INTO name_fts(name_fts) VALUES ('optimize');
+            """)
+        try db.execute(sql: RegistryMigrations.nameIndexTriggers)
+        try refreshStatistics(in: db)
+    }
+
+    /// Samples up to `sample` names and records the trigrams found in at least 0.5% of them.
+    /// ``rebuild(in:)`` calls it; call it after large ingests that used the triggers.
+    public static func refreshStatistics(sample: Int = 100_000, in db: Database) throws {
+        let total = try Int.fetchOne(db, sql: "SELECT max(id) FROM name_index") ?? 0
+        guard total > 0 else { return }
+        let step = max(1, total / sample)
+        var counts: [String: Int] = [:]
+        var seen = 0
+        let cursor = try String.fetchCursor(db, sql: "SELECT name FROM name_index WHERE id % ? = 0", arguments: [step])
+        while let name = try cursor.next() {
+            seen += 1
+            let c = Array(name)
+            guard c.count >= 3 else { continue }
+            for g in Set((0...(c.count - 3)).map { String(c[$0..<($0 + 3)]) }) { counts[g, default: 0] += 1 }
+        }
+        try db.execute(sql: "DELETE FROM name_trigram_common")
+        let insert = try db.cachedStatement(sql: "INSERT INTO name_trigram_common (term, share) VALUES (?, ?)")
+        for (g, n) in counts where Double(n) >= Double(seen) * 0.005 {
+            try insert.execute(arguments: [g, Double(n) / Double(seen)])
+        }
+    }
+
+}

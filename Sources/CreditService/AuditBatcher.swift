@@ -1,0 +1,47 @@
+import CreditOperations
+import CreditRegistry
+
+/// Group commit for the audit log: concurrent requests hand over their entries and wait until
+/// they are committed; entries arriving while a batch is being written go into the next
+/// transaction. Every look-up is still audited before it is answered, at the cost of one commit
+/// per batch instead of one per look-up. The commit itself runs on the blocking pool, so the
+/// actor never holds a cooperative thread during I/O.
+actor AuditBatcher {
+    private let operations: CreditOperations
+    private let pool: BlockingPool
+    private var pending: [(entries: [AuditLog.Pending], done: CheckedContinuation<Void, any Error>)] = []
+    private var flushing = false
+
+    init(operations: CreditOperations, pool: BlockingPool) {
+        self.operations = operations
+        self.pool = pool
+    }
+
+    /// Writes `entries` (in order, chained) and returns once they are committed.
+    func record(_ entries: [AuditLog.Pending]) async throws {
+        try await withCheckedThrowingContinuation { (c: CheckedContinuation<Void, any Error>) in
+            pending.append((entries, c))
+            if !flushing {
+                flushing = true
+                Task { await self.flush() }
+            }
+        }
+    }
+
+    private func flush() async {
+        while !pending.isEmpty {
+            await Task.yield()   // let concurrent callers join this batch
+            let batch = pending
+            pending = []
+            let entries = batch.flatMap(\.entries)
+            let operations = self.operations
+            do {
+                try await pool.run { try operations.recordAudit(entries) }
+                batch.forEach { $0.done.resume() }
+            } catch {
+                batch.forEach { $0.done.resume(throwing: error) }
+            }
+        }
+        flushing = false
+    }
+}

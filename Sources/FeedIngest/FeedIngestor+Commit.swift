@@ -1,0 +1,122 @@
+import CreditRegistry
+import Foundation
+import GRDB
+
+/// The feed row a transaction writes, whatever the feed's format.
+struct StoredFeed: Sendable {
+    var bureau: String
+    var feedID: String
+    var sequence: Int
+    var kind: String
+    var file: String
+    var generatedAt: String?
+    /// Known up front (a list file), or nil when the reader computes it while streaming.
+    var digest: String?
+    /// Roughly how many names the feed brings (decides a bulk rebuild of the name index).
+    var expectedNames: Int
+}
+
+extension FeedIngestor {
+    /// Writes one feed in one transaction: the feed row, every prepared record or reject that
+    /// `next` hands over, the feed's counts, and — unless the feed touched too many subjects to
+    /// list — the ``beforeCommit`` hook, so that the decisions it changes commit with it.
+    ///
+    /// `finish` runs after the last batch and returns the feed's digest (or throws a
+    /// ``FeedError`` that refuses the whole feed).
+    func commit(_ feed: StoredFeed, recordedAt: String, started: Date, report: IngestReport,
+                next: @escaping @Sendable () -> [Prepared]?, finish: @escaping @Sendable () throws -> String) throws -> IngestReport {
+        let limit = reportedRejects
+        let bulk = bulkThreshold
+        let hook = beforeCommit
+        let registry = self.registry
+        // The writer streams through the feed once: memory-mapped pages would only make its
+        // resident size grow with the registry, so it reads through the page cache alone.
+        try registry.writer.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA mmap_size = 0") }
+        return try registry.writer.write { [report] db -> IngestReport in
+            var r = report
+            try db.execute(sql: """
+                INSERT INTO feed (bureau, feed_id, sequence, kind, file, digest, generated_at, ingested_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [feed.bureau, feed.feedID, feed.sequence, feed.kind, feed.file, feed.digest ?? "",
+                                 feed.generatedAt, recordedAt])
+            let feedRow = db.lastInsertedRowID
+            // A feed that brings many names compared with the registry rebuilds the name index
+            // once at the end (same transaction) instead of updating it name by name.
+            let indexedNames = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM name_index") ?? 0
+            let bulkNames = feed.expectedNames > max(bulk, indexedNames / 2)
+            if bulkNames {
+                try NameIndex.suspendIndexing(in: db)
+                try BulkIndexes.drop(in: db)
+            }
+            let writer = RecordWriter(registry: registry, db: db, feedRow: feedRow, bureau: feed.bureau,
+                                      recordedAt: recordedAt, rejectLimit: limit)
+            while let items = next() {
+                for p in items { try writer.write(p, into: &r) }
+                CrashPoint.reached("feed.batch")
+            }
+            let digest = try finish()
+            if feed.digest == nil { try db.execute(sql: "UPDATE feed SET digest = ? WHERE id = ?", arguments: [digest, feedRow]) }
+            if bulkNames {
+                try BulkIndexes.create(in: db)
+                try NameIndex.rebuild(in: db)
+            }
+            r.touchedSubjects = writer.touched.sorted()
+            r.touchedAll = writer.touchedAll
+            r.outcome = .ingested
+            r.seconds = Date().timeIntervalSince(started)
+            try db.execute(sql: """
+                UPDATE feed SET records_read = ?, records_new = ?, records_changed = ?, records_unchanged = ?,
+                    records_revoked = ?, records_rejected = ?, seconds = ? WHERE id = ?
+                """, arguments: [r.read, r.new, r.changed, r.unchanged, r.revoked, r.rejected, r.seconds, feedRow])
+            CrashPoint.reached("feed.before-commit")
+            if let hook, !r.touchedAll { try hook(db, r) }
+            return r
+        }
+    }
+
+    /// Imports a national list file that the exchange adapter parsed: the same provenance,
+    /// quarantine, idempotence (the file's digest names the feed), revocation handling and
+    /// in-transaction re-evaluation as a bureau feed. Refused lists store nothing.
+    public func ingest(nationalList list: NationalListFile) throws -> IngestReport {
+        let started = Date()
+        var report = IngestReport(file: list.file, outcome: .refused)
+        let bureau = NationalListMapper.bureau
+        report.bureau = bureau; report.kind = FeedKind.full.rawValue; report.feedID = list.feedID
+        let feedID = list.feedID
+        let (prior, sequence) = try registry.read { db -> ((read: Int, rejected: Int, sequence: Int)?, Int) in
+            let prior = try Row.fetchOne(db, sql: "SELECT records_read, records_rejected, sequence FROM feed WHERE bureau = ? AND feed_id = ?",
+                                         arguments: [bureau, feedID]).map { (read: $0[0] as Int, rejected: $0[1] as Int, sequence: $0[2] as Int) }
+            let last = try Int.fetchOne(db, sql: "SELECT MAX(sequence) FROM feed WHERE bureau = ?", arguments: [bureau]) ?? 0
+            return (prior, last + 1)
+        }
+        if let prior {
+            report.outcome = .alreadyIngested
+            report.sequence = prior.sequence
+            report.read = prior.read; report.rejected = prior.rejected; report.unchanged = report.read - report.rejected
+            report.seconds = Date().timeIntervalSince(started)
+            return report
+        }
+        report.sequence = sequence
+        let mapper = NationalListMapper()
+        let prepared: [Prepared] = list.rows.map { row in
+            switch row {
+            case .failure(let reject): return .rejected(reject)
+            case .success(let row):
+                do { return .record(try mapper.prepare(row)) } catch let r as RecordRejection {
+                    return .rejected(IngestReport.Reject(line: row.line, key: row.caseNumber.isEmpty ? nil : row.caseNumber, field: r.field, reason: r.reason))
+                } catch {
+                    return .rejected(IngestReport.Reject(line: row.line, key: nil, field: nil, reason: "\(error)"))
+                }
+            }
+        }
+        let batches = LockedBox<[[Prepared]]>([prepared])
+        let stored = StoredFeed(bureau: bureau, feedID: feedID, sequence: sequence, kind: FeedKind.full.rawValue,
+                                file: (list.file as NSString).lastPathComponent, generatedAt: nil, digest: list.digest,
+                                expectedNames: 0)
+        let digest = list.digest
+        report = try commit(stored, recordedAt: ISO8601DateFormatter().string(from: started), started: started, report: report,
+                            next: { batches.withValue { $0.popLast() } }, finish: { digest })
+        report.seconds = Date().timeIntervalSince(started)
+        return report
+    }
+}

@@ -1,0 +1,230 @@
+import CreditRegistry
+import GRDB
+
+/// Maps one schema-valid feed item to a ``PreparedRecord``: checks what the schema cannot
+/// (check characters, real dates, amounts), and states how the record changes the derived
+/// state. Runs on the parsing thread; touches no database.
+struct FeedRecordMapper: Sendable {
+    let header: FeedHeader
+    let acceptLegacyChecksum: Bool
+
+    func prepare(_ item: FeedItem) throws -> PreparedRecord {
+        let f = Fields(item: item, legacy: acceptLegacyChecksum)
+        let payload = Self.canonicalJSON(item)
+        let hash = Self.sha256(payload)
+        let bureau = header.bureau.rawValue
+        let ref = "\(bureau):\(item.key)"
+        let revoke = item.operation == .revoke
+        var p = PreparedRecord(line: item.line, key: item.key, operation: item.operation, subject: "", kind: item.kind.rawValue,
+                               effectiveFrom: nil, documentNumber: f.optional("documentNumber"), payload: payload, hash: hash,
+                               requiresRegisteredSubject: true, apply: { _, _, _ in [] })
+        switch item.kind {
+        case .registration:
+            p = try registration(item, f, p)
+        case .licence, .foodLicence:
+            let code = try f.code("code")
+            let number = try f.text("licenceNumber")
+            let event = f.optional("event") ?? "grant"
+            let granted = try f.day("validFrom")
+            let decided = try f.day("decisionDate")
+            let until = try f.optionalDay("validUntil")
+            let revokedOn = try f.optionalDay("revokedOn") ?? ((event == "revoke" || revoke) ? decided : nil)
+            let type = try f.text("licenceType")
+            p.subject = code; p.effectiveFrom = decided
+            let licenceKey = "\(bureau):licence:\(number)"
+            p.apply = { registry, db, id in
+                try registry.putLicence(LicenceFact(number: number, type: type, grantedOn: granted, validUntil: until,
+                                                    revokedOn: revokedOn, recordID: id), subject: code, recordKey: licenceKey, in: db)
+                return [code]
+            }
+        case .penalty, .foodPenalty:
+            let code = try f.code("code")
+            let decided = try f.day("decisionDate")
+            let fact = PenaltyFact(documentNumber: try f.text("documentNumber"), decidedOn: decided,
+                                   types: f.list("type"), fineMicroWan: try f.amount("fine"),
+                                   severity: try f.severity("severity"), authority: f.optional("authority") ?? "",
+                                   publicityEnd: try f.optionalDay("publicityEnd"), repairedOn: try f.optionalDay("repairedOn"),
+                                   revokedOn: try f.optionalDay("revokedOn"))
+            p.subject = code; p.effectiveFrom = decided
+            p.apply = { registry, db, id in
+                var v = fact
+                v.recordID = id
+                if revoke && v.revokedOn == nil { v.revokedOn = Day.today() }
+                try registry.putPenalty(v, subject: code, recordKey: ref, in: db)
+                return [code]
+            }
+        case .abnormalEntry, .seriousEntry, .foodDishonestEntry, .taxCase:
+            p = try listEntry(item, f, p, ref: ref)
+        case .abnormalExit, .seriousExit, .foodDishonestExit, .taxCaseRemoval:
+            let code = try f.code("code")
+            let on = try f.day("removedOn")
+            let list = Self.list(for: item.kind)
+            // Tax removals name the case number, which is the entry's key by convention; others may give entryKey.
+            let entryKey = f.optional("entryKey").map { "\(bureau):\($0)" }
+            p.subject = code; p.effectiveFrom = on
+            p.apply = { registry, db, id in
+                _ = try registry.exitList(subject: code, list: list, entryKey: entryKey, on: revoke ? nil : on, recordID: revoke ? nil : id, in: db)
+                return [code]
+            }
+        case .taxGrade:
+            let code = try f.code("code")
+            let year = try f.int("year")
+            guard let grade = TaxGrade(rawValue: try f.text("grade")) else {
+                throw RecordRejection(field: "grade", reason: "grade must be one of A, B, M, C, D")
+            }
+            let published = try f.day("publishedOn")
+            guard published.year >= year else {
+                throw RecordRejection(field: "publishedOn", reason: "grade for \(year) published on \(published), before the year it grades")
+            }
+            p.subject = code; p.effectiveFrom = published
+            p.apply = { registry, db, id in
+                if revoke { try registry.deleteTaxGrade(subject: code, year: year, in: db) } else {
+                    try registry.putTaxGrade(TaxGradeFact(year: year, grade: grade, publishedOn: published, recordID: id), subject: code, in: db)
+                }
+                return [code]
+            }
+        }
+        return p
+    }
+
+    /// The list a list record speaks of.
+    static func list(for kind: FeedItemKind) -> String {
+        switch kind {
+        case .abnormalEntry, .abnormalExit: KnownList.abnormalOperations
+        case .seriousEntry, .seriousExit: KnownList.seriousViolation
+        case .foodDishonestEntry, .foodDishonestExit: KnownList.foodDrugSeriousDishonest
+        case .taxCase, .taxCaseRemoval: KnownList.majorTaxViolation
+        default: ""
+        }
+    }
+
+    private func listEntry(_ item: FeedItem, _ f: Fields, _ base: PreparedRecord, ref: String) throws -> PreparedRecord {
+        var p = base
+        let code = try f.code("code")
+        let on = try f.day(item.kind == .taxCase ? "publishedOn" : "listedOn")
+        let until = try f.optionalDay("until")
+        let list = Self.list(for: item.kind)
+        let ground = f.optional("ground")
+        let reason = f.optional("reason") ?? f.optional("facts")
+        let authority = f.optional("authority")
+        let persons = try f.persons(defaultFrom: on)
+        p.subject = code; p.effectiveFrom = on
+        p.documentNumber = f.optional("documentNumber") ?? f.optional("caseNumber")
+        // A tax case removal names the case number: key the entry by it too.
+        let entryKey = item.kind == .taxCase ? "\(header.bureau.rawValue):\(try f.text("caseNumber"))" : ref
+        let revoke = item.operation == .revoke
+        p.apply = { registry, db, id in
+            if revoke {
+                try registry.deleteListEntry(entryKey: entryKey, in: db)
+                return [code]
+            }
+            try registry.putListEntry(subject: code, list: list, enteredOn: on, ground: ground, reason: reason,
+                                      authority: authority, entryKey: entryKey, recordID: id, in: db)
+            if let until { _ = try registry.exitList(subject: code, list: list, entryKey: entryKey, on: until, recordID: id, in: db) }
+            var touched = [code]
+            for person in persons {
+                try registry.insertIfAbsent(Subject(code: person.code, kind: .naturalPerson, name: person.name), in: db)
+                try registry.add(Relation(from: code, role: person.role, to: person.code, validFrom: person.from, validTo: person.to,
+                                          recordID: id), in: db)
+                touched.append(person.code)
+            }
+            return touched
+        }
+        return p
+    }
+
+    private func registration(_ item: FeedItem, _ f: Fields, _ base: PreparedRecord) throws -> PreparedRecord {
+        var p = base
+        let code = try f.code("code")
+        guard let kind = SubjectKind(rawValue: try f.text("kind")) else { throw RecordRejection(field: "kind", reason: "unknown subject kind") }
+        guard let status = SubjectStatus(rawValue: try f.text("status")) else { throw RecordRejection(field: "status", reason: "unknown status") }
+        let name = try f.text("name")
+        let established = try f.day("established")
+        let eventDate = try f.day("eventDate")
+        let statusDate = try f.optionalDay("statusDate")
+        guard established <= eventDate else {
+            throw RecordRejection(field: "eventDate", reason: "event date \(eventDate) is before the establishment date \(established)")
+        }
+        let authority = f.optional("authority")
+        let formerNames = try (item.groups["formerName"] ?? []).map { g -> (String, Day?) in
+            guard let n = g["name"], !n.isEmpty else { throw RecordRejection(field: "formerName/name", reason: "empty former name") }
+            return (n, try g["until"].map { try Fields.parseDay($0, field: "formerName/until") })
+        }
+        let persons = try f.persons(defaultFrom: eventDate)
+        let shareholders = try (item.groups["shareholder"] ?? []).map { g -> (String, String, Double?) in
+            let c = try f.code(g["code"] ?? "", field: "shareholder/code")
+            return (c, g["name"] ?? "", g["share"].flatMap(Double.init))
+        }
+        let legacy = try (item.groups["legacyId"] ?? []).map { g -> (AliasScheme, String) in
+            try Fields.legacyID(scheme: g["scheme"] ?? "", value: g["value"] ?? "")
+        }
+        let region = code.count == 18 ? String(code.dropFirst(2).prefix(6)) : nil
+        p.subject = code; p.effectiveFrom = eventDate; p.requiresRegisteredSubject = false
+        p.documentNumber = nil
+        p.apply = { registry, db, id in
+            let since = statusDate ?? (status == .active ? established : eventDate)
+            try registry.upsert(Subject(code: code, kind: kind, name: name, status: status, statusSince: since,
+                                        establishedOn: established, region: region, authority: authority), recordID: id, in: db)
+            try registry.addStatus(status, of: code, since: since, recordID: id, in: db)
+            for (n, until) in formerNames { try registry.addName(n, of: code, from: nil, to: until, in: db) }
+            for (scheme, value) in legacy { try registry.addAlias(scheme: scheme, value: value, subject: code, in: db) }
+            var touched = [code]
+            for person in persons {
+                try registry.insertIfAbsent(Subject(code: person.code, kind: .naturalPerson, name: person.name), in: db)
+                if person.role == .legalRepresentative && person.to == nil {
+                    try registry.endRoles(of: code, role: .legalRepresentative, except: person.code, on: person.from, in: db)
+                }
+                try registry.add(Relation(from: code, role: person.role, to: person.code, validFrom: person.from,
+                                          validTo: person.to, recordID: id), in: db)
+                touched.append(person.code)
+            }
+            for (c, n, share) in shareholders {
+                let k: SubjectKind = c.count == 18 && ResidentLike.looksPersonal(c) ? .naturalPerson : .enterprise
+                try registry.insertIfAbsent(Subject(code: c, kind: k, name: n), in: db)
+                try registry.add(Relation(from: code, role: .shareholder, to: c, share: share, validFrom: eventDate, recordID: id), in: db)
+            }
+            return touched
+        }
+        return p
+    }
+
+    // MARK: - Canonical payload
+
+    /// Canonical JSON of an item (sorted keys; groups as arrays of sorted objects), so equal
+    /// content gives equal bytes whatever the element order or line.
+    static func canonicalJSON(_ item: FeedItem) -> String {
+        var out = "{\"op\":\"\(item.operation.rawValue)\",\"kind\":\"\(item.kind.rawValue)\",\"key\":"
+        appendString(item.key, to: &out)
+        for k in item.fields.keys.sorted() {
+            out += ","; appendString(k, to: &out); out += ":"; appendString(item.fields[k] ?? "", to: &out)
+        }
+        for g in item.groups.keys.sorted() {
+            out += ","; appendString(g, to: &out); out += ":["
+            for (i, obj) in (item.groups[g] ?? []).enumerated() {
+                if i > 0 { out += "," }
+                out += "{"
+                for (j, k) in obj.keys.sorted().enumerated() {
+                    if j > 0 { out += "," }
+                    appendString(k, to: &out); out += ":"; appendString(obj[k] ?? "", to: &out)
+                }
+                out += "}"
+            }
+            out += "]"
+        }
+        return out + "}"
+    }
+
+    static func appendString(_ s: String, to out: inout String) { JSONText.appendString(s, to: &out) }
+
+    static func sha256(_ s: String) -> String { Digest.sha256Hex(s.utf8) }
+}
+
+/// Cheap test for "this 18-character code is a resident ID" (province prefix and digits).
+enum ResidentLike {
+    static func looksPersonal(_ code: String) -> Bool {
+        let u = Array(code.utf8)
+        guard u.count == 18, u[0...16].allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return false }
+        let p = Int(u[0] - 48) * 10 + Int(u[1] - 48)
+        return (11...82).contains(p)
+    }
+}
