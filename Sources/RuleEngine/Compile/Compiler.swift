@@ -1,153 +1,98 @@
 import CreditRegistry
 
-/// Turns checked syntax trees into a ``CompiledRuleSet``. Runs only when the checker found no
-/// error, but never traps on odd input: anything unresolved is skipped.
+/// Turns resolved ``Declarations`` into a ``CompiledRuleSet``. Runs only when the checker found
+/// no error; every name it reads was resolved, so it needs no fallback.
 struct Compiler {
-    let files: [FileAST]
-    let symbols: SymbolTable
+    let declarations: Declarations
     let version: String
 
-    private var listIDs: [String] = []
-    private var listIndex: [String: Int] = [:]
+    private let listIndex: [String: Int]
 
-    init(files: [FileAST], symbols: SymbolTable, version: String) {
-        self.files = files.sorted { $0.path < $1.path }
-        self.symbols = symbols
+    init(declarations: Declarations, version: String) {
+        self.declarations = declarations
         self.version = version
-        listIDs = symbols.lists.keys.sorted()
-        for (i, l) in listIDs.enumerated() { listIndex[l] = i }
-    }
-
-    private func department(_ id: String) -> DepartmentRef {
-        DepartmentRef(id: id, name: symbols.departments[id]?.name ?? id)
-    }
-
-    private static func texts(_ b: Block, _ key: String) -> [String] {
-        b.clauses(key).compactMap { if case .text(_, let s) = $0.kind { s.value } else { nil } }
-    }
-
-    private static func text(_ b: Block, _ key: String) -> String? { texts(b, key).first }
-
-    private static func idents(_ b: Block, _ key: String) -> [String] {
-        b.clauses(key).flatMap { c -> [String] in if case .idents(_, let ids) = c.kind { ids.map(\.name) } else { [] } }
+        var index: [String: Int] = [:]
+        for (i, l) in declarations.lists.enumerated() { index[l.id] = i }
+        listIndex = index
     }
 
     func compile() -> CompiledRuleSet {
-        let memoranda: [MemorandumInfo] = symbols.memoranda.values.map { loc in
-            let b = loc.block
-            var date: Day?
-            if case .date(_, let d)? = b.first("date")?.kind { date = d.day }
-            var sign: Int?
-            if case .number(_, let n)? = b.first("signatories")?.kind { sign = n.intValue }
-            return MemorandumInfo(number: b.nameText, title: Compiler.text(b, "title") ?? "", date: date, signatories: sign,
-                                  signedBy: Compiler.idents(b, "signed_by"), targets: Compiler.idents(b, "targets"),
-                                  revises: Compiler.texts(b, "revises"), unconfirmed: Compiler.texts(b, "unconfirmed"),
-                                  notes: Compiler.texts(b, "note"), location: loc.range.description)
-        }.sorted { $0.number < $1.number }
-
-        let departments = symbols.departments.map { DepartmentInfo(id: $0.key, name: $0.value.name) }.sorted { $0.id < $1.id }
-        let lists = listIDs.map { id -> ListInfo in
-            let l = symbols.lists[id]!
-            return ListInfo(id: id, name: l.name, owner: l.owner.map(department), fed: l.fed, derivedBy: (symbols.derivedBy[id] ?? []).sorted())
+        let d = declarations
+        let memoranda = d.memoranda.map { m in
+            MemorandumInfo(number: m.number.name, title: m.title, date: m.date, signatories: m.signatories, signedBy: m.signedBy,
+                           targets: m.targets, revises: m.revises, unconfirmed: m.unconfirmed, notes: m.notes,
+                           location: m.number.range.description)
         }
-
-        let measureIDs = symbols.measures.keys.sorted()
-        var measureIndex: [String: Int] = [:]
-        for (i, m) in measureIDs.enumerated() { measureIndex[m] = i }
-        let measures = measureIDs.map { id -> MeasureInfo in
-            let loc = symbols.measures[id]!
-            let b = loc.block
-            let cat = Compiler.idents(b, "category").first.flatMap(MeasureCategory.init(rawValue:)) ?? .administrative
-            return MeasureInfo(id: id, text: Compiler.text(b, "text") ?? "", department: department(Compiler.idents(b, "department").first ?? ""),
-                               legalBasis: Compiler.text(b, "basis") ?? "", category: cat, financial: b.first("financial") != nil,
-                               memorandum: symbols.memorandumOfFile[loc.file] ?? "", unconfirmed: Compiler.texts(b, "unconfirmed"),
-                               location: loc.range.description)
+        let departments = d.departments.map { DepartmentInfo(id: $0.id.name, name: $0.name) }
+        let lists = d.lists.map { ListInfo(id: $0.id, name: $0.name, owner: $0.owner, fed: $0.fed, derivedBy: $0.derivedBy) }
+        let measures = d.measures.map { m in
+            MeasureInfo(id: m.id.name, text: m.text, department: m.department, legalBasis: m.basis, category: m.category,
+                        financial: m.financial, memorandum: m.memorandum, unconfirmed: m.unconfirmed, location: m.id.range.description)
         }
 
         var ruleInfos: [RuleInfo] = []
         var rules: [CRule] = []
         var needsRelated = false
-        for loc in symbols.rules.sorted(by: { $0.block.nameText < $1.block.nameText }) {
-            let b = loc.block
-            guard let effect = b.clauses.first(where: { ["punish", "reward"].contains($0.kind.keyword.name) }),
-                  case .condition(let k, let cond) = effect.kind else { continue }
-            let isPunish = k.name == "punish"
-            let targets = Compiler.idents(b, "to")
-            let measureNames = Compiler.idents(b, "apply")
-            let (durSpec, durText) = duration(b)
-            let memo = symbols.memorandumOfFile[loc.file] ?? ""
-            let compiled = compileCondition(cond)
-            if Compiler.readsRelated(cond) { needsRelated = true }
-            rules.append(CRule(id: b.nameText, memorandum: memo, isPunishment: isPunish, despitePunishment: b.first("despite") != nil,
-                               measures: measureNames.compactMap { measureIndex[$0] },
-                               toSubject: targets.isEmpty || targets.contains("subject"),
-                               roles: targets.compactMap(RelationRole.init(rawValue:)),
-                               condition: compiled, duration: durSpec, conjuncts: conjuncts(cond)))
-            ruleInfos.append(RuleInfo(id: b.nameText, kind: isPunish ? .punishment : .incentive, title: Compiler.text(b, "title"),
-                                      memorandum: memo, condition: RuleFormatter.text(of: cond), measures: measureNames,
-                                      targets: targets.isEmpty ? ["subject"] : targets, addsToList: nil, duration: durText,
-                                      despitePunishment: b.first("despite") != nil, unconfirmed: Compiler.texts(b, "unconfirmed"),
-                                      location: loc.range.description))
+        for r in d.rules {
+            if Compiler.readsRelated(r.condition) { needsRelated = true }
+            rules.append(CRule(id: r.id.name, memorandum: r.memorandum, isPunishment: r.isPunishment, despitePunishment: r.despitePunishment,
+                               measures: r.measures, toSubject: r.targets.contains(.subject),
+                               roles: r.targets.compactMap { if case .role(let role) = $0 { role } else { nil } },
+                               condition: compileCondition(r.condition), duration: Compiler.duration(r.duration),
+                               conjuncts: conjuncts(r.condition)))
+            ruleInfos.append(RuleInfo(id: r.id.name, kind: r.isPunishment ? .punishment : .incentive, title: r.title,
+                                      memorandum: r.memorandum, condition: RuleFormatter.text(of: r.condition),
+                                      measures: r.measures.map { measures[$0].id }, targets: r.targets.map(\.name), addsToList: nil,
+                                      duration: r.duration.text, despitePunishment: r.despitePunishment, unconfirmed: r.unconfirmed,
+                                      location: r.id.range.description))
         }
 
         var derives: [CDerive] = []
-        for loc in orderedDerives() {
-            let b = loc.block
-            guard case .condition(_, let cond)? = b.first("when")?.kind, case .addTo(_, let l)? = b.first("add")?.kind,
-                  let li = listIndex[l.name] else { continue }
-            let (durSpec, durText) = duration(b)
-            let memo = symbols.memorandumOfFile[loc.file] ?? ""
-            if Compiler.readsRelated(cond) { needsRelated = true }
-            derives.append(CDerive(id: b.nameText, memorandum: memo, list: li, condition: compileCondition(cond), duration: durSpec,
-                                   conjuncts: conjuncts(cond)))
-            ruleInfos.append(RuleInfo(id: b.nameText, kind: .derivation, title: Compiler.text(b, "title"), memorandum: memo,
-                                      condition: RuleFormatter.text(of: cond), measures: [], targets: ["subject"], addsToList: l.name,
-                                      duration: durText, despitePunishment: false, unconfirmed: Compiler.texts(b, "unconfirmed"),
-                                      location: loc.range.description))
+        for r in orderedDerives() {
+            if Compiler.readsRelated(r.condition) { needsRelated = true }
+            derives.append(CDerive(id: r.id.name, memorandum: r.memorandum, list: r.list, condition: compileCondition(r.condition),
+                                   duration: Compiler.duration(r.duration), conjuncts: conjuncts(r.condition)))
+            ruleInfos.append(RuleInfo(id: r.id.name, kind: .derivation, title: r.title, memorandum: r.memorandum,
+                                      condition: RuleFormatter.text(of: r.condition), measures: [], targets: ["subject"],
+                                      addsToList: lists[r.list].id, duration: r.duration.text, despitePunishment: false,
+                                      unconfirmed: r.unconfirmed, location: r.id.range.description))
         }
         ruleInfos.sort { $0.id < $1.id }
 
-        let program = Program(listIDs: listIDs, measures: measures, derives: derives, rules: rules, needsRelated: needsRelated)
-        let tests = symbols.tests.map(compileTest)
+        let program = Program(listIDs: lists.map(\.id), measures: measures, derives: derives, rules: rules, needsRelated: needsRelated)
+        let tests = d.tests.map { CompiledTest(name: $0.name.name, range: $0.name.range, subjects: $0.subjects, expectations: $0.expectations) }
         return CompiledRuleSet(version: version, memoranda: memoranda, departments: departments, lists: lists, measures: measures,
                                rules: ruleInfos, program: program, tests: tests)
     }
 
     /// Derive rules in an order where a rule comes after every rule adding to a list it reads.
-    private func orderedDerives() -> [SymbolTable.Located] {
-        var remaining = symbols.derives.sorted { $0.block.nameText < $1.block.nameText }
-        var out: [SymbolTable.Located] = []
+    private func orderedDerives() -> [ResolvedDerive] {
+        var remaining = declarations.derives
+        var out: [ResolvedDerive] = []
         while !remaining.isEmpty {
-            let pendingTargets = Set(remaining.compactMap { d -> String? in
-                if case .addTo(_, let l)? = d.block.first("add")?.kind { l.name } else { nil }
-            })
+            let pendingTargets = Set(remaining.map { declarations.lists[$0.list].id })
+            // The checker rejects derivation cycles, so one rule is always ready; the first keeps the order total regardless.
             let readyIndex = remaining.firstIndex { d in
-                guard case .condition(_, let c)? = d.block.first("when")?.kind else { return true }
-                var own: String?
-                if case .addTo(_, let l)? = d.block.first("add")?.kind { own = l.name }
-                return Checker.listsUsed(c).allSatisfy { !pendingTargets.contains($0.name) || $0.name == own }
-            } ?? 0
+                let own = declarations.lists[d.list].id
+                return d.condition.listsRead.allSatisfy { !pendingTargets.contains($0.name) || $0.name == own }
+            } ?? remaining.startIndex
             out.append(remaining.remove(at: readyIndex))
         }
         return out
     }
 
-    private func duration(_ b: Block) -> (CDuration, String) {
-        guard let c = b.clauses.first(where: { ["for", "while", "until"].contains($0.kind.keyword.name) }),
-              case .duration(let k, let spec) = c.kind else { return (.whileHeld, "while held") }
-        let text = RuleFormatter.text(of: spec, keyword: k.name)
-        switch spec {
-        case .whileHeld, .untilExit: return (.whileHeld, text)
-        case .untilRepaired: return (.untilRepaired, text)
-        case .fixed(let p, let exit): return (.fixed(CPeriod(p), orUntilExit: exit), text)
+    private static func duration(_ d: ResolvedDuration) -> CDuration {
+        switch d.kind {
+        case .whileHeld: return .whileHeld
+        case .untilRepaired: return .untilRepaired
+        case .fixed(let p, let exit): return .fixed(CPeriod(p), orUntilExit: exit)
         case .publicity(let bands):
             var lo = [CPeriod?](repeating: nil, count: 3), hi = [CPeriod?](repeating: nil, count: 3)
             for band in bands {
-                guard let s = PenaltySeverity(rawValue: band.severity.name) else { continue }
-                let i = Int(CMask.severityIndex(s))
+                let i = Int(CMask.severityIndex(band.severity))
                 lo[i] = CPeriod(band.minimum); hi[i] = CPeriod(band.maximum)
             }
-            return (.publicity(lo, hi), text)
+            return .publicity(lo, hi)
         }
     }
 
@@ -231,93 +176,5 @@ struct Compiler {
                 return .totalFine(filter(f), window: CPeriod(within), op: op, micro: n?.micro ?? 0)
             }
         }
-    }
-
-    // MARK: tests
-
-    private static func option(_ f: FactLine, _ key: String) -> [Value]? { f.options.first { $0.key.name == key }?.values }
-    private static func day(_ f: FactLine, _ key: String) -> Day? {
-        if case .date(let d)? = option(f, key)?.first { return d.day }
-        return nil
-    }
-    private static func str(_ f: FactLine, _ key: String) -> String? {
-        if case .string(let s)? = option(f, key)?.first { return s.value }
-        return nil
-    }
-    private static func record(_ f: FactLine) -> Int64 {
-        if case .number(let n)? = option(f, "record")?.first { return Int64(n.text) ?? 0 }
-        return 0
-    }
-
-    func compileTest(_ loc: SymbolTable.Located) -> CompiledTest {
-        let b = loc.block
-        var order: [String] = []
-        var facts: [String: SubjectFacts] = [:]
-        var decls: [SubjectDecl] = []
-        for c in b.clauses {
-            guard case .subject(_, let s) = c.kind, facts[s.alias.name] == nil else { continue }
-            order.append(s.alias.name)
-            decls.append(s)
-            facts[s.alias.name] = SubjectFacts(code: s.code.value, kind: SubjectKind(rawValue: s.kind.name) ?? .enterprise, name: s.name?.value ?? s.alias.name)
-        }
-        for s in decls {
-            for f in s.facts {
-                let epoch = Day(ordinal: 0)
-                switch f.head.name {
-                case "listed":
-                    guard case .ident(let l) = f.argument else { continue }
-                    var ground: String?
-                    if let g = Compiler.option(f, "ground")?.first { ground = Compiler.names(g).first }
-                    facts[s.alias.name]!.listEntries.append(ListEntryFact(list: l.name, enteredOn: Compiler.day(f, "from") ?? epoch,
-                                                                          exitedOn: Compiler.day(f, "until"), ground: ground, recordIDs: [Compiler.record(f)]))
-                case "grade":
-                    guard case .ident(let g) = f.argument, let grade = TaxGrade(rawValue: g.name) else { continue }
-                    var year = 0
-                    if case .number(let n)? = Compiler.option(f, "year")?.first { year = n.intValue ?? 0 }
-                    facts[s.alias.name]!.taxGrades.append(TaxGradeFact(year: year, grade: grade, publishedOn: Compiler.day(f, "published") ?? epoch,
-                                                                       recordID: Compiler.record(f)))
-                case "penalty":
-                    guard case .string(let doc) = f.argument else { continue }
-                    let types = (Compiler.option(f, "type") ?? []).compactMap { v -> String? in if case .string(let s) = v { s.value } else { nil } }
-                    var fine: Int64 = 0
-                    if case .number(let n)? = Compiler.option(f, "fine")?.first { fine = n.micro ?? 0 }
-                    var severity = PenaltySeverity.general
-                    if case .ident(let i)? = Compiler.option(f, "severity")?.first { severity = PenaltySeverity(rawValue: i.name) ?? .general }
-                    facts[s.alias.name]!.penalties.append(PenaltyFact(documentNumber: doc.value, decidedOn: Compiler.day(f, "on") ?? epoch, types: types,
-                                                                      fineMicroWan: fine, severity: severity, authority: Compiler.str(f, "authority") ?? "",
-                                                                      publicityEnd: Compiler.day(f, "until"), repairedOn: Compiler.day(f, "repaired"),
-                                                                      revokedOn: Compiler.day(f, "revoked"), recordID: Compiler.record(f)))
-                case "licence":
-                    guard case .string(let no) = f.argument else { continue }
-                    facts[s.alias.name]!.licences.append(LicenceFact(number: no.value, type: Compiler.str(f, "type") ?? "", grantedOn: Compiler.day(f, "from") ?? epoch,
-                                                                     validUntil: Compiler.day(f, "until"), revokedOn: Compiler.day(f, "revoked"), recordID: Compiler.record(f)))
-                case "status":
-                    guard case .ident(let st) = f.argument, let status = SubjectStatus(rawValue: st.name) else { continue }
-                    facts[s.alias.name]!.status = status
-                    facts[s.alias.name]!.statusSince = Compiler.day(f, "since")
-                default:
-                    guard let role = RelationRole(rawValue: f.head.name), case .ident(let other) = f.argument, let otherFacts = facts[other.name] else { continue }
-                    let rel = RelationFact(role: role, from: s.code.value, to: otherFacts.code, validFrom: Compiler.day(f, "from") ?? epoch,
-                                           validTo: Compiler.day(f, "until"), recordID: Compiler.record(f))
-                    facts[s.alias.name]!.keyPersons.append(rel)
-                    facts[other.name]!.roles.append(rel)
-                }
-            }
-        }
-        var expectations: [CompiledExpectation] = []
-        for c in b.clauses {
-            guard case .expect(_, let e) = c.kind, let subject = facts[e.subject.name], let day = e.day.day else { continue }
-            var until: Day??
-            switch e.until {
-            case .date(let d)?: until = .some(d.day)
-            case .ident?: until = .some(nil)
-            default: until = nil
-            }
-            expectations.append(CompiledExpectation(alias: e.subject.name, code: subject.code, day: day, positive: e.positive,
-                                                    measures: e.measures.map(\.name), viaCode: e.via.flatMap { facts[$0.name]?.code },
-                                                    from: e.from?.day, until: until, range: c.range,
-                                                    text: RuleFormatter.clauseText(c.kind)))
-        }
-        return CompiledTest(name: b.nameText, range: b.name.range, subjects: order.map { ($0, facts[$0]!) }, expectations: expectations)
     }
 }

@@ -68,7 +68,7 @@ public enum RuleSetLoader {
             asts.append(ast)
             diags.append(contentsOf: d)
         }
-        let (symbols, checkDiags) = Checker.check(asts)
+        let (declarations, checkDiags) = Checker.check(asts)
         // Checker errors that only follow from a syntax error in the same file are dropped.
         let brokenFiles = Set(diags.filter { $0.severity == .error }.map(\.range.file))
         diags.append(contentsOf: checkDiags.filter { !brokenFiles.contains($0.range.file) || $0.severity != .error })
@@ -78,7 +78,7 @@ public enum RuleSetLoader {
         var bytes: [UInt8] = []
         for c in canonical { bytes.append(contentsOf: c.utf8); bytes.append(0) }
         let version = Digest.sha256Hex(bytes)
-        let compiled = Compiler(files: asts, symbols: symbols, version: version).compile()
+        let compiled = Compiler(declarations: declarations, version: version).compile()
         return LoadedRuleSet(ruleSet: compiled, diagnostics: diags, sources: sources)
     }
 }

@@ -1,0 +1,158 @@
+// Resolution of names: declarations and duplicates, files without a memorandum, and every
+// reference to a department, list, measure, role or field.
+
+extension Checker {
+    /// Declares every department, list and block of the files (sorted by path) in the symbol
+    /// table, reading each block's clauses once.
+    mutating func declare(_ files: [FileAST]) {
+        var ruleIDs: [String: SourceRange] = [:]
+        var testNames: [String: SourceRange] = [:]
+        for f in files {
+            var memo: String?
+            for item in f.items {
+                switch item.kind {
+                case .department(let id, let name):
+                    if let first = symbols.departments[id.name] {
+                        duplicate("department", id, first.id.range)
+                    } else {
+                        symbols.departments[id.name] = ResolvedDepartment(id: id, name: name.value)
+                    }
+                case .list(let id, let name, let owner, let fed):
+                    if let first = symbols.lists[id.name] {
+                        duplicate("list", id, first.id.range)
+                    } else {
+                        symbols.lists[id.name] = .init(id: id, name: name.value, owner: owner, fed: fed || Vocabulary.fedLists.contains(id.name))
+                    }
+                case .block(let b):
+                    declare(b, file: f.path, memorandum: &memo, ruleIDs: &ruleIDs, testNames: &testNames)
+                }
+            }
+            if memo == nil, let orphan = f.blocks.first(where: { $0.kind == .measure || $0.kind == .rule || $0.kind == .derive }) {
+                error("check.noMemorandum", orphan.name.range, "\(orphan.kind.rawValue) '\(orphan.nameText)' is in a file without a memorandum",
+                      hint: "add 'memorandum \"<document number>\" { … }' to this file; catalogue files hold only departments and lists")
+            }
+        }
+    }
+
+    private mutating func declare(_ b: Block, file: String, memorandum memo: inout String?,
+                                  ruleIDs: inout [String: SourceRange], testNames: inout [String: SourceRange]) {
+        switch b.kind {
+        case .memorandum:
+            if let m = memo {
+                error("check.multipleMemoranda", b.name.range, "a file declares one memorandum; this file already declares '\(m)'",
+                      hint: "move this memorandum to its own file")
+            } else {
+                memo = b.nameText
+                symbols.memorandumOfFile[file] = b.nameText
+            }
+            if let first = Checker.firstDeclaration(of: b, in: &symbols.memorandumNumbers) { duplicate("memorandum", b.name.range, b.nameText, first) }
+            symbols.memoranda.append(MemorandumClauses(b, file: file, diagnostics: &diagnostics))
+        case .measure:
+            if let first = Checker.firstDeclaration(of: b, in: &symbols.measureIDs) { duplicate("measure", b.name.range, b.nameText, first) }
+            symbols.measures.append(MeasureClauses(b, file: file, diagnostics: &diagnostics))
+        case .rule:
+            if let first = Checker.firstDeclaration(of: b, in: &ruleIDs) { duplicate("rule", b.name.range, b.nameText, first) }
+            symbols.rules.append(RuleClauses(b, file: file, diagnostics: &diagnostics))
+        case .derive:
+            if let first = Checker.firstDeclaration(of: b, in: &ruleIDs) { duplicate("rule", b.name.range, b.nameText, first) }
+            let d = DeriveClauses(b, file: file, diagnostics: &diagnostics)
+            if let l = d.addTo { symbols.derivedBy[l.name, default: []].append(d.id.name) }
+            symbols.derives.append(d)
+        case .test:
+            let key = file + "\u{0}" + b.nameText
+            if let first = testNames[key] {
+                duplicate("test", b.name.range, b.nameText, first)
+            } else {
+                testNames[key] = b.name.range
+            }
+            symbols.tests.append(TestClauses(b, file: file))
+        }
+    }
+
+    /// Where the block's id was first declared; nil, and the id recorded in `seen`, when this is the first.
+    private static func firstDeclaration(of b: Block, in seen: inout [String: SourceRange]) -> SourceRange? {
+        if let first = seen[b.nameText] { return first }
+        seen[b.nameText] = b.name.range
+        return nil
+    }
+
+    mutating func duplicate(_ what: String, _ id: Ident, _ first: SourceRange) {
+        duplicate(what, id.range, id.name, first)
+    }
+
+    mutating func duplicate(_ what: String, _ range: SourceRange, _ name: String, _ first: SourceRange) {
+        error("check.duplicateID", range, "duplicate \(what) '\(name)'", hint: "first declared at \(first)")
+    }
+
+    // MARK: references
+
+    /// Reports every reference to an unknown department, list, measure, role or field.
+    mutating func checkNames() {
+        for (_, l) in symbols.lists.sorted(by: { $0.key < $1.key }) {
+            if let o = l.owner { requireDepartment(o) }
+        }
+        for m in symbols.memoranda {
+            m.signedBy.forEach { requireDepartment($0) }
+            m.targets.forEach { requireList($0) }
+        }
+        for m in symbols.measures { m.departments.forEach { requireDepartment($0) } }
+        for r in symbols.rules {
+            r.apply?.forEach { requireMeasure($0) }
+            for id in r.to ?? [] where id.name != "subject" && !Vocabulary.roles.contains(id.name) {
+                error("check.unknownRole", id.range, "unknown role '\(id.name)'",
+                      hint: didYouMean(id.name, Vocabulary.roles + ["subject"]) ?? "use 'subject' or one of: \(Vocabulary.roles.joined(separator: ", "))")
+            }
+        }
+        for d in symbols.derives { if let l = d.addTo { requireList(l) } }
+        for c in conditions { checkNames(in: c.condition) }
+    }
+
+    private mutating func checkNames(in condition: Condition) {
+        for node in condition.allNodes {
+            switch node {
+            case .listed(let l, _, _, _):
+                requireList(l)
+            case .penalty(_, let filter, _):
+                requireFields(filter, Vocabulary.penaltyFields, what: "penalty")
+            case .revokedLicence(_, let filter, _):
+                requireFields(filter, Vocabulary.licenceFields, what: "licence")
+            case .keyPerson(let role, _, _), .holds(let role, _, _):
+                if !Vocabulary.roles.contains(role.name) {
+                    error("check.unknownRole", role.range, "unknown role '\(role.name)'", hint: didYouMean(role.name, Vocabulary.roles))
+                }
+            case .compare(.field(let f), _, _, _, _) where Vocabulary.subjectFields[f.name] == nil:
+                error("check.unknownField", f.range, "unknown field '\(f.name)'",
+                      hint: didYouMean(f.name, Vocabulary.conditionWords) ?? "a condition starts with one of: \(Vocabulary.conditionWords.joined(separator: ", "))")
+            case .compare(.aggregate(_, let filter, _), _, _, _, _):
+                requireFields(filter, Vocabulary.penaltyFields, what: "penalty")
+            default:
+                break
+            }
+        }
+    }
+
+    private mutating func requireFields(_ terms: [FilterTerm], _ fields: [String: Vocabulary.FieldType], what: String) {
+        for t in terms where fields[t.field.name] == nil {
+            error("check.unknownField", t.field.range, "unknown \(what) field '\(t.field.name)'",
+                  hint: didYouMean(t.field.name, fields.keys) ?? "a \(what) has: \(fields.keys.sorted().joined(separator: ", "))")
+        }
+    }
+
+    mutating func requireDepartment(_ id: Ident) {
+        if symbols.departments[id.name] == nil {
+            error("check.unknownDepartment", id.range, "unknown department '\(id.name)'", hint: didYouMean(id.name, symbols.departments.keys))
+        }
+    }
+
+    mutating func requireList(_ id: Ident) {
+        if symbols.lists[id.name] == nil {
+            error("check.unknownList", id.range, "unknown list '\(id.name)'", hint: didYouMean(id.name, symbols.lists.keys))
+        }
+    }
+
+    mutating func requireMeasure(_ id: Ident) {
+        if symbols.measureIDs[id.name] == nil {
+            error("check.unknownMeasure", id.range, "unknown measure '\(id.name)'", hint: didYouMean(id.name, symbols.measureIDs.keys))
+        }
+    }
+}

@@ -1,0 +1,12 @@
+/// A measure with its required clauses (`text`, `department`, `basis`, `category`) present and
+/// typed, and the memorandum of its file.
+struct ResolvedMeasure: Sendable, Hashable {
+    var id: Ident
+    var memorandum: String
+    var text: String
+    var department: DepartmentRef
+    var basis: String
+    var category: MeasureCategory
+    var financial: Bool
+    var unconfirmed: [String]
+}
