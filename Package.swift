@@ -68,7 +68,7 @@ let package = Package(
         // Every use-case the adapters perform; invariants that span targets live here.
         .target(
             name: "CreditOperations",
-            dependencies: ["CreditRegistry", "FeedIngest", "RuleEngine", "Decisions", "CreditQuery", grdb, logging],
+            dependencies: ["CreditRegistry", "FeedIngest", "RuleEngine", "Decisions", "CreditQuery", logging],
             swiftSettings: swiftSettings
         ),
         // Feed generators and benchmark data.

@@ -1,7 +1,6 @@
 import CreditRegistry
 import Decisions
 import Foundation
-import GRDB
 import RuleEngine
 
 /// The active rule set's decision provider, compiled once per activated version.

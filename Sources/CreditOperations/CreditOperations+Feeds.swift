@@ -2,7 +2,6 @@ import CreditRegistry
 import Decisions
 import FeedIngest
 import Foundation
-import GRDB
 import Logging
 
 /// What ingesting one feed or list did: the ingest report and, when a rule set is active, the

@@ -1,7 +1,6 @@
 import CreditRegistry
 import Decisions
 import Foundation
-import GRDB
 import Logging
 import RuleEngine
 
