@@ -47,6 +47,7 @@ extension CreditOperations {
     private func ingestor(acceptLegacyChecksum: Bool) throws -> (FeedIngestor, LockedBox<DecisionMaterialiser.Summary?>) {
         var ingestor = FeedIngestor(registry: registry)
         ingestor.acceptLegacyChecksum = acceptLegacyChecksum
+        ingestor.clock = clock
         let result = LockedBox<DecisionMaterialiser.Summary?>(nil)
         if let rules = try activeRules.provider().rules {
             let registry = self.registry

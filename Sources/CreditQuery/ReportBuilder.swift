@@ -73,7 +73,7 @@ public struct ReportBuilder: Sendable {
         let asOf = options.asOf ?? Day.today()
         let cut = asOf.description
         let mask = !options.unmask
-        func day(_ row: Row, _ col: String) -> Day? { (row[col] as String?).flatMap { try? Day($0) } }
+        func day(_ row: Row, _ col: String) throws -> Day? { try Day.stored(row[col], table: "report", column: col, row: s.code) }
         /// An end known on the as-of day, else nil.
         func known(_ d: Day?) -> Day? { d.flatMap { $0 <= asOf ? $0 : nil } }
         func code(_ c: String, kind: SubjectKind?) -> String {
@@ -92,7 +92,7 @@ public struct ReportBuilder: Sendable {
                 """), arguments: [id]) else { return nil }
             let src = SubjectReport.Source(recordID: row["id"], kind: row["kind"], bureau: row["bureau"], feed: row["feed_name"],
                                            file: row["feed_file"], line: row["line"], documentNumber: row["document_number"],
-                                           effectiveFrom: day(row, "effective_from"), recordedAt: row["recorded_at"])
+                                           effectiveFrom: try day(row, "effective_from"), recordedAt: row["recorded_at"])
             sources[id] = src
             return src
         }
@@ -101,7 +101,7 @@ public struct ReportBuilder: Sendable {
         let history = try Row.fetchAll(db.cachedStatement(sql: """
             SELECT since, status, record_id FROM status_history WHERE subject_code = ? AND since <= ? ORDER BY since, status
             """), arguments: [s.code, cut]).compactMap { row -> SubjectReport.StatusChange? in
-            guard let since = day(row, "since"), let st = SubjectStatus(rawValue: row["status"]) else { return nil }
+            guard let since = try day(row, "since"), let st = SubjectStatus(rawValue: row["status"]) else { return nil }
             return SubjectReport.StatusChange(since: since, status: st, recordID: row["record_id"])
         }
         var status = s.status, statusSince = s.statusSince
@@ -124,9 +124,9 @@ public struct ReportBuilder: Sendable {
 
         func links(_ sql: String, otherColumn: String) throws -> [SubjectReport.Link] {
             try Row.fetchAll(db.cachedStatement(sql: sql), arguments: [s.code, cut]).compactMap { row in
-                guard let role = RelationRole(rawValue: row["role"]), let from = day(row, "valid_from") else { return nil }
+                guard let role = RelationRole(rawValue: row["role"]), let from = try day(row, "valid_from") else { return nil }
                 let kind = (row["other_kind"] as String?).flatMap(SubjectKind.init(rawValue:))
-                let to = known(day(row, "valid_to"))
+                let to = known(try day(row, "valid_to"))
                 return SubjectReport.Link(role: role, code: code(row[otherColumn], kind: kind), name: row["other_name"], kind: kind,
                                           share: row["share"], from: from, to: to, current: to.map { asOf < $0 } ?? true)
             }.sorted { ($0.current ? 0 : 1, $0.role.rawValue, $0.from) < ($1.current ? 0 : 1, $1.role.rawValue, $1.from) }
@@ -143,8 +143,8 @@ public struct ReportBuilder: Sendable {
         let lists = try Row.fetchAll(db.cachedStatement(sql: """
             SELECT * FROM list_entry WHERE subject_code = ? AND entered_on <= ? ORDER BY entered_on, list
             """), arguments: [s.code, cut]).compactMap { row -> SubjectReport.ListEntry? in
-            guard let entered = day(row, "entered_on") else { return nil }
-            let exited = known(day(row, "exited_on"))
+            guard let entered = try day(row, "entered_on") else { return nil }
+            let exited = known(try day(row, "exited_on"))
             return SubjectReport.ListEntry(list: row["list"], enteredOn: entered, exitedOn: exited, active: exited.map { asOf < $0 } ?? true,
                                            ground: row["ground"], reason: row["reason"], authority: row["authority"],
                                            entry: try source(row["entry_record"]),
@@ -153,26 +153,26 @@ public struct ReportBuilder: Sendable {
         let penalties = try Row.fetchAll(db.cachedStatement(sql: """
             SELECT * FROM penalty WHERE subject_code = ? AND decided_on <= ? ORDER BY decided_on, document_number
             """), arguments: [s.code, cut]).compactMap { row -> SubjectReport.Penalty? in
-            guard let decided = day(row, "decided_on") else { return nil }
+            guard let decided = try day(row, "decided_on") else { return nil }
             let cents: Int64 = row["fine_micro_wan"] ?? 0
             return SubjectReport.Penalty(documentNumber: row["document_number"], decidedOn: decided,
                                          types: (row["types"] as String).split(separator: ";").map(String.init),
                                          fineYuan: "\(cents / 100).\(String(format: "%02lld", cents % 100))",
-                                         severity: row["severity"], authority: row["authority"], publicityEnd: day(row, "publicity_end"),
-                                         repairedOn: known(day(row, "repaired_on")), revokedOn: known(day(row, "revoked_on")),
+                                         severity: row["severity"], authority: row["authority"], publicityEnd: try day(row, "publicity_end"),
+                                         repairedOn: known(try day(row, "repaired_on")), revokedOn: known(try day(row, "revoked_on")),
                                          source: try source(row["record_id"]))
         }
         let licences = try Row.fetchAll(db.cachedStatement(sql: """
             SELECT * FROM licence WHERE subject_code = ? AND granted_on <= ? ORDER BY granted_on, number
             """), arguments: [s.code, cut]).compactMap { row -> SubjectReport.Licence? in
-            guard let granted = day(row, "granted_on") else { return nil }
-            return SubjectReport.Licence(number: row["number"], type: row["type"], grantedOn: granted, validUntil: day(row, "valid_until"),
-                                         revokedOn: known(day(row, "revoked_on")), source: try source(row["record_id"]))
+            guard let granted = try day(row, "granted_on") else { return nil }
+            return SubjectReport.Licence(number: row["number"], type: row["type"], grantedOn: granted, validUntil: try day(row, "valid_until"),
+                                         revokedOn: known(try day(row, "revoked_on")), source: try source(row["record_id"]))
         }
         let grades = try Row.fetchAll(db.cachedStatement(sql: """
             SELECT * FROM tax_grade WHERE subject_code = ? AND published_on <= ? ORDER BY year
             """), arguments: [s.code, cut]).compactMap { row -> SubjectReport.TaxGrade? in
-            guard let published = day(row, "published_on") else { return nil }
+            guard let published = try day(row, "published_on") else { return nil }
             return SubjectReport.TaxGrade(year: row["year"], grade: row["grade"], publishedOn: published, source: try source(row["record_id"]))
         }
 

@@ -26,7 +26,7 @@ public struct RuleDecisionProvider: DecisionProvider {
     public static func active(registry: Registry) throws -> RuleDecisionProvider {
         let rules = try RuleSetStore(registry: registry).activeRuleSet()
         let day = try registry.read { db in
-            try String.fetchOne(db, sql: "SELECT MAX(evaluated_on) FROM decision").flatMap { try? Day($0) }
+            try Day.stored(try String.fetchOne(db, sql: "SELECT MAX(evaluated_on) FROM decision"), table: "decision", column: "evaluated_on", row: nil)
         }
         return RuleDecisionProvider(rules: rules, registry: registry, materialisedOn: day)
     }

@@ -32,6 +32,9 @@ public struct FeedIngestor: Sendable {
     /// results such as rule decisions up to date atomically with the feed.
     public var beforeCommit: (@Sendable (Database, IngestReport) throws -> Void)?
 
+    /// Where "today" comes from (a revocation that names no day takes effect on it).
+    public var clock: DayClock = .system
+
     public init(registry: Registry) { self.registry = registry }
 
     /// Progress of a running ingest.
@@ -68,7 +71,7 @@ public struct FeedIngestor: Sendable {
         let queue = BoundedQueue<[Prepared]>(capacity: 8)
         let parseFailure = LockedBox<FeedError?>(nil)
         let streamedDigest = LockedBox<String?>(nil)
-        let mapper = FeedRecordMapper(header: header, acceptLegacyChecksum: acceptLegacyChecksum)
+        let mapper = FeedRecordMapper(header: header, acceptLegacyChecksum: acceptLegacyChecksum, today: clock.today())
         let batch = batchSize
         let fileSize = reader.fileSize
         // The reader moves to the parsing thread and is used only there from now on.

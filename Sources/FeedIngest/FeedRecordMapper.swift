@@ -7,9 +7,12 @@ import GRDB
 struct FeedRecordMapper: Sendable {
     let header: FeedHeader
     let acceptLegacyChecksum: Bool
+    /// The ingest day: a revocation that names no day takes effect on it.
+    let today: Day
 
     func prepare(_ item: FeedItem) throws -> PreparedRecord {
         let f = Fields(item: item, legacy: acceptLegacyChecksum)
+        let today = self.today
         let payload = Self.canonicalJSON(item)
         let hash = Self.sha256(payload)
         let bureau = header.bureau.rawValue
@@ -49,7 +52,7 @@ struct FeedRecordMapper: Sendable {
             p.apply = { registry, db, id in
                 var v = fact
                 v.recordID = id
-                if revoke && v.revokedOn == nil { v.revokedOn = Day.today() }
+                if revoke && v.revokedOn == nil { v.revokedOn = today }
                 try registry.putPenalty(v, subject: code, recordKey: ref, in: db)
                 return [code]
             }

@@ -12,7 +12,7 @@ extension Registry {
     public func facts(of code: String, asOf: Day? = nil, in db: Database) throws -> SubjectFacts? {
         guard let s = try subject(code: code, in: db) else { return nil }
         let cut = asOf ?? Day(ordinal: Int.max / 4)
-        func day(_ row: Row, _ col: String) -> Day? { (row[col] as String?).flatMap { try? Day($0) } }
+        func day(_ row: Row, _ col: String) throws -> Day? { try Day.stored(row[col], table: "facts", column: col, row: code) }
         /// An end known on the as-of day, else nil.
         func end(_ d: Day?) -> Day? { d.flatMap { $0 <= cut ? $0 : nil } }
 
@@ -24,7 +24,7 @@ extension Registry {
                 """), arguments: [code, cut.description])
             if let h = hist.first {
                 status = SubjectStatus(rawValue: h["status"]) ?? status
-                statusSince = day(h, "since")
+                statusSince = try day(h, "since")
             } else if let since = s.statusSince, since > cut {
                 status = .active; statusSince = nil
             }
@@ -34,8 +34,8 @@ extension Registry {
             SELECT list, entered_on, exited_on, ground, entry_record, exit_record FROM list_entry
             WHERE subject_code = ? AND entered_on <= ? ORDER BY entered_on, list
             """), arguments: [code, cut.description]).compactMap { row -> ListEntryFact? in
-            guard let entered = day(row, "entered_on") else { return nil }
-            let exited = end(day(row, "exited_on"))
+            guard let entered = try day(row, "entered_on") else { return nil }
+            let exited = end(try day(row, "exited_on"))
             var ids: [Int64] = [row["entry_record"]]
             if exited != nil, let x = row["exit_record"] as Int64? { ids.append(x) }
             return ListEntryFact(list: row["list"], enteredOn: entered, exitedOn: exited, ground: row["ground"], recordIDs: ids)
@@ -44,34 +44,34 @@ extension Registry {
         let grades = try Row.fetchAll(db.cachedStatement(sql: """
             SELECT year, grade, published_on, record_id FROM tax_grade WHERE subject_code = ? AND published_on <= ? ORDER BY year
             """), arguments: [code, cut.description]).compactMap { row -> TaxGradeFact? in
-            guard let g = TaxGrade(rawValue: row["grade"]), let p = day(row, "published_on") else { return nil }
+            guard let g = TaxGrade(rawValue: row["grade"]), let p = try day(row, "published_on") else { return nil }
             return TaxGradeFact(year: row["year"], grade: g, publishedOn: p, recordID: row["record_id"])
         }
 
         let penalties = try Row.fetchAll(db.cachedStatement(sql: """
             SELECT * FROM penalty WHERE subject_code = ? AND decided_on <= ? ORDER BY decided_on, document_number
             """), arguments: [code, cut.description]).compactMap { row -> PenaltyFact? in
-            guard let decided = day(row, "decided_on") else { return nil }
+            guard let decided = try day(row, "decided_on") else { return nil }
             let types = (row["types"] as String).split(separator: ";").map(String.init)
             return PenaltyFact(documentNumber: row["document_number"], decidedOn: decided, types: types,
                                fineMicroWan: row["fine_micro_wan"], severity: PenaltySeverity(rawValue: row["severity"]) ?? .general,
-                               authority: row["authority"] ?? "", publicityEnd: day(row, "publicity_end"),
-                               repairedOn: end(day(row, "repaired_on")), revokedOn: end(day(row, "revoked_on")), recordID: row["record_id"])
+                               authority: row["authority"] ?? "", publicityEnd: try day(row, "publicity_end"),
+                               repairedOn: end(try day(row, "repaired_on")), revokedOn: end(try day(row, "revoked_on")), recordID: row["record_id"])
         }
 
         let licences = try Row.fetchAll(db.cachedStatement(sql: """
             SELECT * FROM licence WHERE subject_code = ? AND granted_on <= ? ORDER BY granted_on, number
             """), arguments: [code, cut.description]).compactMap { row -> LicenceFact? in
-            guard let granted = day(row, "granted_on") else { return nil }
-            return LicenceFact(number: row["number"], type: row["type"], grantedOn: granted, validUntil: day(row, "valid_until"),
-                               revokedOn: end(day(row, "revoked_on")), recordID: row["record_id"])
+            guard let granted = try day(row, "granted_on") else { return nil }
+            return LicenceFact(number: row["number"], type: row["type"], grantedOn: granted, validUntil: try day(row, "valid_until"),
+                               revokedOn: end(try day(row, "revoked_on")), recordID: row["record_id"])
         }
 
         func relations(_ sql: String) throws -> [RelationFact] {
             try Row.fetchAll(db.cachedStatement(sql: sql), arguments: [code, cut.description]).compactMap { row in
-                guard let role = RelationRole(rawValue: row["role"]), let from = day(row, "valid_from") else { return nil }
+                guard let role = RelationRole(rawValue: row["role"]), let from = try day(row, "valid_from") else { return nil }
                 return RelationFact(role: role, from: row["from_code"], to: row["to_code"], validFrom: from,
-                                    validTo: end(day(row, "valid_to")), recordID: row["record_id"] ?? 0)
+                                    validTo: end(try day(row, "valid_to")), recordID: row["record_id"] ?? 0)
             }
         }
         let keyPersons = try relations("""

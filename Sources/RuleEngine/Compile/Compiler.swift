@@ -16,7 +16,7 @@ struct Compiler {
         listIndex = index
     }
 
-    func compile() -> CompiledRuleSet {
+    func compile() throws(Diagnostic) -> CompiledRuleSet {
         let d = declarations
         let memoranda = d.memoranda.map { m in
             MemorandumInfo(number: m.number.name, title: m.title, date: m.date, signatories: m.signatories, signedBy: m.signedBy,
@@ -38,8 +38,8 @@ struct Compiler {
             rules.append(CRule(id: r.id.name, memorandum: r.memorandum, isPunishment: r.isPunishment, despitePunishment: r.despitePunishment,
                                measures: r.measures, toSubject: r.targets.contains(.subject),
                                roles: r.targets.compactMap { if case .role(let role) = $0 { role } else { nil } },
-                               condition: compileCondition(r.condition), duration: Compiler.duration(r.duration),
-                               conjuncts: conjuncts(r.condition)))
+                               condition: try compileCondition(r.condition), duration: Compiler.duration(r.duration),
+                               conjuncts: try conjuncts(r.condition)))
             ruleInfos.append(RuleInfo(id: r.id.name, kind: r.isPunishment ? .punishment : .incentive, title: r.title,
                                       memorandum: r.memorandum, condition: RuleFormatter.text(of: r.condition),
                                       measures: r.measures.map { measures[$0].id }, targets: r.targets.map(\.name), addsToList: nil,
@@ -50,8 +50,8 @@ struct Compiler {
         var derives: [CDerive] = []
         for r in orderedDerives() {
             if Compiler.readsRelated(r.condition) { needsRelated = true }
-            derives.append(CDerive(id: r.id.name, memorandum: r.memorandum, list: r.list, condition: compileCondition(r.condition),
-                                   duration: Compiler.duration(r.duration), conjuncts: conjuncts(r.condition)))
+            derives.append(CDerive(id: r.id.name, memorandum: r.memorandum, list: r.list, condition: try compileCondition(r.condition),
+                                   duration: Compiler.duration(r.duration), conjuncts: try conjuncts(r.condition)))
             ruleInfos.append(RuleInfo(id: r.id.name, kind: .derivation, title: r.title, memorandum: r.memorandum,
                                       condition: RuleFormatter.text(of: r.condition), measures: [], targets: ["subject"],
                                       addsToList: lists[r.list].id, duration: r.duration.text, despitePunishment: false,
@@ -96,9 +96,13 @@ struct Compiler {
         }
     }
 
-    private func conjuncts(_ c: Condition) -> [(CCond, String)] {
-        if case .and(let xs) = c { return xs.map { (compileCondition($0), RuleFormatter.text(of: $0)) } }
-        return [(compileCondition(c), RuleFormatter.text(of: c))]
+    private func conjuncts(_ c: Condition) throws(Diagnostic) -> [(CCond, String)] {
+        if case .and(let xs) = c {
+            var out: [(CCond, String)] = []
+            for x in xs { out.append((try compileCondition(x), RuleFormatter.text(of: x))) }
+            return out
+        }
+        return [(try compileCondition(c), RuleFormatter.text(of: c))]
     }
 
     static func readsRelated(_ c: Condition) -> Bool {
@@ -140,23 +144,32 @@ struct Compiler {
         })
     }
 
-    func compileCondition(_ c: Condition) -> CCond {
+    /// Compiles a checked condition. A name or number the checker would have refused cannot
+    /// reach here; if one does, compilation is refused with `check.unresolved` rather than
+    /// given a default.
+    func compileCondition(_ c: Condition) throws(Diagnostic) -> CCond {
         switch c {
         case .and(let xs):
-            let parts = xs.map(compileCondition).enumerated().sorted { ($0.element.cost, $0.offset) < ($1.element.cost, $1.offset) }.map(\.element)
+            var compiled: [CCond] = []
+            for x in xs { compiled.append(try compileCondition(x)) }
+            let parts = compiled.enumerated().sorted { ($0.element.cost, $0.offset) < ($1.element.cost, $1.offset) }.map(\.element)
             return .and(parts)
-        case .or(let xs): return .or(xs.map(compileCondition))
-        case .not(let x, _): return .not(compileCondition(x))
+        case .or(let xs):
+            var compiled: [CCond] = []
+            for x in xs { compiled.append(try compileCondition(x)) }
+            return .or(compiled)
+        case .not(let x, _): return .not(try compileCondition(x))
         case .listed(let l, let g, let atLeast, _):
-            return .listed(list: listIndex[l.name] ?? -1, grounds: g.map(Compiler.names), atLeast: atLeast.map(CPeriod.init))
+            guard let list = listIndex[l.name] else { throw Self.unresolved(l.range, "list \(l.name)") }
+            return .listed(list: list, grounds: g.map(Compiler.names), atLeast: atLeast.map(CPeriod.init))
         case .penalty(_, let f, _): return .penalty(filter(f))
         case .revokedLicence(_, let f, _):
             let t = f.first { $0.field.name == "type" }
             return .revokedLicence(t.map { CTextTest(values: Compiler.names($0.value), negate: $0.op == .ne) })
         case .keyPerson(let role, let inner, _):
-            return .keyPerson(RelationRole(rawValue: role.name) ?? .legalRepresentative, compileCondition(inner))
+            return .keyPerson(try Self.role(role), try compileCondition(inner))
         case .holds(let role, let inner, _):
-            return .holds(RelationRole(rawValue: role.name) ?? .legalRepresentative, compileCondition(inner))
+            return .holds(try Self.role(role), try compileCondition(inner))
         case .compare(let lhs, let op, _, let v, _):
             switch lhs {
             case .field(let f):
@@ -166,15 +179,27 @@ struct Compiler {
                 default: return .latestGrade(UInt8(truncatingIfNeeded: Compiler.mask(op, v, all: Vocabulary.grades)))
                 }
             case .gradeOf(_, let y):
-                return .gradeOf(year: y.intValue ?? 0, mask: UInt8(truncatingIfNeeded: Compiler.mask(op, v, all: Vocabulary.grades)))
+                guard let year = y.intValue else { throw Self.unresolved(y.range, "year \(y.text)") }
+                return .gradeOf(year: year, mask: UInt8(truncatingIfNeeded: Compiler.mask(op, v, all: Vocabulary.grades)))
             case .aggregate(let fn, let f, let within):
-                var n: NumberLit?
-                if case .number(let x) = v { n = x }
+                guard case .number(let n) = v else { throw Self.unresolved(v.range, "a number to compare \(fn.name) with") }
                 if fn.name == "count" {
-                    return .count(filter(f), window: CPeriod(within), op: op, n: Int64(n?.intValue ?? 0))
+                    guard let count = n.intValue else { throw Self.unresolved(n.range, "count \(n.text)") }
+                    return .count(filter(f), window: CPeriod(within), op: op, n: Int64(count))
                 }
-                return .totalFine(filter(f), window: CPeriod(within), op: op, micro: n?.micro ?? 0)
+                guard let micro = n.micro else { throw Self.unresolved(n.range, "amount \(n.text)") }
+                return .totalFine(filter(f), window: CPeriod(within), op: op, micro: micro)
             }
         }
+    }
+
+    private static func role(_ name: Ident) throws(Diagnostic) -> RelationRole {
+        guard let role = RelationRole(rawValue: name.name) else { throw unresolved(name.range, "role \(name.name)") }
+        return role
+    }
+
+    private static func unresolved(_ range: SourceRange, _ what: String) -> Diagnostic {
+        Diagnostic("check.unresolved", at: range, "cannot compile \(what): the checker should have refused it",
+                   hint: "report this rule file: the checker and the compiler disagree")
     }
 }

@@ -78,7 +78,11 @@ public enum RuleSetLoader {
         var bytes: [UInt8] = []
         for c in canonical { bytes.append(contentsOf: c.utf8); bytes.append(0) }
         let version = Digest.sha256Hex(bytes)
-        let compiled = Compiler(declarations: declarations, version: version).compile()
-        return LoadedRuleSet(ruleSet: compiled, diagnostics: diags, sources: sources)
+        do {
+            let compiled = try Compiler(declarations: declarations, version: version).compile()
+            return LoadedRuleSet(ruleSet: compiled, diagnostics: diags, sources: sources)
+        } catch {
+            return LoadedRuleSet(ruleSet: nil, diagnostics: Diagnostic.sorted(diags + [error]), sources: sources)
+        }
     }
 }
