@@ -102,10 +102,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Helpers shared by the test targets (temporary directories removed after each test).
+        .target(name: "CreditTestSupport", path: "Tests/CreditTestSupport", swiftSettings: swiftSettings),
         .testTarget(
             name: "CreditRegistryTests",
             // creditctl: the report renderer's escaping tests run on reports these tests build.
-            dependencies: ["CreditRegistry", "FeedIngest", "CreditQuery", "Decisions", "CreditSamples", "creditctl", grdb],
+            dependencies: ["CreditTestSupport", "CreditRegistry", "FeedIngest", "CreditQuery", "Decisions", "CreditSamples", "creditctl", grdb],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -116,12 +118,12 @@ let package = Package(
         ),
         .testTarget(
             name: "CreditOperationsTests",
-            dependencies: ["CreditOperations", "NationalBridge", "CreditRegistry", "FeedIngest", "RuleEngine", "Decisions", "CreditQuery", grdb, logging],
+            dependencies: ["CreditTestSupport", "CreditOperations", "NationalBridge", "CreditRegistry", "FeedIngest", "RuleEngine", "Decisions", "CreditQuery", grdb, logging],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "CreditServiceTests",
-            dependencies: [
+            dependencies: ["CreditTestSupport", 
                 "CreditService", "CreditOperations", "CreditRegistry", "RuleEngine", "NationalBridge",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -130,7 +132,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CreditCtlTests",
-            dependencies: ["creditctl", "CreditRegistry"],
+            dependencies: ["CreditTestSupport", "creditctl", "CreditRegistry"],
             swiftSettings: swiftSettings
         ),
     ]

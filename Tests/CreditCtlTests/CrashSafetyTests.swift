@@ -1,3 +1,4 @@
+import CreditTestSupport
 import CreditRegistry
 import Foundation
 import Testing
@@ -10,14 +11,12 @@ import Glibc
 /// a registry identical (same rows) to one built by a single clean run.
 @Suite
 final class CrashSafetyTests {
-    let dir: URL
+    let scratch: TemporaryDirectory
+    var dir: URL { scratch.url }
 
     init() throws {
-        dir = FileManager.default.temporaryDirectory.appendingPathComponent("crash-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        scratch = try TemporaryDirectory("crash")
     }
-
-    deinit { try? FileManager.default.removeItem(at: dir) }
 
     func ingest(_ db: String, _ feeds: [String]) throws -> CreditCtlBinary.Run {
         try CreditCtlBinary.run(["ingest", "--db", db, "--format", "json"] + feeds)

@@ -1,3 +1,4 @@
+import CreditTestSupport
 import CreditRegistry
 import Foundation
 import Testing
@@ -6,14 +7,14 @@ import Testing
 /// bundled samples: ingest, feeds, activation, diff, rollback, explain, report, batch check.
 @Suite
 struct WorkflowTests {
-    let dir: URL
+    let scratch: TemporaryDirectory
+    var dir: URL { scratch.url }
     let db: String
     let root = CreditCtlBinary.packageRoot
 
     init() throws {
-        dir = FileManager.default.temporaryDirectory.appendingPathComponent("workflow-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        db = dir.appendingPathComponent("credit.db").path
+        scratch = try TemporaryDirectory("workflow")
+        db = scratch.path("credit.db")
     }
 
     func run(_ args: [String]) throws -> CreditCtlBinary.Run { try CreditCtlBinary.run(args + ["--db", db]) }

@@ -1,3 +1,4 @@
+import CreditTestSupport
 import CreditOperations
 import CreditQuery
 import CreditRegistry
@@ -10,18 +11,17 @@ import Testing
 /// stored value the model cannot read is an error that names it, never a silent default.
 @Suite final class AuditedUseCaseTests {
     static let samples = Support.rulesDir.deletingLastPathComponent().appendingPathComponent("samples")
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("audited-\(UUID().uuidString)")
+    let scratch: TemporaryDirectory
+    var dir: URL { scratch.url }
     let ops: CreditOperations
 
     init() throws {
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        ops = try CreditOperations.open(path: dir.appendingPathComponent("credit.db").path, clock: .fixed(Support.day("2025-07-10")))
+        scratch = try TemporaryDirectory("audited")
+        ops = try CreditOperations.open(path: scratch.path("credit.db"), clock: .fixed(Support.day("2025-07-10")))
         for f in ["feeds/commerce-0001-full.xml", "feeds/commerce-0002-delta.xml"] {
             #expect(try ops.ingestFeed(path: Self.samples.appendingPathComponent(f).path).report.outcome == .ingested)
         }
     }
-
-    deinit { try? FileManager.default.removeItem(at: dir) }
 
     func actions(of actor: String) throws -> [String] {
         try ops.auditEntries(subject: nil, limit: 100)?.filter { $0.actor == actor }.map(\.action) ?? []

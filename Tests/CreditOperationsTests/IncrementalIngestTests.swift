@@ -1,3 +1,4 @@
+import CreditTestSupport
 import CreditOperations
 import CreditRegistry
 import Decisions
@@ -12,12 +13,12 @@ import Testing
 @Suite final class IncrementalIngestTests {
     static let samples = Support.rulesDir.deletingLastPathComponent().appendingPathComponent("samples")
     static let today = Support.day("2026-01-10")
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("incremental-\(UUID().uuidString)")
+    let scratch: TemporaryDirectory
+    var dir: URL { scratch.url }
 
-    deinit { try? FileManager.default.removeItem(at: dir) }
+    init() throws { scratch = try TemporaryDirectory("incremental") }
 
     func operationsWithActiveRules() throws -> CreditOperations {
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let ops = try CreditOperations.open(path: dir.appendingPathComponent("credit.db").path, clock: .fixed(Self.today))
         for f in ["feeds/commerce-0001-full.xml", "feeds/commerce-0002-delta.xml"] {
             #expect(try ops.ingestFeed(path: Self.samples.appendingPathComponent(f).path).report.outcome == .ingested)

@@ -1,3 +1,4 @@
+import CreditTestSupport
 import CreditOperations
 import CreditQuery
 import CreditRegistry
@@ -14,11 +15,13 @@ import Testing
 @Suite struct SampleRegistryRuleTests {
     static let samples = Support.rulesDir.deletingLastPathComponent().appendingPathComponent("samples")
 
+    let scratch: TemporaryDirectory
     let registry: Registry
     let rules: CompiledRuleSet
 
     init() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("rules-samples-\(UUID().uuidString).db").path
+        scratch = try TemporaryDirectory("rules-samples")
+        let path = scratch.path("credit.db")
         registry = try Registry(path: path)
         try DecisionSchema.migrate(registry)
         for f in ["feeds/commerce-0001-full.xml", "feeds/commerce-0002-delta.xml", "feeds/food-0001-full.xml",

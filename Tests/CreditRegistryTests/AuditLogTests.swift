@@ -1,3 +1,4 @@
+import CreditTestSupport
 import Foundation
 import GRDB
 import Testing
@@ -8,8 +9,11 @@ import Decisions
 import FeedIngest
 
 @Suite struct AuditLogTests {
+    let scratch: TemporaryDirectory
+    init() throws { scratch = try TemporaryDirectory("audit") }
+
     func makeRegistry() throws -> Registry {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("audit-\(UUID().uuidString).db").path
+        let path = scratch.path("audit-\(UUID().uuidString).db")
         return try Registry(path: path)
     }
 

@@ -1,3 +1,4 @@
+import CreditTestSupport
 import Foundation
 import GRDB
 import Testing
@@ -195,8 +196,8 @@ import Decisions
     }
 
     static func iconv(_ bytes: [UInt8], to encoding: String) throws -> [UInt8] {
-        let dir = FileManager.default.temporaryDirectory
-        let src = dir.appendingPathComponent("iconv-\(UUID().uuidString).txt")
+        let scratch = try TemporaryDirectory("iconv")
+        let src = scratch.url.appendingPathComponent("input.txt")
         try Data(bytes).write(to: src)
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/iconv")

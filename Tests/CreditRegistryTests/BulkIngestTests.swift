@@ -1,3 +1,4 @@
+import CreditTestSupport
 import Foundation
 import GRDB
 import Testing
@@ -11,8 +12,8 @@ import FeedIngest
 /// that row-by-row ingest leaves, with its indexes, triggers and name search in place.
 @Suite struct BulkIngestTests {
     @Test func bulkModeEqualsRowByRow() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("bulk-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let scratch = try TemporaryDirectory("bulk")
+        let dir = scratch.url
         _ = try FeedGenerator(subjects: 600, seed: 5).write(to: dir.path)
         let feed = dir.appendingPathComponent("commerce-0001-full.xml").path
 

@@ -1,3 +1,4 @@
+import CreditTestSupport
 import Foundation
 import GRDB
 import Testing
@@ -13,13 +14,13 @@ import FeedIngest
     static let other = "914403001922038216"
     static let rep = "11010519491231002X"
 
-    let dir: URL
+    let scratch: TemporaryDirectory
+    var dir: URL { scratch.url }
     let registry: Registry
 
     init() throws {
-        dir = FileManager.default.temporaryDirectory.appendingPathComponent("ingest-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        registry = try Registry(path: dir.appendingPathComponent("credit.db").path)
+        scratch = try TemporaryDirectory("ingest")
+        registry = try Registry(path: scratch.path("credit.db"))
     }
 
     func feed(_ name: String, bureau: String = "commerce", id: String, seq: Int, kind: String = "full", _ body: String) throws -> String {

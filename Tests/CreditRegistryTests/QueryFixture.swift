@@ -1,3 +1,4 @@
+import CreditTestSupport
 import Foundation
 import GRDB
 import CreditQuery
@@ -16,7 +17,8 @@ struct QueryFixture {
     static let personWang = "350102198001010011"    // 王强, legal representative of A until 2018-06-01
     static let unknownValid = "91350100440300779R"  // valid check digit, not registered
 
-    let dir: URL
+    let scratch: TemporaryDirectory
+    var dir: URL { scratch.url }
     let registry: Registry
     var entryRecord: Int64 = 0
     var penaltyRecord: Int64 = 0
@@ -24,9 +26,8 @@ struct QueryFixture {
     static func d(_ s: String) -> Day { (try? Day(s)) ?? Day(ordinal: 0) }
 
     init() throws {
-        dir = FileManager.default.temporaryDirectory.appendingPathComponent("query-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        registry = try Registry(path: dir.appendingPathComponent("credit.db").path)
+        scratch = try TemporaryDirectory("query")
+        registry = try Registry(path: scratch.path("credit.db"))
         try DecisionSchema.migrate(registry)
         let registry = self.registry
         let d = Self.d

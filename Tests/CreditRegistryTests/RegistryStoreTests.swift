@@ -1,3 +1,4 @@
+import CreditTestSupport
 import Foundation
 import GRDB
 import Testing
@@ -9,13 +10,13 @@ import FeedIngest
 
 /// Store behaviour on a real temporary SQLite file.
 @Suite struct RegistryStoreTests {
-    let dir: URL
+    let scratch: TemporaryDirectory
+    var dir: URL { scratch.url }
     let registry: Registry
 
     init() throws {
-        dir = FileManager.default.temporaryDirectory.appendingPathComponent("registry-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        registry = try Registry(path: dir.appendingPathComponent("credit.db").path)
+        scratch = try TemporaryDirectory("registry")
+        registry = try Registry(path: scratch.path("credit.db"))
     }
 
     func d(_ s: String) -> Day { (try? Day(s)) ?? Day(ordinal: 0) }

@@ -1,3 +1,4 @@
+import CreditTestSupport
 import Foundation
 import GRDB
 import Testing
@@ -10,8 +11,11 @@ import FeedIngest
 /// The bundled bad feeds, ingested for real: each is handled as documented in samples/README.md.
 @Suite struct SampleIngestTests {
     /// A fresh registry holding the two good commerce feeds (sequence 1 and 2).
-    static func baseRegistry() throws -> Registry {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("samples-\(UUID().uuidString).db").path
+    let scratch: TemporaryDirectory
+    init() throws { scratch = try TemporaryDirectory("samples") }
+
+    func baseRegistry() throws -> Registry {
+        let path = scratch.path("samples-\(UUID().uuidString).db")
         let registry = try Registry(path: path)
         for f in ["feeds/commerce-0001-full.xml", "feeds/commerce-0002-delta.xml"] {
             let r = try FeedIngestor(registry: registry).ingest(path: SampleFiles.path(f))
@@ -23,7 +27,7 @@ import FeedIngest
     static func dump(_ registry: Registry) throws -> [String] { try registry.snapshot() }
 
     @Test func schemaInvalidRecordsAreQuarantinedWithLineAndField() throws {
-        let registry = try Self.baseRegistry()
+        let registry = try baseRegistry()
         let r = try FeedIngestor(registry: registry).ingest(path: SampleFiles.path("bad/commerce-schema-invalid.xml"))
         #expect(r.outcome == .ingested)
         #expect(r.rejected == 2)
@@ -37,7 +41,7 @@ import FeedIngest
     }
 
     @Test func wrongCheckCharactersAreQuarantined() throws {
-        let registry = try Self.baseRegistry()
+        let registry = try baseRegistry()
         let r = try FeedIngestor(registry: registry).ingest(path: SampleFiles.path("bad/commerce-bad-check-digit.xml"))
         #expect(r.outcome == .ingested)
         let keys = Set(r.rejects.compactMap(\.key))
@@ -49,7 +53,7 @@ import FeedIngest
     }
 
     @Test func unknownSubjectInADeltaIsQuarantined() throws {
-        let registry = try Self.baseRegistry()
+        let registry = try baseRegistry()
         let r = try FeedIngestor(registry: registry).ingest(path: SampleFiles.path("bad/commerce-unknown-subject-delta.xml"))
         #expect(r.outcome == .ingested)
         #expect(r.rejected >= 1)
@@ -59,7 +63,7 @@ import FeedIngest
 
     @Test(arguments: ["bad/commerce-truncated.xml", "bad/commerce-xxe.xml", "bad/commerce-billion-laughs.xml", "bad/unknown-namespace.xml"])
     func refusedFeedsLeaveTheRegistryUnchanged(_ file: String) throws {
-        let registry = try Self.baseRegistry()
+        let registry = try baseRegistry()
         let before = try Self.dump(registry)
         let r = try FeedIngestor(registry: registry).ingest(path: SampleFiles.path(file))
         #expect(r.outcome == .refused)
@@ -68,7 +72,7 @@ import FeedIngest
     }
 
     @Test func xxeNeverReadsTheLocalFile() throws {
-        let registry = try Self.baseRegistry()
+        let registry = try baseRegistry()
         let r = try FeedIngestor(registry: registry).ingest(path: SampleFiles.path("bad/commerce-xxe.xml"))
         #expect(r.outcome == .refused)
         let host = (try? String(contentsOfFile: "/etc/hostname", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
@@ -80,7 +84,7 @@ import FeedIngest
 
     @Test func gb18030FeedStoresTheSameNamesAsItsUTF8Twin() throws {
         func ingestTwin(_ twin: String) throws -> [String] {
-            let registry = try Self.baseRegistry()
+            let registry = try baseRegistry()
             _ = try FeedIngestor(registry: registry).ingest(path: SampleFiles.path("feeds/food-0001-full.xml"))
             let r = try FeedIngestor(registry: registry).ingest(path: SampleFiles.path(twin))
             #expect(r.outcome == .ingested && r.rejected == 0, "\(twin): \(r.reason ?? "") \(r.rejects)")
@@ -96,7 +100,7 @@ import FeedIngest
     }
 
     @Test func reIngestingEveryGoodFeedChangesNothing() throws {
-        let registry = try Self.baseRegistry()
+        let registry = try baseRegistry()
         let files = ["feeds/food-0001-full.xml", "feeds/tax-0001-full.xml", "encoding/food-0002-delta.utf8.xml"]
         for f in files { _ = try FeedIngestor(registry: registry).ingest(path: SampleFiles.path(f)) }
         let before = try Self.dump(registry)

@@ -1,3 +1,4 @@
+import CreditTestSupport
 import CreditOperations
 import CreditRegistry
 import Foundation
@@ -15,6 +16,7 @@ import Testing
     static let bank = "bank-token-0123456789abcd"
     static let operatorToken = "operator-token-0123456789"
 
+    let scratch: TemporaryDirectory
     let operations: CreditOperations
     var registry: Registry { operations.registry }
     let tokens = TokenStore(tokens: [
@@ -24,7 +26,8 @@ import Testing
     ])
 
     init() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("service-\(UUID().uuidString).db").path
+        scratch = try TemporaryDirectory("service")
+        let path = scratch.path("credit.db")
         operations = try CreditOperations.open(path: path)
         for f in ["feeds/commerce-0001-full.xml", "feeds/commerce-0002-delta.xml", "feeds/food-0001-full.xml", "feeds/tax-0001-full.xml"] {
             _ = try operations.ingestFeed(path: Self.root.appendingPathComponent("samples/\(f)").path)
