@@ -106,8 +106,18 @@ let package = Package(
         .target(name: "CreditTestSupport", path: "Tests/CreditTestSupport", swiftSettings: swiftSettings),
         .testTarget(
             name: "CreditRegistryTests",
+            dependencies: ["CreditTestSupport", "CreditRegistry", grdb],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "FeedIngestTests",
+            dependencies: ["CreditTestSupport", "FeedIngest", "CLibXML2", "CreditRegistry", "CreditQuery", "Decisions", "CreditSamples", grdb],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CreditQueryTests",
             // creditctl: the report renderer's escaping tests run on reports these tests build.
-            dependencies: ["CreditTestSupport", "CreditRegistry", "FeedIngest", "CreditQuery", "Decisions", "CreditSamples", "creditctl", grdb],
+            dependencies: ["CreditTestSupport", "CreditQuery", "CreditRegistry", "Decisions", "creditctl", grdb],
             swiftSettings: swiftSettings
         ),
         .testTarget(

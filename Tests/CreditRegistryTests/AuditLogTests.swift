@@ -2,11 +2,7 @@ import CreditTestSupport
 import Foundation
 import GRDB
 import Testing
-import CreditQuery
 @testable import CreditRegistry
-import CreditSamples
-import Decisions
-import FeedIngest
 
 @Suite struct AuditLogTests {
     let scratch: TemporaryDirectory

@@ -1,9 +1,5 @@
 import Testing
-import CreditQuery
 @testable import CreditRegistry
-import CreditSamples
-import Decisions
-import FeedIngest
 
 /// Property tests over generated identifiers.
 @Suite struct CodeGeneratorTests {

@@ -1,9 +1,5 @@
 import Testing
-import CreditQuery
 @testable import CreditRegistry
-import CreditSamples
-import Decisions
-import FeedIngest
 
 @Test func dayArithmetic() throws {
     let d = try Day("2020-01-31")

@@ -1,9 +1,5 @@
 import Testing
-import CreditQuery
 @testable import CreditRegistry
-import CreditSamples
-import Decisions
-import FeedIngest
 
 @Suite struct IdentifierDetectorTests {
     @Test func residentIDThatLooksLikeACreditCode() {

@@ -1,9 +1,5 @@
 import Testing
-import CreditQuery
 @testable import CreditRegistry
-import CreditSamples
-import Decisions
-import FeedIngest
 
 @Suite struct OrganizationCodeTests {
     @Test(arguments: ["M000100Y-4", "M000100Y4", "m000100y-4", "６０００３７３４－１"])

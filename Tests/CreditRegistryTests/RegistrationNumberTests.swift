@@ -1,9 +1,5 @@
 import Testing
-import CreditQuery
 @testable import CreditRegistry
-import CreditSamples
-import Decisions
-import FeedIngest
 
 @Suite struct RegistrationNumberTests {
     @Test(arguments: ["110108000000016", "440300000123455", "100000000000014"])

@@ -2,11 +2,7 @@ import CreditTestSupport
 import Foundation
 import GRDB
 import Testing
-import CreditQuery
 @testable import CreditRegistry
-import CreditSamples
-import Decisions
-import FeedIngest
 
 /// Store behaviour on a real temporary SQLite file.
 @Suite struct RegistryStoreTests {

@@ -1,10 +1,6 @@
 import Foundation
 import Testing
-import CreditQuery
 @testable import CreditRegistry
-import CreditSamples
-import Decisions
-import FeedIngest
 
 @Suite struct ResidentIDTests {
     @Test func standardExample() throws {

@@ -1,10 +1,6 @@
 import Foundation
 import Testing
-import CreditQuery
 @testable import CreditRegistry
-import CreditSamples
-import Decisions
-import FeedIngest
 
 /// Differential test against python-stdnum 2.x (`stdnum.cn.uscc`, `stdnum.cn.ric`).
 ///

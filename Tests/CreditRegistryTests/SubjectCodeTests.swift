@@ -1,10 +1,6 @@
 import Foundation
 import Testing
-import CreditQuery
 @testable import CreditRegistry
-import CreditSamples
-import Decisions
-import FeedIngest
 
 @Suite struct SubjectCodeTests {
     @Test func keys() throws {
