@@ -11,7 +11,9 @@ public struct RuleSetStore: Sendable {
     public init(registry: Registry) { self.registry = registry }
 
     /// One activated version.
-    public struct Version: Sendable, Codable, Hashable {
+    public struct Version: Sendable, Codable, Hashable, FetchableRecord {
+        /// Columns are snake_case; JSON output keeps the property names.
+        public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
         public var version: String
         public var activatedAt: String
         public var author: String
@@ -22,8 +24,9 @@ public struct RuleSetStore: Sendable {
     /// All versions, oldest first.
     public func versions() throws -> [Version] {
         try registry.read { db in
-            try Row.fetchAll(db, sql: "SELECT version, activated_at, author, source_dir, active FROM ruleset ORDER BY activated_at, rowid")
-                .map { Version(version: $0[0], activatedAt: $0[1], author: $0[2], sourceDirectory: $0[3], active: $0[4]) }
+            try Version.fetchAll(db, sql: """
+                SELECT version, activated_at, author, source_dir AS source_directory, active FROM ruleset ORDER BY activated_at, rowid
+                """)
         }
     }
 

@@ -14,7 +14,9 @@ public struct AuditLog: Sendable {
     public init(registry: Registry) { self.registry = registry }
 
     /// One entry of the log.
-    public struct Entry: Sendable, Codable, Hashable {
+    public struct Entry: Sendable, Codable, Hashable, FetchableRecord {
+        /// Columns are snake_case (`previous_hash`); JSON output keeps the property names.
+        public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
         public var id: Int64
         public var at: String
         public var actor: String
@@ -91,16 +93,10 @@ public struct AuditLog: Sendable {
     /// Entries, newest last, optionally for one subject.
     public func entries(subject: String? = nil, limit: Int = 100) throws -> [Entry] {
         try registry.read { db in
-            let rows = try Row.fetchAll(db, sql: """
+            try Entry.fetchAll(db, sql: """
                 SELECT * FROM (SELECT * FROM audit WHERE (?1 IS NULL OR subject = ?1) ORDER BY id DESC LIMIT ?2) ORDER BY id
                 """, arguments: [subject, limit])
-            return rows.map(Self.entry)
         }
-    }
-
-    static func entry(_ r: Row) -> Entry {
-        Entry(id: r["id"], at: r["at"], actor: r["actor"], action: r["action"], subject: r["subject"], detail: r["detail"],
-              previousHash: r["previous_hash"], hash: r["hash"])
     }
 
     /// Recomputes every hash and link from the first entry.
@@ -108,9 +104,8 @@ public struct AuditLog: Sendable {
         try registry.read { db in
             var prev = Self.genesis
             var n = 0
-            let cursor = try Row.fetchCursor(db, sql: "SELECT * FROM audit ORDER BY id")
-            while let row = try cursor.next() {
-                let e = Self.entry(row)
+            let cursor = try Entry.fetchCursor(db, sql: "SELECT * FROM audit ORDER BY id")
+            while let e = try cursor.next() {
                 n += 1
                 if e.previousHash != prev {
                     return Verification(entries: n, firstBrokenID: e.id, reason: "entry \(e.id) does not link to the previous entry (deleted or reordered)")

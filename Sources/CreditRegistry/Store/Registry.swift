@@ -186,15 +186,14 @@ public struct Registry: Sendable {
 
     /// The record history of a subject, oldest first.
     public func records(of code: String, in db: Database) throws -> [StoredRecord] {
-        try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM record WHERE subject_code = ? ORDER BY id"), arguments: [code])
-            .map { try StoredRecord(row: $0) }
+        try StoredRecord.fetchAll(db.cachedStatement(sql: "SELECT \(StoredRecord.selection) FROM record WHERE subject_code = ? ORDER BY id"), arguments: [code])
     }
 
     /// The records with these ids.
     public func records(ids: [Int64], in db: Database) throws -> [StoredRecord] {
         guard !ids.isEmpty else { return [] }
-        return try Row.fetchAll(db, sql: "SELECT * FROM record WHERE id IN (\(databaseQuestionMarks(count: ids.count))) ORDER BY id",
-                                arguments: StatementArguments(ids)).map { try StoredRecord(row: $0) }
+        return try StoredRecord.fetchAll(db, sql: "SELECT \(StoredRecord.selection) FROM record WHERE id IN (\(databaseQuestionMarks(count: ids.count))) ORDER BY id",
+                                         arguments: StatementArguments(ids))
     }
 }
 
