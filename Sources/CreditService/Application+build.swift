@@ -31,6 +31,8 @@ public func buildApplication(operations: CreditOperations, tokens: TokenStore, h
 /// The router alone (tests drive it with or without a socket).
 public func buildRouter(operations: CreditOperations, tokens: TokenStore,
                         logger: Logger = Logger(label: "credit.service")) -> Router<ServiceContext> {
+    // Writing into a pipe whose reader has gone must fail with EPIPE, not kill the process.
+    signal(SIGPIPE, SIG_IGN)
     let router = Router(context: ServiceContext.self)
     router.add(middleware: RequestLogger(logger: logger))
     router.get("health") { _, _ in "ok" }
@@ -40,16 +42,18 @@ public func buildRouter(operations: CreditOperations, tokens: TokenStore,
     let v1 = router.group("v1").add(middleware: TokenAuthenticator(tokens: tokens))
     v1.addRoutes(SubjectsController(operations: operations, pool: pools.lookups,
                                     audit: AuditBatcher(operations: operations, pool: pools.lookups)).endpoints)
-    v1.addRoutes(CheckController(operations: operations, pool: pools.batches).endpoints)
+    v1.addRoutes(CheckController(operations: operations, pools: pools).endpoints)
     v1.addRoutes(RulesController(operations: operations, pool: pools.lookups).endpoints)
     return router
 }
 
-/// The service's blocking pools: look-ups (one thread a core, plus two for the audit commit)
-/// and batch checks (one at a time, niced, so an upload never starves look-ups).
+/// The service's blocking pools: look-ups (one thread a core, plus two for the audit commit),
+/// batch checks (one at a time, niced, so an upload never starves look-ups) and the pipes that
+/// stream uploads through the checker (two threads per upload in flight).
 struct ServicePools: Sendable {
     let lookups = BlockingPool(threads: ProcessInfo.processInfo.activeProcessorCount + 2)
     let batches = BlockingPool(threads: 1, niceness: 10)
+    let io = BlockingPool(threads: 8)
 }
 
 /// Files shipped in the target's resources.

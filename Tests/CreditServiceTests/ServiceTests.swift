@@ -104,6 +104,31 @@ import Testing
         }
     }
 
+    @Test func batchCheckStreamsLargeFilesAndRefusesBadOnes() async throws {
+        // Larger than the pipes' buffers in both directions: back-pressure must not deadlock.
+        var csv = "code,name\n"
+        for i in 0..<30_000 { csv += (i % 2 == 0 ? "91350200MA2XH1K70Y,华兴科技(厦门)有限公司\n" : "91350100M000100Y43,某公司\n") }
+        let body = csv
+        try await app().test(.live) { client in
+            let bank: HTTPFields = [.authorization: "Bearer \(Self.bank)"]
+            let r = try await client.execute(uri: "/v1/check?format=csv", method: .post, headers: bank,
+                                             body: ByteBuffer(string: body)) { r in (Int(r.status.code), String(buffer: r.body)) }
+            #expect(r.0 == 200)
+            let lines = r.1.split(separator: "\n")
+            #expect(lines.count == 30_001, "a header and one verdict per row, in order")
+            #expect(lines.dropFirst().enumerated().allSatisfy { $0.element.contains($0.offset % 2 == 0 ? "91350200MA2XH1K70Y" : "91350100M000100Y43") })
+            let noCode = try await client.execute(uri: "/v1/check?code_column=nope", method: .post, headers: bank,
+                                                  body: ByteBuffer(string: "code,name\n91350200MA2XH1K70Y,x\n")) { r in (Int(r.status.code), String(buffer: r.body)) }
+            #expect(noCode.0 == 400, "\(noCode.1)")
+            var multipart = bank
+            multipart[.contentType] = "multipart/form-data; boundary=x"
+            let mp = try await client.execute(uri: "/v1/check", method: .post, headers: multipart, body: ByteBuffer(string: "--x\r\n")) { Int($0.status.code) }
+            #expect(mp == 415)
+        }
+        let checks = try AuditLog(registry: registry).entries(limit: 20).filter { $0.action == "check" }
+        #expect(checks.contains { $0.actor == "api:bank-3" && $0.detail.contains("30000 rows") })
+    }
+
     @Test func pageAndOpenAPIAreServed() async throws {
         try await app().test(.live) { client in
             let page = try await get(client, "/", token: nil)
