@@ -14,6 +14,9 @@ enum CreditCtlBinary {
         return packageRoot.appendingPathComponent(".build/debug/creditctl")
     }()
 
+    /// The day every CLI test runs on.
+    static let today = "2025-07-10"
+
     struct Run {
         var status: Int32
         var stdout: String
@@ -34,7 +37,8 @@ enum CreditCtlBinary {
         let p = Process()
         p.executableURL = url
         p.arguments = arguments
-        if !environment.isEmpty { p.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new } }
+        // "Today" is fixed (the samples' day after their last feed), so results do not change with the calendar.
+        p.environment = ProcessInfo.processInfo.environment.merging(["CREDITCTL_TODAY": today].merging(environment) { _, new in new }) { _, new in new }
         p.standardInput = try FileHandle(forReadingFrom: inURL)
         p.standardOutput = try FileHandle(forWritingTo: outURL)
         p.standardError = try FileHandle(forWritingTo: errURL)

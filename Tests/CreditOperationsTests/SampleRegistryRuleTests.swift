@@ -132,7 +132,7 @@ import Testing
     }
 
     @Test func everySampleReportListsExactlyTheRulesMeasuresWithCauses() throws {
-        let today = Day.today()
+        let today = Support.day("2025-07-10")
         _ = try registry.write { db in try DecisionMaterialiser(rules: rules, registry: registry).materialiseAll(asOf: today, in: db) }
         let provider = RuleDecisionProvider(rules: rules, registry: registry, materialisedOn: today)
         let builder = ReportBuilder(registry: registry, decisions: provider)

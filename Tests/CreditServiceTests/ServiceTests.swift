@@ -28,7 +28,7 @@ import Testing
     init() throws {
         scratch = try TemporaryDirectory("service")
         let path = scratch.path("credit.db")
-        operations = try CreditOperations.open(path: path)
+        operations = try CreditOperations.open(path: path, clock: .fixed(try Day("2025-07-10")))
         for f in ["feeds/commerce-0001-full.xml", "feeds/commerce-0002-delta.xml", "feeds/food-0001-full.xml", "feeds/tax-0001-full.xml"] {
             _ = try operations.ingestFeed(path: Self.root.appendingPathComponent("samples/\(f)").path)
         }
