@@ -24,7 +24,16 @@ extension CreditOperations {
     public func ingestFeed(path: String, acceptLegacyChecksum: Bool = false,
                            progress: (@Sendable (FeedIngestor.Progress) -> Void)? = nil) throws -> FeedOutcome {
         let (ingestor, result) = try ingestor(acceptLegacyChecksum: acceptLegacyChecksum)
-        let report = try ingestor.ingest(path: path, progress: progress)
+        let logger = self.logger
+        let logged = LockedBox(0)
+        let report = try ingestor.ingest(path: path) { p in
+            progress?(p)
+            // A debug line at every tenth of the file.
+            let tenth = p.fileSize > 0 ? p.bytesRead * 10 / p.fileSize : 0
+            if logged.withValue({ last in defer { last = max(last, tenth) }; return tenth > last }) {
+                logger.debug("ingesting", metadata: ["file": "\(path)", "records": "\(p.records)", "percent": "\(tenth * 10)"])
+            }
+        }
         return try finish(report, inTransaction: result.value)
     }
 
