@@ -49,6 +49,20 @@ struct WorkflowTests {
         #expect(missing.status == 1 && missing.stderr.contains("no feed"))
     }
 
+    /// `demo` refuses a rule set whose in-file tests fail, exactly as `rules activate` does.
+    @Test func demoAndActivateRefuseFailingRuleTests() throws {
+        let broken = dir.appendingPathComponent("rules-broken")
+        #expect(try FailingRuleSet.copy(from: root.appendingPathComponent("rules"), to: broken))
+        let demo = try CreditCtlBinary.run(["demo", "--db", db, "--samples", root.appendingPathComponent("samples").path, "--rules", broken.path])
+        #expect(demo.status == 1)
+        #expect(demo.stderr.contains("not activated: rule tests failed"), "\(demo.stderr)")
+        let activate = try run(["rules", "activate", broken.path, "--author", "tester"])
+        #expect(activate.status == 1)
+        #expect(activate.stderr.contains("not activated: rule tests failed"), "\(activate.stderr)")
+        let status = try run(["rules", "status", "--format", "csv"])
+        #expect(status.stdout.split(separator: "\n").count == 1, "no version was recorded: \(status.stdout)")
+    }
+
     @Test func activateDiffRollbackAndExplain() throws {
         try ingestSamples()
         let activate = try run(["rules", "activate", root.appendingPathComponent("rules").path, "--author", "tester", "--format", "json"])

@@ -82,20 +82,8 @@ import Testing
     @Test func aRuleSetWithFailingTestsIsNeverActivated() throws {
         let ops = try operationsWithActiveRules()
         let active = try ops.ruleStatus().version
-        // A copy of the shipped rules with one in-file expectation turned false.
         let broken = dir.appendingPathComponent("broken-rules")
-        try FileManager.default.createDirectory(at: broken, withIntermediateDirectories: true)
-        var flipped = false
-        for file in try FileManager.default.contentsOfDirectory(atPath: Support.rulesDir.path) where file.hasSuffix(".rules") {
-            var text = try String(contentsOf: Support.rulesDir.appendingPathComponent(file), encoding: .utf8)
-            // `expect S on DAY has M` (no dates) → `lacks M`: the measure is there, so the test fails.
-            if !flipped, let r = text.range(of: #"(?m)^\s*expect \S+ on \S+ has (?!nothing)[a-z_]+(, [a-z_]+)*$"#, options: .regularExpression),
-               let has = text.range(of: " has ", range: r) {
-                text.replaceSubrange(has, with: " lacks ")
-                flipped = true
-            }
-            try text.write(to: broken.appendingPathComponent(file), atomically: true, encoding: .utf8)
-        }
+        let flipped = try FailingRuleSet.copy(from: Support.rulesDir, to: broken)
         let loaded = RuleSetLoader.load(paths: [broken.path])
         guard loaded.ruleSet != nil, flipped else { Issue.record("could not build a failing rule set: \(loaded.renderedDiagnostics)"); return }
         #expect(RuleTestRunner.run(try #require(loaded.ruleSet)).failed > 0, "the flipped expectation fails")
