@@ -73,7 +73,7 @@ STATUS=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $OFFIC
 [ "$STATUS" = 200 ] || { echo "look-up of $CODE answered $STATUS" >&2; exit 1; }
 
 URL="$BASE/v1/subjects/$CODE/measures"
-look() { wrk -t1 -c16 -d10s --latency -H "Authorization: Bearer $OFFICER" "$URL" > "$WORK/$1.wrk"; }
+look() { wrk -t1 -c16 "-d${2:-10}s" --latency -H "Authorization: Bearer $OFFICER" "$URL" > "$WORK/$1.wrk"; }
 # p99 in ms, requests/s, and errors (socket errors + non-2xx/3xx) from a wrk report.
 p99_ms() { awk '$1 == "99%" { v = $2; u = v; sub(/[0-9.]+/, "", u); sub(/[a-z]+$/, "", v)
              m = (u == "us") ? 0.001 : (u == "ms") ? 1 : (u == "s") ? 1000 : (u == "m") ? 60000 : -1
@@ -85,6 +85,7 @@ errcount() { awk '/Socket errors/ { gsub(/,/, ""); s = $4 + $6 + $8 + $10 } /Non
                   END { print s + n }' "$WORK/$1.wrk"; }
 
 echo "registry: $N subjects ($DB), look-up of $CODE; batch: $CSV_ROWS rows ($(( $(stat -c %s "$CSV") / 1048576 )) MiB)"
+look warmup 3   # not reported: the server's first seconds (fresh copy, cold caches)
 look idle
 echo "  idle        : $(rps idle) req/s  p99 $(p99_ms idle) ms  ($(errors idle))"
 
