@@ -10,7 +10,7 @@ SEED=${SEED:-42}
 mkdir -p "$OUT"
 swift build -c release --product creditctl >/dev/null
 BIN=$(swift build -c release --show-bin-path)/creditctl
-XSD=Sources/CreditRegistry/Schemas/commerce-v1.xsd
+XSD=Sources/FeedIngest/Schemas/commerce-v1.xsd
 TIME=/usr/bin/time
 [ -x "$TIME" ] || TIME=""
 

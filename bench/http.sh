@@ -5,8 +5,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v wrk >/dev/null || { echo "wrk is missing (apt-get install wrk)"; exit 1; }
-swift build -c release --product creditctl >/dev/null
-BIN=$(swift build -c release --show-bin-path)/creditctl
+# bench/http.sh [CREDITCTL]   (no argument: release build of this checkout; an argument compares another build)
+if [ -n "${1:-}" ]; then BIN=$(realpath "$1"); else
+  swift build -c release --product creditctl >/dev/null
+  BIN=$(swift build -c release --show-bin-path)/creditctl
+fi
 WORK=$(mktemp -d)
 trap 'kill $SERVER 2>/dev/null || true; rm -rf "$WORK"' EXIT
 [ -f demo.db ] || "$BIN" demo --db demo.db >/dev/null
@@ -14,7 +17,7 @@ cp demo.db "$WORK/http.db"
 TOKEN=bench-officer-token-0123456789
 printf '[{"token":"%s","name":"bench","role":"officer","department":"sat"}]' "$TOKEN" > "$WORK/tokens.json"
 ("$BIN" serve --db "$WORK/http.db" --tokens "$WORK/tokens.json" --port 18099 2>/dev/null) & SERVER=$!
-sleep 2
+for _ in $(seq 100); do curl -sf http://127.0.0.1:18099/health >/dev/null && break; sleep 0.1; done
 run() { wrk -t2 -c64 -d10s --latency -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:18099$1" | awk -v p="$1" '/Requests\/sec/ {r=$2} / 99%/ {l=$2} END {printf "  %-45s %10s req/s  p99 %s\n", p, r, l}'; }
 run /health
 run /v1/subjects/91350200MA2XH1K70Y/measures

@@ -12,7 +12,7 @@ SIZES=${SIZES:-"66667 666667"}
 mkdir -p "$OUT"
 swift build -c release --product creditctl >/dev/null
 BIN=$(swift build -c release --show-bin-path)/creditctl
-XSD=Sources/CreditRegistry/Schemas/commerce-v1.xsd
+XSD=Sources/FeedIngest/Schemas/commerce-v1.xsd
 TIME=/usr/bin/time
 command -v sqlite3 >/dev/null || { echo "sqlite3 is missing (apt-get install sqlite3)"; exit 1; }
 command -v xmllint >/dev/null || { echo "xmllint is missing (apt-get install libxml2-utils)"; exit 1; }

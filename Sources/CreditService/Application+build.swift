@@ -34,12 +34,13 @@ public func buildRouter(operations: CreditOperations, tokens: TokenStore,
     // Writing into a pipe whose reader has gone must fail with EPIPE, not kill the process.
     signal(SIGPIPE, SIG_IGN)
     let router = Router(context: ServiceContext.self)
-    router.add(middleware: RequestLogger(logger: logger))
+    router.add(middleware: RequestLogger(logger: logger, authenticated: false))
     router.get("health") { _, _ in "ok" }
     router.get("/") { _, _ in try StaticResource.response("officer.html", type: "text/html; charset=utf-8") }
     router.get("openapi.json") { _, _ in try StaticResource.response("openapi.json", type: "application/json") }
-    let pools = ServicePools()
+    let pools = ServicePools.shared
     let v1 = router.group("v1").add(middleware: TokenAuthenticator(tokens: tokens))
+        .add(middleware: RequestLogger(logger: logger, authenticated: true))
     v1.addRoutes(SubjectsController(operations: operations, pool: pools.lookups,
                                     audit: AuditBatcher(operations: operations, pool: pools.lookups)).endpoints)
     v1.addRoutes(CheckController(operations: operations, pools: pools).endpoints)
@@ -51,6 +52,9 @@ public func buildRouter(operations: CreditOperations, tokens: TokenStore,
 /// batch checks (one at a time, niced, so an upload never starves look-ups) and the pipes that
 /// stream uploads through the checker (two threads per upload in flight).
 struct ServicePools: Sendable {
+    /// One set per process: threads are a process resource, shared by every router built in it.
+    static let shared = ServicePools()
+
     let lookups = BlockingPool(threads: ProcessInfo.processInfo.activeProcessorCount + 2)
     let batches = BlockingPool(threads: 1, niceness: 10)
     let io = BlockingPool(threads: 8)

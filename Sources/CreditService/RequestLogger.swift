@@ -2,10 +2,15 @@ import Foundation
 import Hummingbird
 import Logging
 
-/// Logs every request once it is answered: method, path, status, latency and caller (never the
-/// token or the query string, which may carry an ID number).
+/// Logs requests with method, path, status, latency and caller (never the token or the query
+/// string, which may carry an ID number): failures (5xx) at error level, the rest at debug.
+///
+/// One instance sits inside `/v1`, after the authenticator, so it knows the caller; the one at
+/// the root logs the other routes and the requests refused before a caller was known.
 struct RequestLogger: RouterMiddleware {
     let logger: Logger
+    /// True for the instance inside `/v1` (after the authenticator).
+    let authenticated: Bool
 
     func handle(_ request: Request, context: ServiceContext,
                 next: (Request, ServiceContext) async throws -> Response) async throws -> Response {
@@ -15,23 +20,23 @@ struct RequestLogger: RouterMiddleware {
             log(request, status: Int(response.status.code), started: started, context: context)
             return response
         } catch {
-            let status = (error as? any HTTPResponseError)?.status.code ?? 500
-            log(request, status: Int(status), started: started, context: context, error: error)
+            let status = Int((error as? any HTTPResponseError)?.status.code ?? 500)
+            log(request, status: status, started: started, context: context, error: error)
             throw error
         }
     }
 
     private func log(_ request: Request, status: Int, started: ContinuousClock.Instant, context: ServiceContext, error: (any Error)? = nil) {
+        let level: Logger.Level = status >= 500 ? .error : .debug
+        guard logger.logLevel <= level else { return }
+        // The root instance leaves `/v1` to the inner one, except requests refused before it ran.
+        if !authenticated && request.uri.path.hasPrefix("/v1/") && status != 401 { return }
         let elapsed = ContinuousClock.now - started
         let micros = elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
         var meta: Logger.Metadata = ["method": "\(request.method.rawValue)", "path": "\(request.uri.path)",
                                      "status": "\(status)", "micros": "\(micros)"]
-        if let caller = context.callerName.value { meta["caller"] = "\(caller)" }
-        if status >= 500 {
-            meta["error"] = "\(error.map { "\($0)" } ?? "")"
-            logger.error("request failed", metadata: meta)
-        } else {
-            logger.debug("request", metadata: meta)
-        }
+        if let caller = context.caller { meta["caller"] = "\(caller.name)" }
+        if let error, status >= 500 { meta["error"] = "\(error)" }
+        logger.log(level: level, status >= 500 ? "request failed" : "request", metadata: meta)
     }
 }

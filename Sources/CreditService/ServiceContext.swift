@@ -1,4 +1,3 @@
-import CreditRegistry
 import Hummingbird
 
 /// The request context of the API: Hummingbird's core storage plus the authenticated caller.
@@ -6,8 +5,6 @@ public struct ServiceContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// Set by ``TokenAuthenticator`` for every route under `/v1`.
     public var caller: Caller?
-    /// The caller's name, shared with the middleware above the authenticator (request logs).
-    let callerName = LockedBox<String?>(nil)
 
     public init(source: Source) {
         coreContext = .init(source: source)
@@ -28,7 +25,6 @@ struct TokenAuthenticator: RouterMiddleware {
         }
         var context = context
         context.caller = caller
-        context.callerName.value = caller.name
         return try await next(request, context)
     }
 }
