@@ -39,6 +39,7 @@ public func buildRouter(operations: CreditOperations, tokens: TokenStore,
     router.get("/") { _, _ in try StaticResource.response("officer.html", type: "text/html; charset=utf-8") }
     router.get("openapi.json") { _, _ in try StaticResource.response("openapi.json", type: "application/json") }
     let pools = ServicePools.shared
+    _ = try? StaticResource.response("openapi.json", type: "application/json")   // load the resources now, not on a request
     let v1 = router.group("v1").add(middleware: TokenAuthenticator(tokens: tokens))
         .add(middleware: RequestLogger(logger: logger, authenticated: true))
     v1.addRoutes(SubjectsController(operations: operations, pool: pools.lookups,
@@ -60,11 +61,19 @@ struct ServicePools: Sendable {
     let io = BlockingPool(threads: 8)
 }
 
-/// Files shipped in the target's resources.
+/// Files shipped in the target's resources, read once (never from disk on a request's path).
 enum StaticResource {
+    private static let files: [String: ByteBuffer] = {
+        var files: [String: ByteBuffer] = [:]
+        for name in ["officer.html", "openapi.json"] {
+            if let url = Bundle.module.url(forResource: "Resources/\(name)", withExtension: nil),
+               let data = try? Data(contentsOf: url) { files[name] = ByteBuffer(bytes: data) }
+        }
+        return files
+    }()
+
     static func response(_ name: String, type: String) throws -> Response {
-        guard let url = Bundle.module.url(forResource: "Resources/\(name)", withExtension: nil),
-              let data = try? Data(contentsOf: url) else { throw HTTPError(.notFound) }
-        return Response(status: .ok, headers: [.contentType: type], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        guard let body = files[name] else { throw HTTPError(.notFound, message: "\(name) is missing from the service's resources") }
+        return Response(status: .ok, headers: [.contentType: type], body: .init(byteBuffer: body))
     }
 }
