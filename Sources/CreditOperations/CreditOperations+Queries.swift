@@ -17,6 +17,17 @@ public struct Viewer: Sendable, Hashable {
     }
 }
 
+/// One measures look-up: what is asked, on which day (nil: today), by whom.
+public struct MeasuresRequest: Sendable {
+    public var identifier: String
+    public var asOf: Day?
+    public var viewer: Viewer
+
+    public init(identifier: String, asOf: Day?, viewer: Viewer) {
+        self.identifier = identifier; self.asOf = asOf; self.viewer = viewer
+    }
+}
+
 extension CreditOperations {
     /// The credit report of the subject any identifier names, on the active rule set's decisions.
     /// Audited before it returns: a `lookup` entry (also when nothing is found) and an `unmask`
@@ -40,12 +51,26 @@ extension CreditOperations {
     /// A subject's identity and measures in force on `asOf` (default today), masked for the viewer.
     /// Returns the audit entry to commit before answering (see ``lookUpReport(_:options:)``).
     public func lookUpMeasures(_ identifier: String, asOf: Day? = nil, viewer: Viewer) throws -> (result: MeasuresLookup.Result?, audit: [AuditLog.Pending]) {
-        let day = day(asOf)
-        let result = try MeasuresLookup(registry: registry, decisions: try activeRules.provider())
-            .lookUp(identifier, asOf: day, maySeePersonalIDs: viewer.maySeePersonalIDs)
-        let entry = AuditLog.Pending(actor: viewer.actor, action: "lookup", subject: result?.registryCode,
-                                     detail: "measures as-of \(day)" + (result == nil ? " not found: \(IdentityMask.forDisplay(identifier))" : ""))
-        return (result, [entry])
+        try lookUpMeasures([MeasuresRequest(identifier: identifier, asOf: asOf, viewer: viewer)])[0].get()
+    }
+
+    /// Many measures look-ups answered from one read transaction (one snapshot): a server groups
+    /// the look-ups that arrive together, so each costs one probe, not a transaction and a thread
+    /// hop. Each request gets its own result, or its own error.
+    public func lookUpMeasures(_ requests: [MeasuresRequest]) throws -> [Result<(result: MeasuresLookup.Result?, audit: [AuditLog.Pending]), any Error>] {
+        let lookup = MeasuresLookup(registry: registry, decisions: try activeRules.provider())
+        let today = clock.today()
+        return try registry.read { db in
+            requests.map { r in
+                Result {
+                    let day = r.asOf ?? today
+                    let result = try lookup.lookUp(r.identifier, asOf: day, maySeePersonalIDs: r.viewer.maySeePersonalIDs, in: db)
+                    let entry = AuditLog.Pending(actor: r.viewer.actor, action: "lookup", subject: result?.registryCode,
+                                                 detail: "measures as-of \(day)" + (result == nil ? " not found: \(IdentityMask.forDisplay(r.identifier))" : ""))
+                    return (result, [entry])
+                }
+            }
+        }
     }
 
     /// ``lookUpMeasures(_:asOf:viewer:)`` with its audit entry written.

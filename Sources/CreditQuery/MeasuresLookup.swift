@@ -28,13 +28,15 @@ public struct MeasuresLookup: Sendable {
 
     /// The subject any identifier names and its measures on `asOf`, or nil.
     public func lookUp(_ identifier: String, asOf: Day, maySeePersonalIDs: Bool) throws -> Result? {
-        let registry = self.registry
-        let decisions = self.decisions
-        return try registry.read { db in
-            guard let s = try registry.lookup(identifier, in: db) else { return nil }
-            let ds = try decisions.decisions(for: s.code, asOf: asOf, in: db)
-            let shown = maySeePersonalIDs || s.kind != .naturalPerson ? s.code : IdentityMask.residentID(s.code)
-            return Result(code: shown, registryCode: s.code, name: s.name, kind: s.kind, status: s.status, asOf: asOf, measures: ds)
-        }
+        try registry.read { db in try lookUp(identifier, asOf: asOf, maySeePersonalIDs: maySeePersonalIDs, in: db) }
+    }
+
+    /// ``lookUp(_:asOf:maySeePersonalIDs:)`` inside a read transaction the caller holds (a
+    /// service answers many concurrent look-ups from one snapshot).
+    public func lookUp(_ identifier: String, asOf: Day, maySeePersonalIDs: Bool, in db: Database) throws -> Result? {
+        guard let s = try registry.lookup(identifier, in: db) else { return nil }
+        let ds = try decisions.decisions(for: s.code, asOf: asOf, in: db)
+        let shown = maySeePersonalIDs || s.kind != .naturalPerson ? s.code : IdentityMask.residentID(s.code)
+        return Result(code: shown, registryCode: s.code, name: s.name, kind: s.kind, status: s.status, asOf: asOf, measures: ds)
     }
 }

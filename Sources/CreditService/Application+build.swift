@@ -43,7 +43,8 @@ public func buildRouter(operations: CreditOperations, tokens: TokenStore,
     let v1 = router.group("v1").add(middleware: TokenAuthenticator(tokens: tokens))
         .add(middleware: RequestLogger(logger: logger, authenticated: true))
     v1.addRoutes(SubjectsController(operations: operations, pool: pools.lookups,
-                                    audit: AuditBatcher(operations: operations, pool: pools.lookups)).endpoints)
+                                    audit: AuditBatcher(operations: operations, pool: pools.lookups),
+                                    measuresBatcher: LookupBatcher(operations: operations, pool: pools.lookups)).endpoints)
     v1.addRoutes(CheckController(operations: operations, pools: pools).endpoints)
     v1.addRoutes(RulesController(operations: operations, pool: pools.lookups).endpoints)
     return router

@@ -32,6 +32,16 @@ final class BlockingPool: Sendable {
         }
     }
 
+    /// Runs `body` on one of the pool's threads without waiting for it.
+    func submit(_ body: @escaping @Sendable () -> Void) {
+        let niceness = self.niceness
+        pool.submit { state in
+            guard case .active = state else { return }
+            if niceness != 0 { Self.lowerPriority(by: niceness) }
+            body()
+        }
+    }
+
     /// Stops the threads once their work is done.
     func shutdown() async throws { try await pool.shutdownGracefully() }
 

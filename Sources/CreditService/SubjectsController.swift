@@ -9,6 +9,7 @@ struct SubjectsController {
     let operations: CreditOperations
     let pool: BlockingPool
     let audit: AuditBatcher
+    let measuresBatcher: LookupBatcher
 
     var endpoints: RouteCollection<ServiceContext> {
         RouteCollection(context: ServiceContext.self)
@@ -40,9 +41,7 @@ struct SubjectsController {
         let id = try context.parameters.require("id")
         let asOf = try request.asOfParameter()
         let viewer = Viewer(actor: "api:\(caller.name)", maySeePersonalIDs: caller.role.maySeePersonalIDs)
-        let operations = self.operations
-        let (result, entries) = try await pool.run { try operations.lookUpMeasures(id, asOf: asOf, viewer: viewer) }
-        try await audit.record(entries)
+        let result = try await measuresBatcher.lookUp(MeasuresRequest(identifier: id, asOf: asOf, viewer: viewer))
         guard let result else { throw HTTPError(.notFound, message: "no subject with identifier \(IdentityMask.forDisplay(id))") }
         return JSONBody.response(text: MeasuresView(result).json)
     }
