@@ -156,6 +156,32 @@ import Testing
         #expect(try AuditLog(registry: registry).verify().isIntact)
     }
 
+    /// Concurrent look-ups are grouped into shared transactions: each still gets its own answer
+    /// and its own audit entry, committed before it is answered.
+    @Test func concurrentMeasuresLookUpsEachGetTheirAnswerAndEntry() async throws {
+        let ids = ["91350200MA2XH1K70Y", "350200201603011", "91350100M000100Y43"]   // USCC, legacy number, unknown
+        try await app().test(.live) { client in
+            try await withThrowingTaskGroup(of: (Int, Int, String).self) { group in
+                for i in 0..<150 {
+                    group.addTask {
+                        let r = try await self.get(client, "/v1/subjects/\(ids[i % 3])/measures", token: Self.officer)
+                        return (i, r.status, r.body)
+                    }
+                }
+                for try await (i, status, body) in group {
+                    switch i % 3 {
+                    case 2: #expect(status == 404)
+                    default: #expect(status == 200 && body.contains("\"code\":\"91350200MA2XH1K70Y\""), "request \(i): \(body)")
+                    }
+                }
+            }
+        }
+        let entries = try AuditLog(registry: registry).entries(limit: 1000).filter { $0.actor == "api:officer-07" && $0.detail.hasPrefix("measures") }
+        #expect(entries.count == 150)
+        #expect(entries.filter { $0.subject == "91350200MA2XH1K70Y" }.count == 100)
+        #expect(try AuditLog(registry: registry).verify().isIntact)
+    }
+
     @Test func handWrittenMeasuresJSONEqualsTheEncoders() throws {
         let view = MeasuresView(code: "91350100M000100Y43", name: "福州\"某某\"科技\n有限公司", kind: "enterprise", status: "active",
                                 asOf: try Day("2024-06-01"), measures: [
