@@ -11,13 +11,14 @@ if [ -n "${1:-}" ]; then BIN=$(realpath "$1"); else
   BIN=$(swift build -c release --show-bin-path)/creditctl
 fi
 WORK=$(mktemp -d)
-trap 'kill $SERVER 2>/dev/null || true; rm -rf "$WORK"' EXIT
+trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null; rm -rf "$WORK"' EXIT
 [ -f demo.db ] || "$BIN" demo --db demo.db >/dev/null
 cp demo.db "$WORK/http.db"
 TOKEN=bench-officer-token-0123456789
 printf '[{"token":"%s","name":"bench","role":"officer","department":"sat"}]' "$TOKEN" > "$WORK/tokens.json"
 ("$BIN" serve --db "$WORK/http.db" --tokens "$WORK/tokens.json" --port 18099 2>/dev/null) & SERVER=$!
 for _ in $(seq 100); do curl -sf http://127.0.0.1:18099/health >/dev/null && break; sleep 0.1; done
+curl -sf http://127.0.0.1:18099/health >/dev/null || { echo "the server did not start (port 18099 in use?)" >&2; exit 1; }
 run() { wrk -t2 -c64 -d10s --latency -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:18099$1" | awk -v p="$1" '/Requests\/sec/ {r=$2} / 99%/ {l=$2} END {printf "  %-45s %10s req/s  p99 %s\n", p, r, l}'; }
 run /health
 run /v1/subjects/91350200MA2XH1K70Y/measures

@@ -56,9 +56,9 @@ public struct StoredDecision: Sendable, Hashable, Codable {
 extension StoredDecision {
     /// Decodes a `decision` row selected with `SELECT *`.
     init(row: Row) throws {
-        let code: String = row["subject_code"]
-        let values: [String?] = Self.columnNames.map { row[$0] as String? }
-        try self.init(code: code, text: values, financial: (row["financial"] as Int64? ?? 0) != 0)
+        try self.init(code: row["subject_code"], financial: (row["financial"] as Int64? ?? 0) != 0) { i in
+            row[Self.columnNames[i]] as String?
+        }
     }
 
     /// The columns ``init(positional:)`` reads, in its order.
@@ -72,22 +72,17 @@ extension StoredDecision {
     /// look-up path (with `Subject.init(positional:)`, part of the 8,000 → 9,900 req/s gain of the
     /// audited HTTP look-up, `bench/http.sh`).
     init(positional row: Row) throws {
-        let code: String = row[0]
-        var values: [String?] = []
-        values.reserveCapacity(18)
-        for i in 0..<18 where i != 12 { values.append(row[i] as String?) }
-        values.insert(nil, at: 12)
-        try self.init(code: code, text: values, financial: (row[12] as Int64? ?? 0) != 0)
+        try self.init(code: row[0], financial: (row[12] as Int64? ?? 0) != 0) { i in row[i] as String? }
     }
 
-    /// Builds a decision from its columns as text (index as in ``columns``); throws
+    /// Builds a decision from its text columns (`text(i)` is column `i` of ``columns``); throws
     /// ``StoredValueError`` for a value the model cannot represent.
-    private init(code: String, text v: [String?], financial: Bool) throws {
+    private init(code: String, financial: Bool, text: (Int) -> String?) throws {
         func required(_ i: Int) throws -> String {
-            guard let s = v[i] else { throw StoredValueError(table: "decision", column: Self.columnNames[i], row: code, value: nil) }
+            guard let s = text(i) else { throw StoredValueError(table: "decision", column: Self.columnNames[i], row: code, value: nil) }
             return s
         }
-        func day(_ i: Int) throws -> Day? { try Day.stored(v[i], table: "decision", column: Self.columnNames[i], row: code) }
+        func day(_ i: Int) throws -> Day? { try Day.stored(text(i), table: "decision", column: Self.columnNames[i], row: code) }
         subjectCode = code
         measure = try required(1); rule = try required(2); memorandum = try required(3)
         let kindText = try required(4)
@@ -96,11 +91,11 @@ extension StoredDecision {
         }
         self.kind = kind
         category = try required(5); department = try required(6); departmentName = try required(7)
-        basis = try required(8); text = try required(9)
-        validFrom = try Day.storedRequired(v[10], table: "decision", column: "valid_from", row: code)
+        basis = try required(8); self.text = try required(9)
+        validFrom = try Day.storedRequired(text(10), table: "decision", column: "valid_from", row: code)
         validUntil = try day(11)
         self.financial = financial
-        viaCode = v[13]; viaRole = v[14]
+        viaCode = text(13); viaRole = text(14)
         causedBy = Self.parseIDs(try required(15))
         rulesetVersion = try required(16)
         evaluatedOn = try day(17)
