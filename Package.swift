@@ -86,7 +86,7 @@ let package = Package(
         .target(
             name: "CreditService",
             dependencies: [
-                "CreditRegistry", "CreditQuery", "CreditOperations", "RuleEngine",
+                "CreditRegistry", "CreditQuery", "CreditOperations",
                 .product(name: "Hummingbird", package: "hummingbird"), logging,
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],

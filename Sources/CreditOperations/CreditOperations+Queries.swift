@@ -33,8 +33,6 @@ extension CreditOperations {
     /// Audited before it returns: a `lookup` entry (also when nothing is found) and an `unmask`
     /// entry when ID numbers are shown in full.
     public func report(_ identifier: String, options: ReportBuilder.Options) throws -> SubjectReport? {
-        var options = options
-        options.asOf = day(options.asOf)
         let (report, entries) = try lookUpReport(identifier, options: options)
         try recordAudit(entries)
         return report
