@@ -69,4 +69,34 @@ public enum KnownList {
     public static let dishonestDebtor = "dishonest_debtor"
     public static let majorTaxViolation = "major_tax_violation"
     public static let foodDrugSeriousDishonest = "food_drug_serious_dishonest"
+
+    // Lists kept by national authorities, received through the national exchange (or a list file).
+    /// 拖欠农民工工资失信联合惩戒对象名单 (人力资源社会保障部门).
+    public static let wageArrears = "wage_arrears"
+    /// 安全生产严重失信主体名单 (应急管理部门).
+    public static let safetyProduction = "safety_production"
+    /// 环境保护领域严重失信主体 (生态环境部门).
+    public static let environmental = "environmental"
+    /// 海关失信企业.
+    public static let customsDishonest = "customs_dishonest"
+    /// 海关高级认证企业 (AEO): an incentive list.
+    public static let customsAEO = "customs_aeo"
+    /// 政府采购严重违法失信行为记录名单 (财政部门).
+    public static let procurementDishonest = "procurement_dishonest"
+    /// 统计严重失信企业 (统计部门).
+    public static let statisticsDishonest = "statistics_dishonest"
+    /// 铁路领域严重失信人 (限制乘坐火车).
+    public static let railwayDishonest = "railway_dishonest"
+    /// 民航领域严重失信人 (限制乘坐民用航空器).
+    public static let civilAviationDishonest = "civil_aviation_dishonest"
+
+    /// The lists a national list file or exchange page may carry, by id.
+    public static let national: [String] = [
+        dishonestDebtor, wageArrears, safetyProduction, environmental, customsDishonest, customsAEO,
+        procurementDishonest, statisticsDishonest, railwayDishonest, civilAviationDishonest,
+    ]
+
+    /// Every list some feed or list file reports on: rule files may only name these.
+    public static let all: Set<String> = Set([abnormalOperations, seriousViolation, majorTaxViolation,
+                                             foodDrugSeriousDishonest] + national)
 }

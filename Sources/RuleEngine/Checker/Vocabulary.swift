@@ -9,8 +9,7 @@ enum Vocabulary {
     static let roles = RelationRole.allCases.map(\.rawValue)
     static let categories = ["administrative", "market", "sector", "social"]
     /// Lists that feeds fill (CreditRegistry ``KnownList``).
-    static let fedLists: Set<String> = [KnownList.abnormalOperations, KnownList.seriousViolation, KnownList.dishonestDebtor,
-                                        KnownList.majorTaxViolation, KnownList.foodDrugSeriousDishonest]
+    static let fedLists: Set<String> = KnownList.all
     static let conditionWords = ["listed", "penalty", "revoked_licence", "key_person", "holds", "kind", "status",
                                  "latest_grade", "grade", "count", "total_fine", "not"]
 
