@@ -114,7 +114,7 @@ final class FeedInput {
             let fileOffset = error.byteOffset + skip
             let within = max(0, min(bytes.count, fileOffset - offset))
             let line = lines + Self.newlines(bytes[0..<within]) + 1
-            let what = error.truncated ? "the feed ends inside a \(encoding.rawValue) character (\(error.hex))"
+            let what = error.truncated ? "the feed is truncated inside a \(encoding.rawValue) character (\(error.hex))"
                                        : "invalid \(encoding.rawValue) byte sequence \(error.hex)"
             throw FeedError(kind: .encoding, file: file, line: line, reason: "\(what) at byte offset \(fileOffset) of the file; the feed is refused")
         }

@@ -265,6 +265,10 @@ final class FeedParseState {
     }
 
     private func finishHeader() {
+        if terminating && !rootEnded {
+            fail(.notWellFormed, line: currentLine, "the feed is truncated: the file ends before its header is complete")
+            return
+        }
         if !sawHeader {
             fail(.badHeader, line: currentLine, "the feed has no header (expected <header> as the first child of <feed>)")
             return

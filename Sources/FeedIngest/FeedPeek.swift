@@ -103,6 +103,11 @@ enum FeedPeek {
             throw FeedError(kind: .notWellFormed, file: file,
                             reason: "the feed has no <feed> element: the file (\(input.bytesRead) bytes) ends before any root element starts")
         }
+        if !more {
+            // The whole file was read before the root's start tag was parsed: nothing follows it.
+            throw FeedError(kind: .notWellFormed, file: file, line: 1,
+                            reason: "the feed is truncated: the file (\(input.bytesRead) bytes) ends at the start tag of its root element '\(name)'")
+        }
         guard name == "feed" else {
             throw FeedError(kind: .unknownFormat, file: file, line: 1,
                             reason: "unknown feed format: root element '\(name)' in namespace '\(ns)'; expected 'feed' in one of \(Bureau.allCases.map(\.namespace).joined(separator: ", "))")
