@@ -65,7 +65,7 @@ enum FeedRunner {
             if format == .json, let reevaluation { print(JSON.line(["reevaluation": reevaluation])) }
             emit(report, format: format, index: reports.count)
         }
-        if files.count > 1 && format == .table { Terminal.err(summary(reports)) }
+        if files.count > 1 { Terminal.err(summary(reports)) }
         if let failure { throw failure }
         return reports
     }
