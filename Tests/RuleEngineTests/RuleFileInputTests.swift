@@ -82,4 +82,38 @@ import Testing
         #expect(shown.distance(from: shown.startIndex, to: xyz.lowerBound) == caret.distance(from: caret.startIndex, to: caretAt))
         #expect(caret.hasSuffix("^~~"))
     }
+
+    /// Byte-level mutations (invalid UTF-8, byte-order marks, cut characters) through the
+    /// decoder, the parser and checker, and the renderer: no crash, every error placed inside the
+    /// file, output bounded.
+    @Test func item4_mutatedRuleFileBytesAreLoadedOrRefusedWithAPosition() {
+        var rng = SyntheticFacts.SplitMix(state: 20_261_130)
+        let files = Support.shippedFiles
+        let catalog = files.first { $0.path.hasSuffix("_catalog.rules") }!
+        let pieces: [[UInt8]] = [[0xFF], [0x80], [0xE4, 0xB8], [0xC0, 0xAF], [0xED, 0xA0, 0x80], [0xEF, 0xBB, 0xBF], [0x22], [0x0A], [0x00]]
+        for i in 0..<600 {
+            var bytes = Array(files[i % files.count].text.utf8)
+            for _ in 0..<(1 + Int(rng.next() % 3)) where !bytes.isEmpty {
+                let at = Int(rng.next() % UInt64(bytes.count))
+                switch rng.next() % 3 {
+                case 0: bytes.insert(contentsOf: pieces[Int(rng.next() % UInt64(pieces.count))], at: at)
+                case 1: bytes[at] = UInt8(truncatingIfNeeded: rng.next())
+                default: bytes.removeSubrange(at..<min(bytes.count, at + 1 + Int(rng.next() % 8)))
+                }
+            }
+            let path = "fuzz-\(i).rules"
+            let lineCount = bytes.filter { $0 == 0x0A }.count + 1
+            switch RuleFileDecoder.decode(bytes, path: path) {
+            case .text(let source):
+                let loaded = RuleSetLoader.load(sources: [catalog, source])
+                for d in loaded.diagnostics where d.range.file == path {
+                    #expect(d.range.start.line >= 1 && d.range.start.line <= lineCount, "case \(i): \(d)")
+                }
+                #expect(loaded.renderedDiagnostics.utf8.count < 256 * 1024)
+            case .invalid(let d, let display):
+                #expect(d.code == "io.encoding" && d.range.start.line >= 1 && d.range.start.line <= lineCount, "case \(i): \(d)")
+                #expect(DiagnosticRenderer.render([d], sources: [display]).contains("\(path):\(d.range.start.line):\(d.range.start.column)"))
+            }
+        }
+    }
 }
