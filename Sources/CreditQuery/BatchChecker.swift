@@ -225,17 +225,12 @@ public struct BatchChecker: Sendable {
                                                          : "the file has no rows: \(bytesRead) bytes without a single record")
             }
             if !batch.ends.isEmpty { try pipeline.push(batch) }
-        } catch let e as CSVReadError {
-            let error = BatchError(message: e.description)
-            pipeline.fail(error)
-            pipeline.close()
-            group.wait()
-            throw error
         } catch {
-            pipeline.fail(error)
+            let failure = (error as? CSVReadError).map { BatchError(message: $0.description) } ?? error
+            pipeline.fail(failure)
             pipeline.close()
             group.wait()
-            throw error
+            throw failure
         }
         pipeline.close()
         group.wait()

@@ -62,7 +62,7 @@ final class FeedInput {
             skip = detected.declarationLength
             out.append(contentsOf: replacement)
             try decode(Array(head[skip...]), offset: skip, final: head.count < FeedEncoding.sniffLength, into: &out)
-            if head.count < FeedEncoding.sniffLength { finish(); }
+            if head.count < FeedEncoding.sniffLength { finish() }
             return true
         }
         let got = try readChunk(max: chunk)

@@ -79,16 +79,16 @@ enum FeedRunner {
     }
 
     private static func emit(_ report: IngestReport, format: OutputFormat, index: Int) {
-            switch format {
-            case .json: print(JSON.line(report))
-            case .csv:
-                if index == 1 { print("file,outcome,bureau,feed_id,sequence,kind,read,new,changed,unchanged,revoked,rejected,seconds,reason") }
-                print([report.file, report.outcome.rawValue, report.bureau ?? "", report.feedID ?? "", report.sequence.map(String.init) ?? "",
-                       report.kind ?? "", "\(report.read)", "\(report.new)", "\(report.changed)", "\(report.unchanged)",
-                       "\(report.revoked)", "\(report.rejected)", String(format: "%.3f", report.seconds), report.reason ?? ""]
-                    .map(CSV.field).joined(separator: ","))
-            case .table: print(render(report))
-            }
+        switch format {
+        case .json: print(JSON.line(report))
+        case .csv:
+            if index == 1 { print("file,outcome,bureau,feed_id,sequence,kind,read,new,changed,unchanged,revoked,rejected,seconds,reason") }
+            print([report.file, report.outcome.rawValue, report.bureau ?? "", report.feedID ?? "", report.sequence.map(String.init) ?? "",
+                   report.kind ?? "", "\(report.read)", "\(report.new)", "\(report.changed)", "\(report.unchanged)",
+                   "\(report.revoked)", "\(report.rejected)", String(format: "%.3f", report.seconds), report.reason ?? ""]
+                .map(CSV.field).joined(separator: ","))
+        case .table: print(render(report))
+        }
     }
 
     /// Tells a person what the re-evaluation after a feed did.
