@@ -128,6 +128,18 @@ extension Checker {
         }
         for d in symbols.derives { if let l = d.addTo { requireList(l) } }
         for c in conditions { checkNames(in: c.condition) }
+        checkBasicList()
+    }
+
+    /// Once the national basic list is declared, every measure a punishment rule applies must name
+    /// the basic-list measure it implements: a punishment outside the list has no footing.
+    private mutating func checkBasicList() {
+        guard !symbols.basics.isEmpty else { return }
+        let punitive = Set(symbols.rules.filter { $0.effect?.isPunishment == true }.flatMap { ($0.apply ?? []).map(\.name) })
+        for m in symbols.measures where m.basic.isEmpty && punitive.contains(m.id.name) {
+            warning("check.notInBasicList", m.id.range, "punitive measure '\(m.id.name)' names no measure of the national basic list",
+                    hint: "add 'basic <id>' with one of: \(symbols.basics.keys.sorted().joined(separator: ", "))")
+        }
     }
 
     private mutating func checkNames(in condition: Condition) {

@@ -51,6 +51,8 @@ enum Vocabulary {
                     "record": (.number, false)],
         "licence": ["type": (.text, true), "from": (.date, true), "until": (.date, false), "revoked": (.date, false), "record": (.number, false)],
         "status": ["since": (.date, false)],
+        "verified": ["from": (.date, false), "until": (.date, false), "record": (.number, false)],
+        "denied": ["record": (.number, false)],
         "role": ["from": (.date, true), "until": (.date, false), "record": (.number, false)],
     ]
 }

@@ -141,6 +141,8 @@ private struct Printer {
             if let v = e.via { s += " via \(v.name)" }
             if let f = e.from { s += " from \(f.text)" }
             if let u = e.until { s += " until \(value(u))" }
+            if let m = e.under { s += " under \(quote(m.value))" }
+            if let t = e.toVerify { s += t ? " to verify" : " confirmed" }
             return s
         }
     }

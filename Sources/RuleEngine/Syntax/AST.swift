@@ -200,6 +200,10 @@ struct Expectation: Sendable, Hashable {
     var via: Ident?
     var from: DateLit?
     var until: Value?
+    /// `to verify` (true) or `confirmed` (false): whether the decision still rests on unverified facts.
+    var toVerify: Bool? = nil
+    /// `under "发改财金〔2016〕2798号"`: every cause of the decision comes from this memorandum.
+    var under: StringLit? = nil
 }
 
 enum ClauseKind: Sendable, Hashable {

@@ -597,8 +597,13 @@ struct Parser {
         var via: Ident?
         var from: DateLit?
         var until: Value?
+        var toVerify: Bool?
+        var under: StringLit?
         while true {
-            if cur.isWord("via") { _ = bump(); via = try ident("a subject's short name") }
+            if cur.isWord("to") { _ = bump(); _ = try expectWord("verify"); toVerify = true }
+            else if cur.isWord("confirmed") { _ = bump(); toVerify = false }
+            else if cur.isWord("under") { _ = bump(); under = try string("a memorandum's document number in quotes") }
+            else if cur.isWord("via") { _ = bump(); via = try ident("a subject's short name") }
             else if cur.isWord("from") { _ = bump(); from = try date() }
             else if cur.isWord("until") {
                 _ = bump()
@@ -606,6 +611,7 @@ struct Parser {
                 else { until = .date(try date("a date or 'open'")) }
             } else { break }
         }
-        return Expectation(subject: subject, day: day, positive: positive, measures: measures, via: via, from: from, until: until)
+        return Expectation(subject: subject, day: day, positive: positive, measures: measures, via: via, from: from, until: until,
+                           toVerify: toVerify, under: under)
     }
 }
