@@ -85,10 +85,19 @@ import Testing
           punish when listed procurement_dishonest and verified tax_unpayed
           apply m
         }
+
+        rule r2 {
+          punish when listed procurement_dishonest or verified tax_unpaid
+          apply m
+          applies_from 2021-01-01
+          applies_before 2020-01-01
+        }
         """
         let loaded = RuleSetLoader.load(sources: [SourceFile(path: "y.rules", text: src)])
         let codes = loaded.diagnostics.map(\.code)
         #expect(codes.contains("check.unknownFact"))
         #expect(codes.contains("check.notInBasicList"))
+        #expect(codes.contains("check.verifiedPlacement"))
+        #expect(codes.contains("check.neverFires"))
     }
 }

@@ -127,8 +127,34 @@ extension Checker {
             }
         }
         for d in symbols.derives { if let l = d.addTo { requireList(l) } }
-        for c in conditions { checkNames(in: c.condition) }
+        for c in conditions {
+            checkNames(in: c.condition)
+            checkVerifiedPlacement(c.condition, guarded: false)
+        }
+        for r in symbols.rules { checkWindow(r.appliesFrom, r.appliesBefore, ruleID: r.id.name) }
+        for d in symbols.derives { checkWindow(d.appliesFrom, d.appliesBefore, ruleID: d.id.name) }
         checkBasicList()
+    }
+
+    /// An unknown `verified` fact holds "to verify"; under `or` or `not` it would make the rule
+    /// fire for every subject (or none), so it may only be a conjunct beside a triggering fact.
+    private mutating func checkVerifiedPlacement(_ c: Condition, guarded: Bool) {
+        switch c {
+        case .and(let xs): xs.forEach { checkVerifiedPlacement($0, guarded: guarded) }
+        case .or(let xs): xs.forEach { checkVerifiedPlacement($0, guarded: true) }
+        case .not(let x, _): checkVerifiedPlacement(x, guarded: true)
+        case .keyPerson(_, let x, _), .holds(_, let x, _): checkVerifiedPlacement(x, guarded: guarded)
+        case .verified(_, let fact, let range) where guarded:
+            error("check.verifiedPlacement", range, "'verified \(fact.name)' under 'or' or 'not': while unverified it would hold for every subject",
+                  hint: "make it a conjunct of the rule's condition: 'listed … and verified \(fact.name)'")
+        default: break
+        }
+    }
+
+    private mutating func checkWindow(_ from: DateLit?, _ before: DateLit?, ruleID: String) {
+        if let f = from?.day, let b = before?.day, b <= f, let range = before?.range {
+            error("check.neverFires", range, "rule '\(ruleID)' applies to facts from \(f) and before \(b): no fact can trigger it")
+        }
     }
 
     /// Once the national basic list is declared, every measure a punishment rule applies must name
