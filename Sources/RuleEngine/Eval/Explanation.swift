@@ -85,6 +85,9 @@ extension CompiledRuleSet {
 
     private static func describe(_ ws: [Witness]) -> String {
         ws.prefix(3).map { w -> String in
+            if w.start <= Interval.negInf && w.end >= Interval.posInf && !w.toVerify.isEmpty {
+                return "unknown: to verify (\(w.toVerify.joined(separator: ", ")))"
+            }
             let s = w.start <= Interval.negInf ? "always" : "from \(day(w.start))"
             let e = w.end >= Interval.posInf ? "" : " until \(day(w.end))"
             return s + e
