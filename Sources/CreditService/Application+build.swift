@@ -40,7 +40,7 @@ public func buildRouter(operations: CreditOperations, tokens: TokenStore,
     router.get("openapi.json") { _, _ in try StaticResource.response("openapi.json", type: "application/json") }
     let pools = ServicePools.shared
     _ = try? StaticResource.response("openapi.json", type: "application/json")   // load the resources now, not on a request
-    let v1 = router.group("v1").add(middleware: TokenAuthenticator(tokens: tokens))
+    let v1 = router.group("v1").add(middleware: TokenAuthenticator(tokens: tokens, pool: pools.lookups))
         .add(middleware: RequestLogger(logger: logger, authenticated: true))
     v1.addRoutes(SubjectsController(operations: operations, pool: pools.lookups,
                                     audit: AuditBatcher(operations: operations, pool: pools.lookups),

@@ -17,15 +17,15 @@ struct CheckController {
     }
 
     @Sendable func check(_ request: Request, context: ServiceContext) async throws -> Response {
-        let caller = try context.require(\.mayCheck, "run batch checks")
+        let viewer = try operations.checkViewer(for: try context.account(), channel: "api")
         let query = request.uri.queryParameters
         let csv = query.get("format") == "csv"
         if let type = request.headers[.contentType], type.lowercased().hasPrefix("multipart/") {
-            throw HTTPError(.unsupportedMediaType, message: "send the file itself as the body (text/csv), not a multipart form")
+            throw Problem(.unsupportedMediaType, code: "unsupported_media_type",
+                          detail: "send the file itself as the body (text/csv), not a multipart form")
         }
         let options = BatchChecker.Options(format: csv ? .csv : .json, asOf: try request.asOfParameter(),
                                            codeColumn: query.get("code_column"), nameColumn: query.get("name_column"))
-        let viewer = Viewer(actor: "api:\(caller.name)", maySeePersonalIDs: false)
         let stream = BatchStream(operations: operations, batchPool: pools.batches, ioPool: pools.io, maxUploadSize: context.maxUploadSize)
         return try await stream.run(request.body, options: options, viewer: viewer,
                                     contentType: csv ? "text/csv; charset=utf-8" : "application/x-ndjson; charset=utf-8")
