@@ -15,7 +15,7 @@ public struct AccountListing: Sendable, Hashable, Codable {
 }
 
 extension CreditOperations {
-    var accounts: AccountStore { get throws { try AccountStore(registry: registry) } }
+    var accounts: AccountStore { AccountStore(registry: registry) }
 
     /// Creates an account with a generated token (printed once by the caller); audited as
     /// `account` with `actor`.
@@ -31,7 +31,7 @@ extension CreditOperations {
     public func importAccounts(_ file: TokenFile, actor: String) throws -> [Account] {
         let accounts = file.entries.map { Account(name: $0.name, role: $0.role, department: $0.department) }
         for a in accounts { try validate(a) }
-        let store = try self.accounts
+        let store = self.accounts
         let now = timestamp()
         let rows = zip(accounts, file.entries).map { a, e in
             StoredAccount(name: a.name, role: a.role.rawValue, department: a.department, tokenDigest: AccessToken.digest(e.token), createdAt: now)
@@ -61,7 +61,7 @@ extension CreditOperations {
     /// Revokes an account: its token stops working (in a running service within its cache's
     /// time). Audited.
     public func revokeAccount(named name: String, actor: String) throws {
-        let store = try accounts
+        let store = accounts
         let now = timestamp()
         let account = try registry.write { db -> Account in
             guard let s = try store.account(named: name, in: db) else { throw AccountError.noSuchAccount(name) }
@@ -74,7 +74,7 @@ extension CreditOperations {
     /// Gives an account a new generated token (the old one stops working; a revoked account
     /// becomes live again). Audited.
     public func rotateAccount(named name: String, actor: String) throws -> IssuedToken {
-        let store = try accounts
+        let store = accounts
         let token = AccessToken.generate()
         let digest = AccessToken.digest(token)
         let account = try registry.write { db -> Account in
@@ -102,7 +102,7 @@ extension CreditOperations {
     }
 
     private func insert(_ a: Account, digest: String, actor: String, how: String) throws {
-        let store = try accounts
+        let store = accounts
         let row = StoredAccount(name: a.name, role: a.role.rawValue, department: a.department, tokenDigest: digest, createdAt: timestamp())
         try registry.write { db in
             if try store.account(named: a.name, in: db) != nil { throw AccountError.duplicateName(a.name) }

@@ -24,11 +24,14 @@ struct BatchStream {
 
     static let chunkSize = 1 << 16
 
-    func run(_ body: RequestBody, options: BatchChecker.Options, viewer: Viewer, contentType: String) async throws -> Response {
+    /// `finished` is called once the checker has ended (its answer sent or refused).
+    func run(_ body: RequestBody, options: BatchChecker.Options, viewer: Viewer, contentType: String,
+             finished: @escaping @Sendable () -> Void = {}) async throws -> Response {
         let input = try Pipe.make(), output = try Pipe.make()
         let operations = self.operations, ioPool = self.ioPool, batchPool = self.batchPool, maxUploadSize = self.maxUploadSize
         let check = Task { () throws -> BatchChecker.Summary in
-            try await batchPool.run {
+            defer { finished() }
+            return try await batchPool.run {
                 defer { close(input.read); close(output.write) }
                 return try operations.batchCheck(input: input.read, output: output.write, options: options, viewer: viewer)
             }

@@ -12,8 +12,8 @@ public struct ServiceContext: RequestContext {
         coreContext = .init(source: source)
     }
 
-    /// Batch files may be large.
-    public var maxUploadSize: Int { 256 * 1024 * 1024 }
+    /// The body limit of the route (set per path by ``LimitsMiddleware``).
+    public var maxUploadSize: Int = 16 * 1024
 }
 
 /// Reads `Authorization: Bearer TOKEN` (the scheme in any case), refusing the request (401) when

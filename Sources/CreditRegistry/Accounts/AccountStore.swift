@@ -24,17 +24,21 @@ public struct StoredAccount: Sendable, Hashable {
 /// decision tables), and the reads and writes the account use-cases need.
 ///
 /// ```swift
-/// let store = try AccountStore(registry: registry)
+/// try AccountStore.migrate(registry)   // once, when the registry is opened
+/// let store = AccountStore(registry: registry)
 /// try registry.write { db in try store.insert(account, in: db) }
 /// let who = try store.active(digest: Digest.sha256Hex(token.utf8))
 /// ```
 public struct AccountStore: Sendable {
     public let registry: Registry
 
-    /// Creates or upgrades the table (idempotent).
-    public init(registry: Registry) throws {
+    public init(registry: Registry) {
         self.registry = registry
-        try Self.migrator.migrate(registry.writer)
+    }
+
+    /// Creates or upgrades the table (idempotent).
+    public static func migrate(_ registry: Registry) throws {
+        try migrator.migrate(registry.writer)
     }
 
     static var migrator: DatabaseMigrator {
