@@ -26,6 +26,7 @@ public struct PublicationManifest: Sendable, Codable, Hashable {
         public var added = 0
         public var changed = 0
         public var withdrawn = 0
+        public init() {}
     }
 
     public struct File: Sendable, Codable, Hashable {
