@@ -15,7 +15,8 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: """
         Tokens come from a JSON file: [{"token": "…", "name": "officer-07", "role": "officer", "department": "sat"}] \
         with roles officer, bank, operator, administrator, auditor. GET /openapi.json describes the API. \
-        Requests are logged at debug level, failures at error level (--log-level).
+        Requests are logged at debug level, failures at error level (--log-level). \
+        The public query (/public/, /public/v1/…) needs no token and is rate-limited per client address.
         """
     )
 
@@ -23,6 +24,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Address to listen on.") var host: String = "127.0.0.1"
     @Option(help: "Port to listen on.") var port: Int = 8080
     @Option(help: "Token file (JSON).") var tokens: String
+    @Option(help: "Public query: requests a second per client address.") var publicRate: Double = RateLimit.default.perSecond
+    @Option(help: "Public query: requests at once per client address.") var publicBurst: Int = RateLimit.default.burst
     @OptionGroup var logging: LoggingOptions
 
     func run() async throws {
@@ -33,6 +36,7 @@ struct ServeCommand: AsyncParsableCommand {
             throw ExitCode(65)
         }
         Terminal.err("serving \(db) on http://\(host):\(port)  (GET /openapi.json)\n")
-        try await buildApplication(operations: ops, tokens: store, host: host, port: port, logger: Logger(label: "credit.service")).runService()
+        try await buildApplication(operations: ops, tokens: store, host: host, port: port, logger: Logger(label: "credit.service"),
+                               publicRateLimit: RateLimit(perSecond: publicRate, burst: publicBurst)).runService()
     }
 }
