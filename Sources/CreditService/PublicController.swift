@@ -27,8 +27,8 @@ struct PublicController {
 
     /// Adds the page and the rate-limited API to `router`.
     func add(to router: Router<ServiceContext>) {
+        // One route answers both `/public` and `/public/`.
         router.get("public") { _, _ in try PublicPage.response() }
-        router.get("public/") { _, _ in try PublicPage.response() }
         router.group("public/v1").add(middleware: RateLimitMiddleware(limiter: limiter))
             .get("subjects/:code", use: subject)
             .get("search", use: search)

@@ -11,12 +11,10 @@ public struct PublicRecordReader: Sendable {
     public init(registry: Registry) { self.registry = registry }
 
     /// The inputs of the subject an organisation identifier names (USCC, registration number,
-    /// organisation code, tax number). Nil when none does, when the identifier is a resident ID
-    /// number, or when it names a natural person: the public query never looks persons up.
+    /// organisation code, tax number). Nil when none does, or when it names a natural person
+    /// (by a resident ID number or otherwise): persons are never public.
     public func inputs(for identifier: String, in db: Database) throws -> PublicInputs? {
-        let normalised = IdentifierText.normalise(identifier)
-        guard !IdentityMask.looksLikeResidentID(normalised),
-              let found = try registry.lookup(normalised, in: db), PublicDefinition.isPublic(found.kind) else { return nil }
+        guard let found = try registry.lookup(identifier, in: db), PublicDefinition.isPublic(found.kind) else { return nil }
         let code = found.code
         func rows<T>(_ sql: String, _ codeColumn: String, _ order: String, _ decode: (Row) throws -> T) throws -> [T] {
             try Row.fetchAll(db.cachedStatement(sql: "\(sql) WHERE \(codeColumn) = ? ORDER BY \(order)"), arguments: [code]).map(decode)
