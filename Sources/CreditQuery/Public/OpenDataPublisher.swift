@@ -47,11 +47,22 @@ public struct OpenDataPublisher: Sendable {
         let partial = "\(directory)/.\(asOf).partial"
         try? fm.removeItem(atPath: partial)
         try fm.createDirectory(atPath: "\(partial)/delta", withIntermediateDirectories: true)
+        do {
+            return try write(into: partial, final: final, asOf: asOf, previous: previous.map { "\(directory)/\($0)" }, previousDay: previous, gb18030: gb18030)
+        } catch {
+            try? fm.removeItem(atPath: partial)
+            throw error
+        }
+    }
+
+    private func write(into partial: String, final: String, asOf: Day, previous previousDirectory: String?, previousDay previous: Day?,
+                       gb18030: Bool) throws -> PublicationManifest {
+        let fm = FileManager.default
 
         var opened: [PublicDataset: Table] = [:]
         for dataset in PublicDataset.allCases {
             opened[dataset] = try Table(dataset, directory: partial, gb18030: gb18030,
-                                        previous: previous.map { "\(directory)/\($0)/\(dataset.rawValue).jsonl" })
+                                        previous: previousDirectory.map { "\($0)/\(dataset.rawValue).jsonl" })
         }
         let tables = opened
         let definition = self.definition
