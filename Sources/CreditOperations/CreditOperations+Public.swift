@@ -15,8 +15,11 @@ public enum PublicationEncoding: String, Sendable, CaseIterable {
 extension CreditOperations {
     /// The public definition over the active rule set (its publicity rules decide when a
     /// penalty is shown). Throws ``OperationError/noActiveRuleSet`` when no rule set is active.
-    func publicDefinition() throws -> PublicDefinition {
-        guard let rules = try activeRules.provider().rules else { throw OperationError.noActiveRuleSet }
+    /// `cached`: from the look-up cache (the query); else compiled from the stored version alone
+    /// (a publication, which need not read the decision table the cache's provider reads).
+    func publicDefinition(cached: Bool = true) throws -> PublicDefinition {
+        let rules = cached ? try activeRules.provider().rules : try RuleSetStore(registry: registry).activeRuleSet()
+        guard let rules else { throw OperationError.noActiveRuleSet }
         return try PublicDefinition(rules: rules)
     }
 
@@ -53,7 +56,7 @@ extension CreditOperations {
     public func publish(into directory: String, asOf: Day? = nil, encoding: PublicationEncoding = .utf8) throws -> PublicationManifest {
         let day = day(asOf)
         let started = Date()
-        let manifest = try OpenDataPublisher(registry: registry, definition: try publicDefinition())
+        let manifest = try OpenDataPublisher(registry: registry, definition: try publicDefinition(cached: false))
             .publish(into: directory, asOf: day, gb18030: encoding == .gb18030)
         var meta: Logger.Metadata = ["asOf": "\(day)", "directory": "\(directory)", "seconds": "\(Date().timeIntervalSince(started))",
                                      "previous": "\(manifest.previous.map(\.description) ?? "none")"]

@@ -67,6 +67,12 @@ public struct OpenDataPublisher: Sendable {
         let tables = opened
         let definition = self.definition
         try registry.read { db in
+            // One pass in index order gains nothing from a large page cache or a memory map, which
+            // would make the process grow with the registry: small while publishing, restored after.
+            let cache = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000
+            let mmap = try Int.fetchOne(db, sql: "PRAGMA mmap_size") ?? 0
+            try db.execute(sql: "PRAGMA cache_size = -8192; PRAGMA mmap_size = 0")
+            defer { try? db.execute(sql: "PRAGMA cache_size = \(cache); PRAGMA mmap_size = \(mmap)") }
             var stream = try PublicInputsStream(db: db)
             while let inputs = try stream.next() {
                 guard let record = definition.record(inputs, on: asOf) else { continue }
