@@ -53,9 +53,10 @@ struct BatchStream {
             // The checker ended without writing anything: it refused the file, or the file had no rows.
             close(output.read)
             let summary: BatchChecker.Summary
-            do { summary = try await check.value } catch let e as OperationError {
+            do { summary = try await check.value } catch {
                 upload.cancel()
-                throw HTTPError(.badRequest, message: e.description)
+                if case OperationError.badBatchInput(let reason) = error { throw HTTPError(.badRequest, message: reason) }
+                throw error
             }
             try await upload.value
             return Response(status: .ok, headers: Self.headers(contentType, summary: summary), body: .init())

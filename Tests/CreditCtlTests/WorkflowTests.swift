@@ -102,7 +102,7 @@ struct WorkflowTests {
         let cites = explain.stdout.contains("record 81: taxCase tax/")
         #expect(fired && cites, "explain names the fired rule and the record it fired on")
 
-        let audit = try Registry(path: db).read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM audit WHERE action LIKE 'rules.%'") ?? 0 }
+        let audit = try AuditLog.open(files: AuditFiles(beside: db)).entries(limit: 1000).filter { $0.action.hasPrefix("rules.") }.count
         #expect(audit == 3)
     }
 

@@ -24,15 +24,25 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Port to listen on.") var port: Int = 8080
     @Option(help: "Token file (JSON).") var tokens: String
     @OptionGroup var logging: LoggingOptions
+    @OptionGroup var audit: AuditKeyOptions
 
     func run() async throws {
-        let ops = try OpenRegistry.operations(db, logging: logging, mustExist: true)
+        let ops = try OpenRegistry.operations(db, logging: logging, mustExist: true, auditKey: audit.auditKey)
         let store: TokenStore
         do { store = try TokenStore(file: tokens) } catch {
             Terminal.err("creditctl: \(error)\n")
             throw ExitCode(65)
         }
         Terminal.err("serving \(db) on http://\(host):\(port)  (GET /openapi.json)\n")
-        try await buildApplication(operations: ops, tokens: store, host: host, port: port, logger: Logger(label: "credit.service")).runService()
+        let logger = Logger(label: "credit.service")
+        let app = buildApplication(operations: ops, tokens: store, host: host, port: port, logger: logger)
+        let checkpointer = AuditCheckpointer(operations: ops, logger: logger)
+        // Audit checkpoints every minute while entries come in, and when the server stops.
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await app.runService() }
+            group.addTask { await checkpointer.run(every: .seconds(ops.audit.policy.everySeconds)) }
+            defer { group.cancelAll() }
+            try await group.next()
+        }
     }
 }
