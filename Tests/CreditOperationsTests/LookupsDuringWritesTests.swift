@@ -25,22 +25,6 @@ import Testing
         _ = try ops.activateRules(paths: [Support.rulesDir.path], author: "test")
     }
 
-    /// A second connection to `file` holding an open write transaction until `release()`.
-    final class HeldWriteLock {
-        let queue: DatabaseQueue
-        init(_ file: String) throws {
-            var config = Configuration()
-            config.allowsUnsafeTransactions = true
-            queue = try DatabaseQueue(path: file, configuration: config)
-            try queue.writeWithoutTransaction { db in
-                try db.execute(sql: "BEGIN IMMEDIATE")
-                try db.execute(sql: "CREATE TABLE IF NOT EXISTS held_lock (x)")
-                try db.execute(sql: "INSERT INTO held_lock VALUES (1)")
-            }
-        }
-        func release() throws { try queue.writeWithoutTransaction { db in try db.execute(sql: "ROLLBACK") } }
-    }
-
     @Test func lookUpsAnswerAndAreAuditedWhileAWriterHoldsTheRegistry() throws {
         let before = try ops.auditEntries(subject: nil, limit: 1000)?.count ?? 0
         let lock = try HeldWriteLock(path)

@@ -62,7 +62,8 @@ enum OpenRegistry {
         }
         let key = auditKey ?? ProcessInfo.processInfo.environment[AuditFiles.keyEnvironmentVariable].flatMap { $0.isEmpty ? nil : $0 }
         do {
-            let ops = try CreditOperations.open(path: path, auditKey: key, clock: try clock(), logger: Logger(label: "creditctl"))
+            let ops = try CreditOperations.open(path: path, auditKey: key, busyTimeout: try busyTimeout(), clock: try clock(),
+                                                logger: Logger(label: "creditctl"))
             opened.withValue { $0.append(ops) }
             return ops
         } catch let e as ExitCode { throw e } catch {
@@ -79,6 +80,13 @@ enum OpenRegistry {
                 Terminal.err("creditctl: audit checkpoint not written: \(error)\n")
             }
         }
+    }
+
+    /// How long a write waits for another process's (seconds): `CREDITCTL_BUSY_TIMEOUT`, else 10.
+    static func busyTimeout() throws -> Double {
+        guard let text = ProcessInfo.processInfo.environment["CREDITCTL_BUSY_TIMEOUT"], !text.isEmpty else { return 10 }
+        guard let seconds = Double(text), seconds >= 0 else { throw ValidationError("CREDITCTL_BUSY_TIMEOUT: not a number of seconds: \(text)") }
+        return seconds
     }
 
     /// The system calendar, or the day `CREDITCTL_TODAY` names.
