@@ -137,6 +137,7 @@ let package = Package(
                 "CreditService", "CreditOperations", "CreditRegistry", "RuleEngine", "NationalBridge",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
