@@ -113,7 +113,7 @@ public struct AuditLog: Sendable {
     public func append(_ entries: [Pending]) throws {
         guard !entries.isEmpty else { return }
         let at = ISO8601DateFormatter().string(from: Date())
-        try writer.write { db in try insert(entries.map { ($0, at) }, in: db) }
+        _ = try writer.write { db in try insert(entries.map { ($0, at) }, in: db) }
         pace.withValue { $0.sinceCheckpoint += entries.count }
     }
 
