@@ -126,6 +126,8 @@ import Testing
         #expect(kinds(v).contains(.badCheckpointSignature))
         #expect(v.problems.contains { $0.kind == .badCheckpointSignature && $0.checkpoint == 2 })
         #expect(kinds(v).contains(.missingTail), "the genuine checkpoint still counts 10")
+        try log.append(actor: "a", action: "lookup", subject: nil, detail: "later")
+        #expect(throws: AuditError.unsignedCheckpoint(number: 2)) { try log.checkpoint() }
     }
 
     @Test func anEditedOrRemovedCheckpointIsDetected() throws {

@@ -11,6 +11,8 @@ public enum AuditError: Error, CustomStringConvertible, Sendable, Equatable {
     /// The entries no longer extend the last checkpoint (truncated or rewritten): no new
     /// checkpoint is signed over them.
     case doesNotExtendCheckpoint(number: Int64)
+    /// The last line of the checkpoint file is not signed by the key: no checkpoint is chained onto it.
+    case unsignedCheckpoint(number: Int64)
 
     public var description: String {
         switch self {
@@ -20,6 +22,8 @@ public enum AuditError: Error, CustomStringConvertible, Sendable, Equatable {
         case .keyExposed(let path, let mode):
             "the audit key \(path) may be read or written by group or others (mode \(String(mode, radix: 8))): run `chmod 600 \(path)`"
         case .checkpointFile(let path, let reason): "the audit checkpoint file \(path): \(reason)"
+        case .unsignedCheckpoint(let n):
+            "the last audit checkpoint (\(n)) is not signed by the audit key: no checkpoint written; run `creditctl audit verify`"
         case .doesNotExtendCheckpoint(let n):
             "the audit log no longer extends checkpoint \(n) (entries deleted or rewritten): no checkpoint written; run `creditctl audit verify`"
         }

@@ -180,7 +180,9 @@ public struct AuditLog: Sendable {
                 let mac: String = head?["mac"] ?? AuditEncoding.genesis
                 let last = try file.last()
                 if let last, last.count == count, last.head == mac { return .commit }
-                // Never sign a log that does not extend the last checkpoint: that would bless a truncation or rewrite.
+                // Never chain onto a checkpoint the key did not sign, nor sign a log that does not
+                // extend the last checkpoint: that would bless a forgery, a truncation or a rewrite.
+                if let last, !last.isSigned(by: key) { throw AuditError.unsignedCheckpoint(number: last.number) }
                 if let last, last.count > 0 {
                     let then = try String.fetchOne(db, sql: "SELECT mac FROM audit WHERE id = ?", arguments: [last.count])
                     guard count >= last.count, then == last.head else { throw AuditError.doesNotExtendCheckpoint(number: last.number) }
