@@ -197,7 +197,8 @@ import Testing
                 previous = hash
             }
         }
-        let moved = try AuditLog.open(beside: registry)
+        let moved = try AuditLog.open(files: AuditFiles(beside: path))
+        try LegacyAuditImport.run(from: registry, into: moved, pageSize: 2)   // two pages
         let entries = try moved.entries()
         #expect(entries.map(\.detail).prefix(3) == ["report 1", "report 2", "report 3"])
         #expect(entries[1].subject == nil && entries[0].at == "2025-01-01T00:00:00Z")

@@ -11,30 +11,41 @@ import GRDB
 /// `legacy_import` mark commit in one transaction of the audit database; the old table is then
 /// dropped from the registry (retried on the next open if the registry is busy).
 enum LegacyAuditImport {
-    static func run(from registry: Registry, into log: AuditLog) throws {
+    /// Moves the former entries (`pageSize` read and written at a time) unless already moved,
+    /// then drops the former table.
+    static func run(from registry: Registry, into log: AuditLog, pageSize: Int = 10_000) throws {
         guard try registry.read({ db in try db.tableExists("audit") }) else { return }
         let done = try log.writer.read { db in
             try String.fetchOne(db, sql: "SELECT value FROM audit_meta WHERE name = 'legacy_import'")
         } != nil
         if !done {
             let moved = try log.writer.write { db -> Int in
-                var (chain, batch) = try registry.read { old in
-                    var chain = LegacyChain()
-                    var batch: [(AuditLog.Pending, at: String)] = []
-                    let rows = try Row.fetchCursor(old, sql: "SELECT id, at, actor, action, subject, detail, previous_hash, hash FROM audit ORDER BY id")
-                    while let row = try rows.next() {
-                        let pending = AuditLog.Pending(actor: row["actor"], action: row["action"], subject: row["subject"], detail: row["detail"])
-                        chain.check(id: row["id"], at: row["at"], pending, previousHash: row["previous_hash"], hash: row["hash"])
-                        batch.append((pending, row["at"]))
+                // Read in pages, so a long former log never sits in memory whole.
+                var chain = LegacyChain()
+                var count = 0
+                var after: Int64 = 0
+                while true {
+                    let from = after
+                    let page = try registry.read { old in
+                        try Row.fetchAll(old, sql: """
+                            SELECT id, at, actor, action, subject, detail, previous_hash, hash FROM audit WHERE id > ? ORDER BY id LIMIT ?
+                            """, arguments: [from, pageSize]).map(LegacyRow.init(row:))
                     }
-                    return (chain, batch)
+                    guard let last = page.last else { break }
+                    var batch: [(AuditLog.Pending, at: String)] = []
+                    batch.reserveCapacity(page.count)
+                    for row in page {
+                        chain.check(id: row.id, at: row.at, row.entry, previousHash: row.previousHash, hash: row.hash)
+                        batch.append((row.entry, row.at))
+                    }
+                    try log.insert(batch, in: db)
+                    count += page.count
+                    after = last.id
                 }
-                let count = batch.count
                 if count > 0 {
                     let summary = "moved \(count) entries from the registry database; former chain \(chain.verdict), head \(chain.head)"
-                    batch.append((AuditLog.Pending(actor: "system", action: "audit.import", subject: nil, detail: summary),
-                                  ISO8601DateFormatter().string(from: Date())))
-                    try log.insert(batch, in: db)
+                    try log.insert([(AuditLog.Pending(actor: "system", action: "audit.import", subject: nil, detail: summary),
+                                     ISO8601DateFormatter().string(from: Date()))], in: db)
                 }
                 try db.execute(sql: "INSERT INTO audit_meta (name, value) VALUES ('legacy_import', ?)",
                                arguments: ["\(count) entries, former chain \(chain.verdict), head \(chain.head)"])
@@ -52,6 +63,15 @@ enum LegacyAuditImport {
             }
         } catch let e as DatabaseError where e.resultCode == .SQLITE_BUSY {
             // The entries are in the new log and marked moved; the empty shell goes next time.
+        }
+    }
+
+    /// One row of the former table.
+    struct LegacyRow: Sendable {
+        var id: Int64, at: String, entry: AuditLog.Pending, previousHash: String, hash: String
+        init(row: Row) {
+            id = row["id"]; at = row["at"]; previousHash = row["previous_hash"]; hash = row["hash"]
+            entry = AuditLog.Pending(actor: row["actor"], action: row["action"], subject: row["subject"], detail: row["detail"])
         }
     }
 
