@@ -56,12 +56,12 @@ extension CreditOperations {
     /// Runs the registry change `change` audited: its entry is written first (no change without
     /// its entry; the audit log has a database of its own, so the two cannot commit together),
     /// and a `.failed` entry follows when the change does not commit.
-    func audited<T>(actor: String, action: String, detail: String, _ change: () throws -> T) throws -> T {
-        try recordAudit([AuditLog.Pending(actor: actor, action: action, subject: nil, detail: detail)])
+    func audited<T>(actor: String, action: String, subject: String? = nil, detail: String, _ change: () throws -> T) throws -> T {
+        try recordAudit([AuditLog.Pending(actor: actor, action: action, subject: subject, detail: detail)])
         do {
             return try OperationError.mappingBusy(.registry, change)
         } catch {
-            try? recordAudit([AuditLog.Pending(actor: actor, action: action + ".failed", subject: nil, detail: "\(detail): \(error)")])
+            try? recordAudit([AuditLog.Pending(actor: actor, action: action + ".failed", subject: subject, detail: "\(detail): \(error)")])
             throw error
         }
     }
