@@ -67,7 +67,9 @@ cp "$REGISTRY" "$DB"
 CODE=$(sqlite3 "$DB" 'SELECT code FROM subject LIMIT 1 OFFSET 12345')
 OFFICER=bench-officer-token-0123456789
 printf '[{"token":"%s","name":"bench-officer","role":"officer","department":"sat"}]\n' "$OFFICER" > "$WORK/tokens.json"
-"$BIN" serve --db "$DB" --tokens "$WORK/tokens.json" --host 127.0.0.1 --port "$PORT" 2>"$WORK/serve.log" &
+chmod 600 "$WORK/tokens.json"
+"$BIN" users import --db "$DB" "$WORK/tokens.json" >/dev/null
+"$BIN" serve --db "$DB" --host 127.0.0.1 --port "$PORT" 2>"$WORK/serve.log" &
 SERVER=$!
 for _ in $(seq 1 120); do
   curl -sf -o /dev/null "$BASE/health" && break

@@ -43,6 +43,7 @@ public struct CreditOperations: Sendable {
     public init(registry: Registry, audit: AuditLog? = nil, clock: DayClock = .system,
                 logger: Logger = Logger(label: "credit.operations")) throws {
         try DecisionSchema.migrate(registry)
+        try AccountStore.migrate(registry)
         self.registry = registry
         self.audit = try audit ?? AuditLog.open(beside: registry)
         self.clock = clock

@@ -26,6 +26,7 @@ struct CreditCtl: AsyncParsableCommand {
             BridgeCommand.self,
             AuditCommand.self,
             ServeCommand.self,
+            UsersCommand.self,
             SamplesCommand.self,
         ]
     )
