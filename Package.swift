@@ -103,7 +103,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // Helpers shared by the test targets (temporary directories removed after each test).
-        .target(name: "CreditTestSupport", path: "Tests/CreditTestSupport", swiftSettings: swiftSettings),
+        .target(name: "CreditTestSupport", dependencies: [grdb], path: "Tests/CreditTestSupport", swiftSettings: swiftSettings),
         .testTarget(
             name: "CreditRegistryTests",
             dependencies: ["CreditTestSupport", "CreditRegistry", grdb],
@@ -137,6 +137,7 @@ let package = Package(
                 "CreditService", "CreditOperations", "CreditRegistry", "RuleEngine", "NationalBridge",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

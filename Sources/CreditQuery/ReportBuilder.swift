@@ -8,11 +8,11 @@ import GRDB
 /// ```swift
 /// let builder = ReportBuilder(registry: registry)
 /// let report = try builder.report(for: "M000100Y-4",
-///                                 options: .init(department: "tax", actor: "officer:tax-01"))
+///                                 options: .init(department: "tax", actor: "officer:tax-01"), audit: log)
 /// report?.measures.first?.department   // "tax": the department's measures come first
 /// ```
 ///
-/// Every call of ``report(for:options:)`` appends a `lookup` entry to the audit log (also when
+/// Every call of ``report(for:options:audit:)`` appends a `lookup` entry to the audit log (also when
 /// nothing is found) and, when personal identifiers are shown unmasked, a second `unmask` entry.
 public struct ReportBuilder: Sendable {
     public let registry: Registry
@@ -40,15 +40,14 @@ public struct ReportBuilder: Sendable {
 
     /// Looks up `identifier` (USCC, resident ID of 18 or 15 digits, registration number,
     /// organisation code, tax number; full-width, spaced or hyphenated) and builds its report.
-    /// Returns nil when no subject has that identifier. Audited.
-    public func report(for identifier: String, options: Options) throws -> SubjectReport? {
+    /// Returns nil when no subject has that identifier. Audited in `audit`.
+    public func report(for identifier: String, options: Options, audit: AuditLog) throws -> SubjectReport? {
         let (built, entries) = try lookUp(identifier, options: options)
-        let log = AuditLog(registry: registry)
-        try registry.write { db in try log.append(entries, in: db) }
+        try audit.append(entries)
         return built
     }
 
-    /// ``report(for:options:)`` without writing the audit entries: returns them for the caller
+    /// ``report(for:options:audit:)`` without writing the audit entries: returns them for the caller
     /// to write (a server groups many look-ups' entries into one transaction).
     public func lookUp(_ identifier: String, options: Options) throws -> (report: SubjectReport?, audit: [AuditLog.Pending]) {
         let (built, code) = try registry.read { [self] db -> (SubjectReport?, String?) in

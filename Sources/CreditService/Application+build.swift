@@ -55,6 +55,7 @@ public func buildRouter(operations: CreditOperations, tokens: TokenStore, limits
     signal(SIGPIPE, SIG_IGN)
     let router = Router(context: ServiceContext.self)
     router.add(middleware: RequestLogger(logger: logger, authenticated: false))
+    router.add(middleware: ErrorMiddleware(logger: logger))
     router.add(middleware: LimitsMiddleware(limits: limits))
     router.get("health") { _, _ in "ok" }
     router.get("/") { _, _ in try StaticResource.response("officer.html", type: "text/html; charset=utf-8") }
@@ -64,6 +65,7 @@ public func buildRouter(operations: CreditOperations, tokens: TokenStore, limits
     _ = try? StaticResource.response("openapi.json", type: "application/json")   // load the resources now, not on a request
     let v1 = router.group("v1").add(middleware: TokenAuthenticator(tokens: tokens, pool: pools.lookups))
         .add(middleware: RequestLogger(logger: logger, authenticated: true))
+        .add(middleware: ErrorMiddleware(logger: logger))
     v1.addRoutes(SubjectsController(operations: operations, pool: pools.lookups,
                                     audit: AuditBatcher(operations: operations, pool: pools.lookups),
                                     measuresBatcher: LookupBatcher(operations: operations, pool: pools.lookups)).endpoints)
