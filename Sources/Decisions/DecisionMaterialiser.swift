@@ -55,7 +55,7 @@ public struct DecisionMaterialiser: Sendable {
             let thread = Thread {
                 do {
                     try pool.read { rdb in
-                        var stream = try FactsStream(db: rdb)
+                        var stream = try FactsStream(db: rdb, asOf: asOf)
                         var batch: [SubjectFacts] = []
                         batch.reserveCapacity(512)
                         while let f = try stream.next() {
@@ -76,7 +76,7 @@ public struct DecisionMaterialiser: Sendable {
             }
             if let e = failure.value { throw e }
         } else {
-            var stream = try FactsStream(db: db)
+            var stream = try FactsStream(db: db, asOf: asOf)
             while let facts = try stream.next() { try handle(facts) }
         }
 
