@@ -60,14 +60,20 @@ extension FeedIngestor {
                 try BulkIndexes.create(in: db)
                 try NameIndex.rebuild(in: db)
             }
+            // Records parked by earlier feeds that this one made applicable.
+            let released = try ParkedRecords(registry: registry).release(in: db, recordedAt: recordedAt, rejectLimit: limit)
+            writer.touch(released.touched)
+            r.released = released.released
             r.touchedSubjects = writer.touched.sorted()
-            r.touchedAll = writer.touchedAll
+            r.touchedAll = writer.touchedAll || released.touchedAll
             r.outcome = .ingested
             r.seconds = Date().timeIntervalSince(started)
             try db.execute(sql: """
                 UPDATE feed SET records_read = ?, records_new = ?, records_changed = ?, records_unchanged = ?,
                     records_revoked = ?, records_rejected = ?, seconds = ? WHERE id = ?
                 """, arguments: [r.read, r.new, r.changed, r.unchanged, r.revoked, r.rejected, r.seconds, feedRow])
+            // After the records are written, in the same transaction: derived results that must
+            // commit with the feed (rule decisions through `beforeCommit`) go here.
             CrashPoint.reached("feed.before-commit")
             if let hook, !r.touchedAll { try hook(db, r) }
             return r

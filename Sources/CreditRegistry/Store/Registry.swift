@@ -51,12 +51,15 @@ public struct Registry: Sendable {
 
     // MARK: - Writing
 
-    /// Inserts a subject or updates its identity; its own code becomes an alias.
+    /// Inserts a subject or updates its identity from its registration (the authoritative
+    /// source of names, kinds and status); its own code becomes an alias.
     public func upsert(_ s: Subject, recordID: Int64? = nil, in db: Database) throws {
         let stmt = try db.cachedStatement(sql: """
-            INSERT INTO subject (code, kind, name, status, status_since, established_on, region, authority, updated_by_record)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO subject (code, kind, name, status, status_since, established_on, region, authority, updated_by_record,
+                identity_source)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'registration')
             ON CONFLICT(code) DO UPDATE SET kind = excluded.kind, name = excluded.name, status = excluded.status,
+                identity_source = 'registration',
                 status_since = excluded.status_since, established_on = COALESCE(excluded.established_on, established_on),
                 region = COALESCE(excluded.region, region), authority = COALESCE(excluded.authority, authority),
                 updated_by_record = COALESCE(excluded.updated_by_record, updated_by_record)
