@@ -135,7 +135,7 @@ struct FeedRecordMapper: Sendable {
                 try registry.introduce(code: person.code, kind: SubjectIdentity.kind(of: person.code), name: person.name,
                                        source: .record, recordID: id, in: db)
                 try registry.add(Relation(from: code, role: person.role, to: person.code, validFrom: person.from, validTo: person.to,
-                                          recordID: id), in: db)
+                                          recordID: id), fromRegistration: false, in: db)
                 touched.append(person.code)
             }
             return touched

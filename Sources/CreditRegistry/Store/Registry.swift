@@ -106,11 +106,21 @@ public struct Registry: Sendable {
     }
 
     /// Records a role; the same (from, role, to, validFrom) updates its end and share.
-    public func add(_ r: Relation, in db: Database) throws {
-        let stmt = try db.cachedStatement(sql: """
+    ///
+    /// The organisation's registration is authoritative for its roles: a role another record
+    /// states (a tax case naming the finance chief) is taken when no registration stated it, and
+    /// never replaces what a registration stated, so the outcome does not depend on which
+    /// arrived first.
+    public func add(_ r: Relation, fromRegistration: Bool = true, in db: Database) throws {
+        let stmt = try db.cachedStatement(sql: fromRegistration ? """
             INSERT INTO relation (from_code, role, to_code, share, valid_from, valid_to, record_id) VALUES (?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(from_code, role, to_code, valid_from) DO UPDATE SET valid_to = excluded.valid_to,
                 share = excluded.share, record_id = excluded.record_id
+            """ : """
+            INSERT INTO relation (from_code, role, to_code, share, valid_from, valid_to, record_id) VALUES (?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT(from_code, role, to_code, valid_from) DO UPDATE SET valid_to = excluded.valid_to,
+                share = excluded.share, record_id = excluded.record_id
+            WHERE NOT EXISTS (SELECT 1 FROM record WHERE record.id = relation.record_id AND record.kind = 'registration')
             """)
         try stmt.execute(arguments: [r.from, r.role.rawValue, r.to, r.share, r.validFrom.description, r.validTo?.description, r.recordID])
     }
