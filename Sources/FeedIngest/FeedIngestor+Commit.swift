@@ -14,6 +14,20 @@ struct StoredFeed: Sendable {
     var digest: String?
     /// Roughly how many names the feed brings (decides a bulk rebuild of the name index).
     var expectedNames: Int
+    /// Runs first inside the write transaction: throws ``AdmissionRefusal`` when the feed may no
+    /// longer be taken (another writer took its sequence or ingested it meanwhile).
+    var admit: (@Sendable (Database) throws -> Void)? = nil
+    /// Take the sequence after the bureau's last one, read inside the write transaction (lists,
+    /// whose sequence is the registry's, not the sender's).
+    var sequenceAfterLast = false
+}
+
+/// A feed refused, or found already ingested, by the admission check inside the write
+/// transaction: nothing of it is written.
+struct AdmissionRefusal: Error {
+    var reason: String?
+    /// The report of an exact re-run (outcome `.alreadyIngested`), when that is what was found.
+    var report: IngestReport?
 }
 
 extension FeedIngestor {
@@ -34,10 +48,14 @@ extension FeedIngestor {
         try registry.writer.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA mmap_size = 0") }
         return try registry.writer.write { [report] db -> IngestReport in
             var r = report
+            try feed.admit?(db)
+            if feed.sequenceAfterLast {
+                r.sequence = (try Int.fetchOne(db, sql: "SELECT MAX(sequence) FROM feed WHERE bureau = ?", arguments: [feed.bureau]) ?? 0) + 1
+            }
             try db.execute(sql: """
                 INSERT INTO feed (bureau, feed_id, sequence, kind, file, digest, generated_at, ingested_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [feed.bureau, feed.feedID, feed.sequence, feed.kind, feed.file, feed.digest ?? "",
+                """, arguments: [feed.bureau, feed.feedID, r.sequence ?? feed.sequence, feed.kind, feed.file, feed.digest ?? "",
                                  feed.generatedAt, recordedAt])
             let feedRow = db.lastInsertedRowID
             // A feed that brings many names compared with the registry rebuilds the name index

@@ -18,7 +18,17 @@ public struct Registry: Sendable {
     /// The underlying GRDB writer: a pool on files, a queue in memory.
     public let writer: any DatabaseWriter
 
+    /// How long a writer waits for another process's write transaction to end before it gives
+    /// up with "database is locked": long enough for a whole feed of another bureau.
+    public static let writerWait: TimeInterval = 600
+
     /// Opens (creating and migrating if needed) the registry at `path`.
+    ///
+    /// Writers queue: in one process the pool's single writer connection runs write
+    /// transactions one after the other; across processes every write transaction begins
+    /// `IMMEDIATE` (GRDB's default for writes), so the busy handler — which SQLite does not call
+    /// for a deferred transaction that later needs to write — waits up to ``writerWait`` for
+    /// the other writer. Readers (WAL snapshots) never wait for writers and keep a short timeout.
     public init(path: String) throws {
         var config = Configuration()
         config.prepareDatabase { db in
@@ -27,6 +37,9 @@ public struct Registry: Sendable {
                 PRAGMA cache_size = -262144;
                 PRAGMA mmap_size = 1073741824;
                 """)
+            if !db.configuration.readonly {
+                try db.execute(sql: "PRAGMA busy_timeout = \(Int(Registry.writerWait * 1000))")
+            }
         }
         config.busyMode = .timeout(10)
         let pool = try DatabasePool(path: path, configuration: config)
