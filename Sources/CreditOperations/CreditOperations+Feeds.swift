@@ -53,6 +53,10 @@ extension CreditOperations {
     /// The quarantined records of a feed (all feeds when nil).
     public func rejects(of key: String?) throws -> [FeedLedger.Reject] { try FeedLedger(registry: registry).rejects(of: key) }
 
+    /// The records that wait to be applied (a revocation before its record, an exit before its
+    /// entry), with the feed and line they came in and why they wait; resident IDs masked.
+    public func pendingRecords() throws -> [ParkedRecords.Pending] { try ParkedRecords(registry: registry).pending() }
+
     private func ingestor(acceptLegacyChecksum: Bool) throws -> (FeedIngestor, LockedBox<DecisionMaterialiser.Summary?>) {
         var ingestor = FeedIngestor(registry: registry)
         ingestor.acceptLegacyChecksum = acceptLegacyChecksum

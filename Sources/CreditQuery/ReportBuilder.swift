@@ -73,8 +73,9 @@ public struct ReportBuilder: Sendable {
         let cut = asOf.description
         let mask = !options.unmask
         func day(_ row: Row, _ col: String) throws -> Day? { try Day.stored(row[col], table: "report", column: col, row: s.code) }
-        /// An end known on the as-of day, else nil.
-        func known(_ d: Day?) -> Day? { d.flatMap { $0 <= asOf ? $0 : nil } }
+        /// An end as the registry knows it: a published end after the as-of day is shown too
+        /// (the decisions the report lists carry it as well); `active`/`current` say whether it had passed.
+        func known(_ d: Day?) -> Day? { d }
         func code(_ c: String, kind: SubjectKind?) -> String {
             guard mask else { return c }
             if kind == .naturalPerson || (kind == nil && IdentityMask.looksLikeResidentID(c)) { return IdentityMask.residentID(c) }
