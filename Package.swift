@@ -77,10 +77,22 @@ let package = Package(
             dependencies: ["CreditRegistry", "FeedIngest", "Decisions", "CreditQuery", grdb],
             swiftSettings: swiftSettings
         ),
+        // SM2 signatures and SM3 digests through the system's OpenSSL 3 libcrypto (a thin C shim).
+        .systemLibrary(
+            name: "CLibCrypto",
+            path: "Sources/CLibCrypto",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
+        .target(
+            name: "SMCrypto",
+            dependencies: ["CLibCrypto"],
+            swiftSettings: swiftSettings
+        ),
         // Adapters: parse, call one operation, render.
         .target(
             name: "NationalBridge",
-            dependencies: ["CreditRegistry", "FeedIngest", "CreditOperations"],
+            dependencies: ["CreditRegistry", "FeedIngest", "CreditOperations", "SMCrypto", logging],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -129,6 +141,11 @@ let package = Package(
         .testTarget(
             name: "CreditOperationsTests",
             dependencies: ["CreditTestSupport", "CreditOperations", "NationalBridge", "CreditRegistry", "FeedIngest", "RuleEngine", "Decisions", "CreditQuery", grdb, logging],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "NationalBridgeTests",
+            dependencies: ["CreditTestSupport", "NationalBridge", "SMCrypto", "CreditOperations", "CreditRegistry", "FeedIngest", "Decisions", grdb, logging],
             swiftSettings: swiftSettings
         ),
         .testTarget(
