@@ -28,6 +28,7 @@ extension FeedIngestor {
         let limit = reportedRejects
         let bulk = bulkThreshold
         let hook = beforeCommit
+        let observer = onCommit
         let registry = self.registry
         // The writer streams through the feed once: memory-mapped pages would only make its
         // resident size grow with the registry, so it reads through the page cache alone.
@@ -69,6 +70,7 @@ extension FeedIngestor {
                     records_revoked = ?, records_rejected = ?, seconds = ? WHERE id = ?
                 """, arguments: [r.read, r.new, r.changed, r.unchanged, r.revoked, r.rejected, r.seconds, feedRow])
             CrashPoint.reached("feed.before-commit")
+            if let observer { try observer(db, r) }
             if let hook, !r.touchedAll { try hook(db, r) }
             return r
         }

@@ -18,6 +18,7 @@ struct CreditCtl: AsyncParsableCommand {
             CheckCommand.self,
             IngestCommand.self,
             FeedsCommand.self,
+            FeedbackCommand.self,
             RulesCommand.self,
             BridgeCommand.self,
             AuditCommand.self,

@@ -28,6 +28,7 @@ public enum ReportRenderer {
                          "    memorandum: \(m.memorandum)  rule: \(m.rule)"]
             if let via = m.viaCode { lines.append("    via \(m.viaRole ?? "relation") of \(via)") }
             for c in m.causes { lines.append("    caused by: \(sourceText(c))") }
+            for a in m.applied { lines.append("    \(appliedText(a))") }
             return lines.joined(separator: "\n")
         })
         section(&out, "Status history", r.statusHistory.map { "\($0.since)  \($0.status.chinese) (\($0.status.rawValue))" })
@@ -125,7 +126,8 @@ public enum ReportRenderer {
                       r.measures.map { m in
                           [m.forDepartment ? "▶" : "", m.kind.rawValue + (m.financial ? " · financial" : ""), "\(m.measure) \(m.text)",
                            "\(m.departmentName) (\(m.department))", m.basis, m.validFrom.description, m.validUntil?.description ?? "open",
-                           m.viaCode.map { "\(m.viaRole ?? "") \($0)" } ?? "", m.causes.map(sourceText).joined(separator: "; ")]
+                           m.viaCode.map { "\(m.viaRole ?? "") \($0)" } ?? "",
+                           (m.causes.map(sourceText) + m.applied.map(appliedText)).joined(separator: "; ")]
                       })
         body += table("Status history", ["since", "status"], r.statusHistory.map { [$0.since.description, "\($0.status.chinese) (\($0.status.rawValue))"] })
         body += table("Identifiers", ["scheme", "value"], r.aliases.map { [$0.scheme.rawValue, $0.value] })
