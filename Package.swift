@@ -26,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // Identifiers, Day, the subject/record model, the SQLite store, the audit log.
@@ -92,7 +93,13 @@ let package = Package(
         // Adapters: parse, call one operation, render.
         .target(
             name: "NationalBridge",
-            dependencies: ["CreditRegistry", "FeedIngest", "CreditOperations", "SMCrypto", logging],
+            dependencies: [
+                "CreditRegistry", "FeedIngest", "CreditOperations", "SMCrypto", logging,
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(

@@ -60,3 +60,21 @@ extension Outbox {
         }
     }
 }
+
+extension ListChange {
+    /// Per list, the state lines `reference|subject|entered_on|exited_on` of the city's own
+    /// (non-national) list entries and how many are in force: the city's side of reconciliation.
+    public static func localState(in db: Database) throws -> [String: (lines: [String], inForce: Int)] {
+        var out: [String: (lines: [String], inForce: Int)] = [:]
+        let rows = try Row.fetchCursor(db, sql: """
+            SELECT list, entry_key, subject_code, entered_on, exited_on FROM list_entry WHERE entry_key NOT LIKE 'national:%'
+            """)
+        while let r = try rows.next() {
+            let list: String = r["list"]
+            let exited: String? = r["exited_on"]
+            out[list, default: ([], 0)].lines.append("\(r["entry_key"] as String)|\(r["subject_code"] as String)|\(r["entered_on"] as String)|\(exited ?? "")")
+            if exited == nil { out[list, default: ([], 0)].inForce += 1 }
+        }
+        return out
+    }
+}
