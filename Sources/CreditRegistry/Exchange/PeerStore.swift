@@ -152,6 +152,9 @@ public final class PeerStore: Sendable {
         public var kind: String
         public var subject: String?
         public var payload: String
+        public init(id: String, sequence: Int64, kind: String, subject: String?, payload: String) {
+            self.id = id; self.sequence = sequence; self.kind = kind; self.subject = subject; self.payload = payload
+        }
     }
 
     /// Every message stored from a sender, in sequence order.

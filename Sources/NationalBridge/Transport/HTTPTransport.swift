@@ -14,6 +14,11 @@ public struct HTTPTransport: ExchangeTransport {
         self.timeout = timeout
     }
 
+    /// One client for the process: connections are pooled, a refused connection fails within
+    /// the connect timeout instead of being retried until the request's deadline.
+    static let client = HTTPClient(eventLoopGroupProvider: .singleton,
+                                   configuration: .init(timeout: .init(connect: .seconds(2), read: .seconds(60))))
+
     private func call(_ method: HTTPMethod, _ path: String, body: Data? = nil) async throws -> Data {
         var request = HTTPClientRequest(url: baseURL + path)
         request.method = method
@@ -24,7 +29,7 @@ public struct HTTPTransport: ExchangeTransport {
         let status: Int
         let bytes: ByteBuffer
         do {
-            let response = try await HTTPClient.shared.execute(request, timeout: timeout)
+            let response = try await Self.client.execute(request, timeout: timeout)
             status = Int(response.status.code)
             bytes = try await response.body.collect(upTo: 256 * 1024 * 1024)
         } catch {
