@@ -152,7 +152,8 @@ let package = Package(
         ),
         .testTarget(
             name: "NationalBridgeTests",
-            dependencies: ["CreditTestSupport", "NationalBridge", "SMCrypto", "CreditOperations", "CreditRegistry", "FeedIngest", "Decisions", grdb, logging],
+            // creditctl: the crash tests run the real binary.
+            dependencies: ["CreditTestSupport", "NationalBridge", "SMCrypto", "CreditOperations", "creditctl", "CreditRegistry", "FeedIngest", "Decisions", grdb, logging],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -19,6 +19,7 @@ struct CreditCtl: AsyncParsableCommand {
             IngestCommand.self,
             FeedsCommand.self,
             FeedbackCommand.self,
+            NationalCommand.self,
             RulesCommand.self,
             BridgeCommand.self,
             AuditCommand.self,
