@@ -40,8 +40,11 @@ public struct FeedbackStore: Sendable {
     }
 
     /// The feedback recorded for a subject up to `asOf` (applied on or before it), oldest first.
+    /// A registry whose exchange tables were never created (opened without ``ExchangeSchema``)
+    /// has none.
     public func feedback(of code: String, asOf: Day, in db: Database) throws -> [Feedback] {
-        try Row.fetchAll(db.cachedStatement(sql: """
+        guard try db.tableExists("feedback") else { return [] }
+        return try Row.fetchAll(db.cachedStatement(sql: """
             SELECT * FROM feedback WHERE subject_code = ? AND applied_on <= ? ORDER BY applied_on, id
             """), arguments: [code, asOf.description]).map { row in
             let day = try Day.storedRequired(row["applied_on"], table: "feedback", column: "applied_on", row: "\(row["id"] as Int64)")
