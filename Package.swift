@@ -107,7 +107,7 @@ let package = Package(
             dependencies: [
                 "CreditRegistry", "CreditQuery", "CreditOperations",
                 .product(name: "Hummingbird", package: "hummingbird"), logging,
-                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOCore", package: "swift-nio"),
             ],
             resources: [.copy("Resources")],
             swiftSettings: swiftSettings

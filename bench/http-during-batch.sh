@@ -61,7 +61,9 @@ OFFICER=bench-officer-token-0123456789
 BANK=bench-bank-token-0123456789abcd
 printf '[{"token":"%s","name":"bench-officer","role":"officer","department":"sat"},{"token":"%s","name":"bench-bank","role":"bank"}]\n' \
   "$OFFICER" "$BANK" > "$WORK/tokens.json"
-"$BIN" serve --db "$WORK/serve.db" --tokens "$WORK/tokens.json" --host 127.0.0.1 --port "$PORT" 2>"$WORK/serve.log" &
+chmod 600 "$WORK/tokens.json"
+"$BIN" users import --db "$WORK/serve.db" "$WORK/tokens.json" 2>/dev/null
+"$BIN" serve --db "$WORK/serve.db" --host 127.0.0.1 --port "$PORT" 2>"$WORK/serve.log" &
 SERVER=$!
 for _ in $(seq 1 120); do
   curl -sf -o /dev/null "$BASE/health" && break

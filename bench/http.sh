@@ -16,7 +16,9 @@ trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null; rm -rf "$WORK"' EXIT
 cp demo.db "$WORK/http.db"
 TOKEN=bench-officer-token-0123456789
 printf '[{"token":"%s","name":"bench","role":"officer","department":"sat"}]' "$TOKEN" > "$WORK/tokens.json"
-("$BIN" serve --db "$WORK/http.db" --tokens "$WORK/tokens.json" --port 18099 2>/dev/null) & SERVER=$!
+chmod 600 "$WORK/tokens.json"
+"$BIN" users import --db "$WORK/http.db" "$WORK/tokens.json" 2>/dev/null
+("$BIN" serve --db "$WORK/http.db" --port 18099 2>/dev/null) & SERVER=$!
 for _ in $(seq 100); do curl -sf http://127.0.0.1:18099/health >/dev/null && break; sleep 0.1; done
 curl -sf http://127.0.0.1:18099/health >/dev/null || { echo "the server did not start (port 18099 in use?)" >&2; exit 1; }
 run() { wrk -t2 -c64 -d10s --latency -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:18099$1" | awk -v p="$1" '/Requests\/sec/ {r=$2} / 99%/ {l=$2} END {printf "  %-45s %10s req/s  p99 %s\n", p, r, l}'; }

@@ -8,13 +8,21 @@ import Logging
 public struct Viewer: Sendable, Hashable {
     /// Recorded as the actor of every audit entry (e.g. `api:officer-07`, `cli:alice`).
     public var actor: String
-    /// Whether resident ID numbers may be shown in full to this viewer.
+    /// Whether resident ID numbers are shown in full to this viewer (asked for and allowed;
+    /// each time audited as `unmask`).
     public var maySeePersonalIDs: Bool
+    /// The account's role, when the viewer is an account (recorded in audit details; decides
+    /// what a batch check shows of persons). Nil: an operator at the command line.
+    public var role: AccountRole?
 
-    public init(actor: String, maySeePersonalIDs: Bool) {
+    public init(actor: String, maySeePersonalIDs: Bool, role: AccountRole? = nil) {
         self.actor = actor
         self.maySeePersonalIDs = maySeePersonalIDs
+        self.role = role
     }
+
+    /// `role bank; ` for audit details, or nothing.
+    var rolePrefix: String { role.map { "role \($0.rawValue); " } ?? "" }
 }
 
 /// One measures look-up: what is asked, on which day (nil: today), by whom.
@@ -63,9 +71,14 @@ extension CreditOperations {
                 Result {
                     let day = r.asOf ?? today
                     let result = try lookup.lookUp(r.identifier, asOf: day, maySeePersonalIDs: r.viewer.maySeePersonalIDs, in: db)
-                    let entry = AuditLog.Pending(actor: r.viewer.actor, action: "lookup", subject: result?.registryCode,
-                                                 detail: "measures as-of \(day)" + (result == nil ? " not found: \(IdentityMask.forDisplay(r.identifier))" : ""))
-                    return (result, [entry])
+                    var entries = [AuditLog.Pending(actor: r.viewer.actor, action: "lookup", subject: result?.registryCode,
+                                                    detail: r.viewer.rolePrefix + "measures as-of \(day)"
+                                                        + (result == nil ? " not found: \(IdentityMask.forDisplay(r.identifier))" : ""))]
+                    if let result, r.viewer.maySeePersonalIDs, result.kind == .naturalPerson {
+                        entries.append(AuditLog.Pending(actor: r.viewer.actor, action: "unmask", subject: result.registryCode,
+                                                        detail: r.viewer.rolePrefix + "resident ID shown in full (measures)"))
+                    }
+                    return (result, entries)
                 }
             }
         }
@@ -81,8 +94,9 @@ extension CreditOperations {
     /// Organisations whose name (current or former) contains `text`, ranked; audited.
     public func searchNames(_ text: String, limit: Int = 20, asOf: Day? = nil, viewer: Viewer) throws -> [NameHit] {
         let hits = try NameSearch(registry: registry).search(text, limit: limit, asOf: day(asOf), unmask: viewer.maySeePersonalIDs)
+        let shown = hits.map(\.code).joined(separator: ",")
         try recordAudit([AuditLog.Pending(actor: viewer.actor, action: "search", subject: nil,
-                                          detail: "name '\(text)' limit \(limit): \(hits.count) hits")])
+                                          detail: viewer.rolePrefix + "name '\(text)' limit \(limit): \(hits.count) hits [\(shown)]")])
         return hits
     }
 

@@ -34,6 +34,7 @@ public struct CreditOperations: Sendable {
     /// Uses an open registry, creating the decision tables if they are missing.
     public init(registry: Registry, clock: DayClock = .system, logger: Logger = Logger(label: "credit.operations")) throws {
         try DecisionSchema.migrate(registry)
+        try AccountStore.migrate(registry)
         try ExchangeSchema.migrate(registry)
         self.registry = registry
         self.clock = clock

@@ -31,6 +31,15 @@ import GRDB
 public struct BatchChecker: Sendable {
     public enum Format: String, Sendable, Hashable, Codable, CaseIterable { case csv, json }
 
+    /// What a verdict shows of a natural person.
+    public enum PersonView: String, Sendable, Hashable, Codable {
+        /// The masked ID, the surname, the name comparison and every measure.
+        case full
+        /// For financial institutions: the masked ID, public lists and financial measures only;
+        /// no name, no name comparison.
+        case financial
+    }
+
     public struct Options: Sendable, Hashable {
         public var format: Format
         /// The day measures and lists are judged on; nil means today (UTC+8).
@@ -48,6 +57,8 @@ public struct BatchChecker: Sendable {
         /// Load the codes with list entries or decisions up front; nil decides by input size
         /// (``BatchChecker/prefetchFromBytes``).
         public var prefetch: Bool?
+        /// What the verdicts show of natural persons (the use-case layer sets it from the role).
+        public var persons: PersonView = .full
         public init(format: Format = .csv, asOf: Day? = nil, codeColumn: String? = nil, nameColumn: String? = nil,
                     threads: Int? = nil, batchRows: Int = 2048, prefetch: Bool? = nil) {
             self.format = format; self.asOf = asOf; self.codeColumn = codeColumn; self.nameColumn = nameColumn
@@ -156,7 +167,8 @@ public struct BatchChecker: Sendable {
                     do {
                         try registry.writer.read { db in
                             let processor = try BatchRowProcessor(db: db, layout: layout, codeCheck: codeCheck, provider: decisions,
-                                                                  asOf: asOf, format: options.format, known: known)
+                                                                  asOf: asOf, format: options.format, known: known,
+                                                                  persons: options.persons)
                             while let b = pipeline.pop() {
                                 var out = BatchOutput(capacity: b.bytes.count * 2 + 256)
                                 var tally = BatchRowProcessor.Tally()

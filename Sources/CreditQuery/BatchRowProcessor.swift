@@ -27,6 +27,7 @@ final class BatchRowProcessor {
     let asOfText: String
     let format: BatchChecker.Format
     let headers: [String]
+    let persons: BatchChecker.PersonView
     private let direct: Statement
     private let lookup: Statement
     /// With ``KnownCodes``: plain look-ups, and list and decision queries only for the codes in the sets.
@@ -38,8 +39,9 @@ final class BatchRowProcessor {
     private static let transient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
 
     init(db: Database, layout: BatchLayout, codeCheck: CodeCheck, provider: any DecisionProvider, asOf: Day,
-         format: BatchChecker.Format, known: KnownCodes?) throws {
+         format: BatchChecker.Format, known: KnownCodes?, persons: BatchChecker.PersonView = .full) throws {
         self.known = known
+        self.persons = persons
         self.asOfText = asOf.description
         self.db = db; self.layout = layout; self.codeCheck = codeCheck; self.provider = provider; self.asOf = asOf
         self.format = format
@@ -150,6 +152,7 @@ final class BatchRowProcessor {
         v.codeValid = check.valid
         v.codeProblem = check.reason
         var shownCode = check.normalised
+        var isPerson = IdentityMask.looksLikeResidentID(check.normalised)
 
         // One probe: alias → subject, with lists in force and whether any decision is in force.
         bind(direct, 1, check.normalised)
@@ -165,6 +168,7 @@ final class BatchRowProcessor {
             let name = text(lookup, 1) ?? ""
             let kind = text(lookup, 3).flatMap(SubjectKind.init(rawValue:)) ?? .other
             let person = kind == .naturalPerson
+            isPerson = person
             shownCode = code
             if person { shownCode = IdentityMask.residentID(code) }
             v.status = text(lookup, 2)
@@ -217,7 +221,20 @@ final class BatchRowProcessor {
             shownCode = IdentityMask.residentID(check.normalised)
         }
         v.code = shownCode
+        if persons == .financial && isPerson {
+            Self.restrictToFinancial(&v)
+        }
         v.flagged = !v.codeValid || !v.found || v.error != nil || v.nameMatch == .different || !v.punishments.isEmpty
             || !v.lists.isEmpty || (v.status.map { $0 != SubjectStatus.active.rawValue } ?? false)
+    }
+
+    /// A person's verdict for a financial institution: no registered name and no name
+    /// comparison (which would confirm a name for an ID), only the measures that concern
+    /// financial institutions; public list memberships stay.
+    static func restrictToFinancial(_ v: inout BatchVerdict) {
+        v.registeredName = nil; v.nameMatch = nil; v.nameScore = nil
+        let financial = Set(v.financialMeasures)
+        v.punishments = v.punishments.filter(financial.contains)
+        v.incentives = v.incentives.filter(financial.contains)
     }
 }

@@ -178,12 +178,15 @@ public struct ReportBuilder: Sendable {
 
         let dept = options.department
         let measures = try decisions.decisions(for: s.code, asOf: asOf, in: db).map { d -> SubjectReport.Measure in
-            let mine = dept.map { $0 == d.department || $0 == d.departmentName } ?? false
-            return SubjectReport.Measure(measure: d.measure, text: d.text, kind: d.kind, category: d.category, department: d.department,
+            let mine = dept.map { $0 == d.department || $0 == d.departmentName || d.cooperating.contains($0) } ?? false
+            var m = SubjectReport.Measure(measure: d.measure, text: d.text, kind: d.kind, category: d.category, department: d.department,
                                          departmentName: d.departmentName, basis: d.basis, memorandum: d.memorandum, rule: d.rule,
                                          validFrom: d.validFrom, validUntil: d.validUntil, financial: d.financial,
                                          viaCode: d.viaCode.map { code($0, kind: nil) }, viaRole: d.viaRole, forDepartment: mine,
                                          causes: try d.causedBy.compactMap { try source($0) }, rulesetVersion: d.rulesetVersion)
+            m.toVerify = d.toVerify
+            m.cooperating = d.cooperating
+            return m
         }.sorted(by: Self.measureOrder)
 
         return SubjectReport(asOf: asOf, department: dept, masked: mask, identity: identity, statusHistory: history,

@@ -157,6 +157,10 @@ public struct SubjectReport: Sendable, Hashable, Codable {
         public var forDepartment: Bool
         public var causes: [Source]
         public var rulesetVersion: String
+        /// Facts the registry cannot see that the measure rests on: it applies once they are verified.
+        public var toVerify: [String] = []
+        /// Departments cooperating with the lead ``department``.
+        public var cooperating: [String] = []
         /// What departments reported doing under this measure (feedback), oldest first.
         public var applied: [Application] = []
     }

@@ -2,6 +2,8 @@ import CreditOperations
 import CreditRegistry
 import Foundation
 import Hummingbird
+import HummingbirdCore
+import NIOCore
 import Logging
 
 /// Builds the HTTP service: a thin adapter over ``CreditOperations``, the same use-cases the
@@ -22,30 +24,45 @@ import Logging
 /// try await app.runService()
 /// ```
 public func buildApplication(operations: CreditOperations, tokens: TokenStore, host: String, port: Int,
+                             limits: ServiceLimits = ServiceLimits(),
                              logger: Logger = Logger(label: "credit.service")) -> some ApplicationProtocol {
-    Application(router: buildRouter(operations: operations, tokens: tokens, logger: logger),
-                configuration: .init(address: .hostname(host, port: port), serverName: "creditctl"),
-                logger: logger)
+    buildApplication(router: buildRouter(operations: operations, tokens: tokens, limits: limits, logger: logger),
+                     host: host, port: port, limits: limits, logger: logger)
+}
+
+/// A server for `router` with the connection limits of `limits` (header and idle timeouts,
+/// connection count); tests add routes to the router first.
+public func buildApplication(router: Router<ServiceContext>, host: String, port: Int, limits: ServiceLimits,
+                             logger: Logger = Logger(label: "credit.service")) -> some ApplicationProtocol {
+    let connections = ConnectionCount()
+    let http1 = HTTP1Channel.Configuration(
+        additionalChannelHandlers: [ConnectionGuard(headerTimeout: limits.headerTimeout, keepAliveTimeout: limits.idleTimeout,
+                                                    maxConnections: limits.maxConnections, connections: connections)],
+        idleTimeout: TimeAmount(limits.idleTimeout))
+    return Application(router: router, server: .http1(configuration: http1),
+                       configuration: .init(address: .hostname(host, port: port), serverName: "creditctl"),
+                       logger: logger)
 }
 
 /// The router alone (tests drive it with or without a socket).
-public func buildRouter(operations: CreditOperations, tokens: TokenStore,
+public func buildRouter(operations: CreditOperations, tokens: TokenStore, limits: ServiceLimits = ServiceLimits(),
                         logger: Logger = Logger(label: "credit.service")) -> Router<ServiceContext> {
     // Writing into a pipe whose reader has gone must fail with EPIPE, not kill the process.
     signal(SIGPIPE, SIG_IGN)
     let router = Router(context: ServiceContext.self)
     router.add(middleware: RequestLogger(logger: logger, authenticated: false))
+    router.add(middleware: LimitsMiddleware(limits: limits))
     router.get("health") { _, _ in "ok" }
     router.get("/") { _, _ in try StaticResource.response("officer.html", type: "text/html; charset=utf-8") }
     router.get("openapi.json") { _, _ in try StaticResource.response("openapi.json", type: "application/json") }
     let pools = ServicePools.shared
     _ = try? StaticResource.response("openapi.json", type: "application/json")   // load the resources now, not on a request
-    let v1 = router.group("v1").add(middleware: TokenAuthenticator(tokens: tokens))
+    let v1 = router.group("v1").add(middleware: TokenAuthenticator(tokens: tokens, pool: pools.lookups))
         .add(middleware: RequestLogger(logger: logger, authenticated: true))
     v1.addRoutes(SubjectsController(operations: operations, pool: pools.lookups,
                                     audit: AuditBatcher(operations: operations, pool: pools.lookups),
                                     measuresBatcher: LookupBatcher(operations: operations, pool: pools.lookups)).endpoints)
-    v1.addRoutes(CheckController(operations: operations, pools: pools).endpoints)
+    v1.addRoutes(CheckController(operations: operations, pools: pools, maxConcurrent: limits.maxConcurrentChecks).endpoints)
     v1.addRoutes(RulesController(operations: operations, pool: pools.lookups).endpoints)
     v1.addRoutes(FeedbackController(operations: operations, pool: pools.lookups).endpoints)
     return router

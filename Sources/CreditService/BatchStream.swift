@@ -24,11 +24,14 @@ struct BatchStream {
 
     static let chunkSize = 1 << 16
 
-    func run(_ body: RequestBody, options: BatchChecker.Options, viewer: Viewer, contentType: String) async throws -> Response {
+    /// `finished` is called once the checker has ended (its answer sent or refused).
+    func run(_ body: RequestBody, options: BatchChecker.Options, viewer: Viewer, contentType: String,
+             finished: @escaping @Sendable () -> Void = {}) async throws -> Response {
         let input = try Pipe.make(), output = try Pipe.make()
         let operations = self.operations, ioPool = self.ioPool, batchPool = self.batchPool, maxUploadSize = self.maxUploadSize
         let check = Task { () throws -> BatchChecker.Summary in
-            try await batchPool.run {
+            defer { finished() }
+            return try await batchPool.run {
                 defer { close(input.read); close(output.write) }
                 return try operations.batchCheck(input: input.read, output: output.write, options: options, viewer: viewer)
             }
@@ -38,7 +41,7 @@ struct BatchStream {
             var total = 0
             for try await chunk in body {
                 total += chunk.readableBytes
-                guard total <= maxUploadSize else { throw HTTPError(.contentTooLarge, message: "the file is larger than \(maxUploadSize) bytes") }
+                guard total <= maxUploadSize else { throw Problem(.contentTooLarge, code: "body_too_large", detail: "the file is larger than \(maxUploadSize) bytes") }
                 let bytes = Array(buffer: chunk)
                 // A checker that stopped reading (it refused the file) ends the upload quietly.
                 guard try await ioPool.run({ try Pipe.writeAll(input.write, bytes) }) else { return }
@@ -55,7 +58,7 @@ struct BatchStream {
             let summary: BatchChecker.Summary
             do { summary = try await check.value } catch let e as OperationError {
                 upload.cancel()
-                throw HTTPError(.badRequest, message: e.description)
+                throw Problem(.badRequest, code: "bad_batch_input", detail: e.description)
             }
             try await upload.value
             return Response(status: .ok, headers: Self.headers(contentType, summary: summary), body: .init())
@@ -104,7 +107,7 @@ enum Pipe {
             if n >= 0 { offset += n; continue }
             if errno == EINTR { continue }
             if errno == EPIPE { return false }
-            throw HTTPError(.internalServerError, message: "cannot pass the upload to the checker: \(String(cString: strerror(errno)))")
+            throw Problem(.internalServerError, code: "internal", detail: "cannot pass the upload to the checker: \(String(cString: strerror(errno)))")
         }
         return true
     }

@@ -1,73 +1,68 @@
+import CreditOperations
 import CreditRegistry
 import Foundation
 
-/// Who is calling the API, from their bearer token.
-public struct Caller: Sendable, Hashable, Codable {
-    /// Roles of DESIGN.md §6; each decides what a caller may do and see.
-    public enum Role: String, Sendable, Hashable, Codable, CaseIterable {
-        /// An enforcement officer of a department: looks subjects up, sees ID numbers.
-        case officer
-        /// A bank: batch-checks counterparties; sees no personal ID numbers.
-        case bank
-        /// A rule operator: rules status, name search.
-        case `operator`
-        /// A platform administrator: everything.
-        case administrator
-        /// An auditor: looks up and reads what was done, sees ID numbers.
-        case auditor
+/// Who is calling the API: the account its bearer token belongs to.
+public typealias Caller = Account
 
-        var mayLookUp: Bool { self == .officer || self == .administrator || self == .auditor }
-        var maySearch: Bool { self != .bank }
-        var mayCheck: Bool { self == .bank || self == .administrator }
-        var maySeePersonalIDs: Bool { self == .officer || self == .administrator || self == .auditor }
+/// The tokens the service accepts: the registry's accounts (tokens stored as SHA-256 digests),
+/// or a fixed set given in memory (embedding, tests).
+///
+/// Database look-ups are cached for ``ttl``: a revoked or rotated token stops working in a
+/// running server within that time (default 5 s), with one indexed read per token and period.
+public final class TokenStore: Sendable {
+    enum Source: Sendable {
+        case fixed([String: Caller])
+        case accounts(CreditOperations)
     }
+    private struct Cached: Sendable { var caller: Caller?; var until: ContinuousClock.Instant }
 
-    /// Recorded as the actor in the audit log.
-    public var name: String
-    public var role: Role
-    /// The officer's department id (e.g. `sat`), whose measures come first in reports.
-    public var department: String?
+    private let source: Source
+    /// How long a token's account (or its absence) is trusted before it is read again.
+    public let ttl: Duration
+    private let cache = LockedBox([String: Cached]())
 
-    public init(name: String, role: Role, department: String? = nil) {
-        self.name = name; self.role = role; self.department = department
-    }
-}
-
-/// The tokens the service accepts, loaded from a JSON file:
-/// `[{"token": "…", "name": "officer-07", "role": "officer", "department": "sat"}]`.
-/// Tokens are kept only as SHA-256 digests in memory and compared by digest.
-public struct TokenStore: Sendable {
-    private let callers: [String: Caller]
-
+    /// A fixed set of tokens (kept only as digests).
     public init(tokens: [String: Caller]) {
         var byDigest: [String: Caller] = [:]
-        for (token, caller) in tokens { byDigest[Digest.sha256Hex(token.utf8)] = caller }
-        callers = byDigest
+        for (token, caller) in tokens { byDigest[AccessToken.digest(token)] = caller }
+        source = .fixed(byDigest)
+        ttl = .zero
     }
 
-    /// Reads a token file; every entry needs a token of at least 16 characters, a name and a role.
-    public init(file: String) throws {
-        struct Entry: Decodable { var token: String; var name: String; var role: Caller.Role; var department: String? }
-        guard let data = FileManager.default.contents(atPath: file) else { throw TokenFileError(file: file, reason: "cannot read the file") }
-        let entries: [Entry]
-        do { entries = try JSONDecoder().decode([Entry].self, from: data) } catch {
-            throw TokenFileError(file: file, reason: "not a JSON array of {token, name, role, department}: \(error)")
-        }
-        var tokens: [String: Caller] = [:]
-        for (i, e) in entries.enumerated() {
-            guard e.token.count >= 16 else { throw TokenFileError(file: file, reason: "entry \(i + 1) (\(e.name)): token shorter than 16 characters") }
-            tokens[e.token] = Caller(name: e.name, role: e.role, department: e.department)
-        }
-        self.init(tokens: tokens)
+    /// The accounts of the registry `operations` opened.
+    public init(accounts operations: CreditOperations, ttl: Duration = .seconds(5)) {
+        source = .accounts(operations)
+        self.ttl = ttl
     }
 
-    /// The caller a bearer token stands for.
-    public func caller(token: String) -> Caller? { callers[Digest.sha256Hex(token.utf8)] }
-}
+    /// The caller from the cache alone: `.some` when known (an account or known-unknown), nil
+    /// when the store must be asked (``caller(token:)``).
+    func cachedCaller(token: String) -> Caller?? {
+        switch source {
+        case .fixed(let callers): return .some(callers[AccessToken.digest(token)])
+        case .accounts:
+            let digest = AccessToken.digest(token)
+            let now = ContinuousClock.now
+            return cache.withValue { c -> Caller?? in
+                guard let hit = c[digest], hit.until > now else { return nil }
+                return .some(hit.caller)
+            }
+        }
+    }
 
-/// A token file that cannot be used.
-public struct TokenFileError: Error, CustomStringConvertible, Sendable {
-    public var file: String
-    public var reason: String
-    public var description: String { "\(file): \(reason)" }
+    /// The caller a bearer token stands for (blocks on the database on a cache miss: call it on
+    /// a blocking pool).
+    public func caller(token: String) throws -> Caller? {
+        if let known = cachedCaller(token: token) { return known }
+        guard case .accounts(let operations) = source else { return nil }
+        let account = try operations.authenticate(token: token)
+        let digest = AccessToken.digest(token)
+        let until = ContinuousClock.now + ttl
+        cache.withValue { c in
+            if c.count > 10_000 { c.removeAll() }   // unknown tokens must not grow it without bound
+            c[digest] = Cached(caller: account, until: until)
+        }
+        return account
+    }
 }

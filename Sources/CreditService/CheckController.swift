@@ -11,23 +11,58 @@ import Hummingbird
 struct CheckController {
     let operations: CreditOperations
     let pools: ServicePools
+    /// Checks in flight, against ``ServiceLimits/maxConcurrentChecks``.
+    let inFlight = LockedBox(0)
+    let maxConcurrent: Int
+
+    /// The upload types a check reads (none given: read as CSV).
+    static let acceptedTypes = ["text/csv", "text/plain", "application/csv", "application/octet-stream", "text/tab-separated-values"]
 
     var endpoints: RouteCollection<ServiceContext> {
         RouteCollection(context: ServiceContext.self).post("check", use: check)
     }
 
     @Sendable func check(_ request: Request, context: ServiceContext) async throws -> Response {
-        let caller = try context.require(\.mayCheck, "run batch checks")
+        let viewer = try operations.checkViewer(for: try context.account(), channel: "api")
         let query = request.uri.queryParameters
         let csv = query.get("format") == "csv"
-        if let type = request.headers[.contentType], type.lowercased().hasPrefix("multipart/") {
-            throw HTTPError(.unsupportedMediaType, message: "send the file itself as the body (text/csv), not a multipart form")
+        if let type = request.headers[.contentType] {
+            let media = type.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+            if media.hasPrefix("multipart/") {
+                throw Problem(.unsupportedMediaType, code: "unsupported_media_type",
+                              detail: "send the file itself as the body (text/csv), not a multipart form")
+            }
+            guard Self.acceptedTypes.contains(media) else {
+                throw Problem(.unsupportedMediaType, code: "unsupported_media_type",
+                              detail: "Content-Type \(media) is not a table: send text/csv or text/plain")
+            }
         }
-        let options = BatchChecker.Options(format: csv ? .csv : .json, asOf: try request.asOfParameter(),
+        let admitted = inFlight.withValue { n -> Bool in
+            guard n < maxConcurrent else { return false }
+            n += 1
+            return true
+        }
+        guard admitted else {
+            throw Problem(.tooManyRequests, code: "too_many_checks",
+                          detail: "\(maxConcurrent) batch checks are already running; retry when one has finished", headers: [.retryAfter: "5"])
+        }
+        let inFlight = self.inFlight, released = LockedBox(false)
+        // Once, when the checker has finished (or the request failed before it started).
+        let release: @Sendable () -> Void = {
+            if released.withValue({ r in defer { r = true }; return !r }) { inFlight.withValue { $0 -= 1 } }
+        }
+        let options: BatchChecker.Options
+        do {
+            options = BatchChecker.Options(format: csv ? .csv : .json, asOf: try request.asOfParameter(),
                                            codeColumn: query.get("code_column"), nameColumn: query.get("name_column"))
-        let viewer = Viewer(actor: "api:\(caller.name)", maySeePersonalIDs: false)
+        } catch { release(); throw error }
         let stream = BatchStream(operations: operations, batchPool: pools.batches, ioPool: pools.io, maxUploadSize: context.maxUploadSize)
-        return try await stream.run(request.body, options: options, viewer: viewer,
-                                    contentType: csv ? "text/csv; charset=utf-8" : "application/x-ndjson; charset=utf-8")
+        do {
+            return try await stream.run(request.body, options: options, viewer: viewer,
+                                        contentType: csv ? "text/csv; charset=utf-8" : "application/x-ndjson; charset=utf-8", finished: release)
+        } catch {
+            release()
+            throw error
+        }
     }
 }

@@ -1,3 +1,4 @@
+import CreditRegistry
 import Foundation
 import Hummingbird
 import Logging
@@ -33,10 +34,18 @@ struct RequestLogger: RouterMiddleware {
         if !authenticated && request.uri.path.hasPrefix("/v1/") && status != 401 { return }
         let elapsed = ContinuousClock.now - started
         let micros = elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
-        var meta: Logger.Metadata = ["method": "\(request.method.rawValue)", "path": "\(request.uri.path)",
+        var meta: Logger.Metadata = ["method": "\(request.method.rawValue)", "path": "\(Self.template(request, context))",
                                      "status": "\(status)", "micros": "\(micros)"]
-        if let caller = context.caller { meta["caller"] = "\(caller.name)" }
+        if let caller = context.caller { meta["caller"] = "\(caller.name)"; meta["role"] = "\(caller.role.rawValue)" }
         if let error, status >= 500 { meta["error"] = "\(error)" }
         logger.log(level: level, status >= 500 ? "request failed" : "request", metadata: meta)
+    }
+
+    /// The route's template (`/v1/subjects/{id}`) once routed; before that the path with any
+    /// segment that looks like a resident ID masked — a log never holds an ID number.
+    static func template(_ request: Request, _ context: ServiceContext) -> String {
+        if let path = context.endpointPath { return path.replacingOccurrences(of: ":id", with: "{id}") }
+        return request.uri.path.split(separator: "/", omittingEmptySubsequences: false)
+            .map { IdentityMask.forDisplay(String($0)) }.joined(separator: "/")
     }
 }

@@ -19,43 +19,46 @@ struct SubjectsController {
     }
 
     /// `GET /v1/subjects/{id}?as_of=yyyy-MM-dd&department=sat&unmask=true`: the credit report of the
-    /// subject any identifier names; audited with the caller as actor before it is answered.
+    /// subject any identifier names; audited with the caller as actor before it is answered. An
+    /// officer's department is the account's (`department` is for administrators and auditors).
     @Sendable func report(_ request: Request, context: ServiceContext) async throws -> Response {
-        let caller = try context.require(\.mayLookUp, "look subjects up")
+        let caller = try context.account()
         let id = try context.parameters.require("id")
         let query = request.uri.queryParameters
-        let unmask = query.get("unmask") == "true"
-        if unmask && !caller.role.maySeePersonalIDs { throw HTTPError(.forbidden, message: "role \(caller.role.rawValue) may not unmask ID numbers") }
-        let options = ReportBuilder.Options(asOf: try request.asOfParameter(), department: query.get("department") ?? caller.department,
-                                            unmask: unmask, actor: "api:\(caller.name)")
+        let asOf = try request.asOfParameter()
+        let (department, unmask) = (query.get("department"), query.get("unmask") == "true")
         let operations = self.operations
-        let (found, entries) = try await pool.run { try operations.lookUpReport(id, options: options) }
+        let (found, entries) = try await pool.run {
+            try operations.lookUpReport(id, for: caller, channel: "api", asOf: asOf, department: department, unmask: unmask)
+        }
         try await audit.record(entries)
-        guard let report = found else { throw HTTPError(.notFound, message: "no subject with identifier \(IdentityMask.forDisplay(id))") }
+        guard let report = found else { throw Problem(.notFound, code: "not_found", detail: "no subject with identifier \(IdentityMask.forDisplay(id))") }
         return try JSONBody.response(report)
     }
 
-    /// `GET /v1/subjects/{id}/measures?as_of=`: identity and measures in force, audited.
+    /// `GET /v1/subjects/{id}/measures?as_of=&unmask=true`: identity and measures in force,
+    /// audited; a resident ID is masked unless the role may unmask and asks to (audited as such).
     @Sendable func measures(_ request: Request, context: ServiceContext) async throws -> Response {
-        let caller = try context.require(\.mayLookUp, "look subjects up")
+        let caller = try context.account()
         let id = try context.parameters.require("id")
         let asOf = try request.asOfParameter()
-        let viewer = Viewer(actor: "api:\(caller.name)", maySeePersonalIDs: caller.role.maySeePersonalIDs)
-        let result = try await measuresBatcher.lookUp(MeasuresRequest(identifier: id, asOf: asOf, viewer: viewer))
-        guard let result else { throw HTTPError(.notFound, message: "no subject with identifier \(IdentityMask.forDisplay(id))") }
+        let unmask = request.uri.queryParameters.get("unmask") == "true"
+        let lookup = try operations.measuresRequest(id, for: caller, channel: "api", asOf: asOf, unmask: unmask)
+        let result = try await measuresBatcher.lookUp(lookup)
+        guard let result else { throw Problem(.notFound, code: "not_found", detail: "no subject with identifier \(IdentityMask.forDisplay(id))") }
         return JSONBody.response(text: MeasuresView(result).json)
     }
 
     /// `GET /v1/search?q=华兴&limit=20`: subjects by any part of an organisation's name; audited.
     @Sendable func search(_ request: Request, context: ServiceContext) async throws -> Response {
-        let caller = try context.require(\.maySearch, "search names")
+        let caller = try context.account()
+        try caller.require(\.maySearch, "search names")
         guard let q = request.uri.queryParameters.get("q"), !q.trimmingCharacters(in: .whitespaces).isEmpty else {
-            throw HTTPError(.badRequest, message: "q (part of a name) is required")
+            throw Problem(.badRequest, code: "missing_parameter", detail: "q (part of a name) is required")
         }
         let limit = min(100, max(1, request.uri.queryParameters.get("limit").flatMap(Int.init) ?? 20))
-        let viewer = Viewer(actor: "api:\(caller.name)", maySeePersonalIDs: caller.role.maySeePersonalIDs)
         let operations = self.operations
-        let hits = try await pool.run { try operations.searchNames(q, limit: limit, viewer: viewer) }
+        let hits = try await pool.run { try operations.searchNames(q, limit: limit, for: caller, channel: "api") }
         return try JSONBody.response(hits)
     }
 }

@@ -132,13 +132,14 @@ public struct DecisionMaterialiser: Sendable {
     private func insert(_ d: Decision, asOf: Day, in db: Database) throws {
         let stmt = try db.cachedStatement(sql: """
             INSERT INTO decision (subject_code, measure, rule, memorandum, kind, category, department, department_name, basis, text,
-                valid_from, valid_until, financial, via_code, via_role, caused_by, ruleset_version, evaluated_on)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                valid_from, valid_until, financial, via_code, via_role, caused_by, ruleset_version, evaluated_on, to_verify, cooperating)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         let causes = "[" + d.causedBy.map(String.init).joined(separator: ",") + "]"
         try stmt.execute(arguments: [d.subject, d.measureID, d.ruleID, d.memorandum, d.kind.rawValue, d.category.rawValue,
                                      d.department.id, d.department.name, d.legalBasis, d.measureText, d.from.description,
                                      d.until?.description, d.financial, d.via?.organisation, d.via?.role.rawValue, causes,
-                                     rules.version, asOf.description])
+                                     rules.version, asOf.description, d.toVerify.joined(separator: ","),
+                                     d.cooperating.map(\.id).joined(separator: ",")])
     }
 }

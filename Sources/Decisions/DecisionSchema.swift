@@ -56,6 +56,15 @@ public enum DecisionSchema {
                 CREATE INDEX decision_measure ON decision(measure);
                 """)
         }
+        VerificationStore.register(in: &m)
+        m.registerMigration("v4-decision-verification") { db in
+            try db.execute(sql: """
+                -- Facts nobody has verified yet that the decision rests on (comma-separated VerifiableFact ids).
+                ALTER TABLE decision ADD COLUMN to_verify TEXT NOT NULL DEFAULT '';
+                -- Departments cooperating with the lead department (comma-separated ids).
+                ALTER TABLE decision ADD COLUMN cooperating TEXT NOT NULL DEFAULT '';
+                """)
+        }
         return m
     }
 }

@@ -20,11 +20,13 @@ public struct RegistryEvaluator: Sendable {
 
     /// The subject's facts and its related subjects' facts as known on `asOf`.
     public func context(for code: String, asOf: Day, in db: Database) throws -> (own: SubjectFacts, related: [SubjectFacts])? {
-        guard let own = try registry.facts(of: code, asOf: asOf, in: db) else { return nil }
+        guard var own = try registry.facts(of: code, asOf: asOf, in: db) else { return nil }
         var codes = Set(own.roles.map(\.from))
         if rules.readsRelatedFacts { codes.formUnion(own.keyPersons.map(\.to)) }
         codes.remove(code)
-        let related = try codes.sorted().compactMap { try registry.facts(of: $0, asOf: asOf, in: db) }
+        var related = try codes.sorted().compactMap { try registry.facts(of: $0, asOf: asOf, in: db) }
+        try VerificationStore.attach(to: &own, asOf: asOf, in: db)
+        for i in related.indices { try VerificationStore.attach(to: &related[i], asOf: asOf, in: db) }
         return (own, related)
     }
 

@@ -39,12 +39,15 @@ public struct RuleDecisionProvider: DecisionProvider {
             return try TableDecisionProvider().decisions(for: code, asOf: asOf, in: db)
         }
         return try RegistryEvaluator(rules: rules, registry: registry).decisions(for: code, asOf: asOf, in: db).map {
-            StoredDecision(subjectCode: $0.subject, measure: $0.measureID, rule: $0.ruleID, memorandum: $0.memorandum,
+            var d = StoredDecision(subjectCode: $0.subject, measure: $0.measureID, rule: $0.ruleID, memorandum: $0.memorandum,
                            kind: $0.kind == .punishment ? .punishment : .incentive, category: $0.category.rawValue,
                            department: $0.department.id, departmentName: $0.department.name, basis: $0.legalBasis,
                            text: $0.measureText, validFrom: $0.from, validUntil: $0.until, financial: $0.financial,
                            viaCode: $0.via?.organisation, viaRole: $0.via?.role.rawValue, causedBy: $0.causedBy,
                            rulesetVersion: rules.version, evaluatedOn: asOf)
+            d.toVerify = $0.toVerify
+            d.cooperating = $0.cooperating.map(\.id)
+            return d
         }
     }
 }

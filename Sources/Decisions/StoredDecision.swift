@@ -37,6 +37,10 @@ public struct StoredDecision: Sendable, Hashable, Codable {
     public var causedBy: [Int64]
     public var rulesetVersion: String
     public var evaluatedOn: Day?
+    /// Facts (``VerifiableFact`` ids) the decision rests on that nobody has verified: shown "to verify".
+    public var toVerify: [String] = []
+    /// Ids of the departments cooperating with ``department``.
+    public var cooperating: [String] = []
 
     public init(subjectCode: String, measure: String, rule: String, memorandum: String, kind: Kind, category: String,
                 department: String, departmentName: String, basis: String, text: String, validFrom: Day, validUntil: Day? = nil,
@@ -64,7 +68,7 @@ extension StoredDecision {
     /// The columns ``init(positional:)`` reads, in its order.
     static let columns = """
         subject_code, measure, rule, memorandum, kind, category, department, department_name, basis, text,
-        valid_from, valid_until, financial, via_code, via_role, caused_by, ruleset_version, evaluated_on
+        valid_from, valid_until, financial, via_code, via_role, caused_by, ruleset_version, evaluated_on, to_verify, cooperating
         """
     static let columnNames = columns.split(separator: ",").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
 
@@ -99,6 +103,14 @@ extension StoredDecision {
         causedBy = Self.parseIDs(try required(15))
         rulesetVersion = try required(16)
         evaluatedOn = try day(17)
+        toVerify = Self.split(text(18))
+        cooperating = Self.split(text(19))
+    }
+
+    /// A comma-separated list of ids; empty or missing is none.
+    static func split(_ text: String?) -> [String] {
+        guard let text, !text.isEmpty else { return [] }
+        return text.split(separator: ",").map(String.init)
     }
 
     /// Reads a JSON array of integers (`[12,40]`) without a JSON decoder; other tokens are skipped.

@@ -19,11 +19,8 @@ import Testing
     let scratch: TemporaryDirectory
     let operations: CreditOperations
     var registry: Registry { operations.registry }
-    let tokens = TokenStore(tokens: [
-        ServiceTests.officer: Caller(name: "officer-07", role: .officer, department: "sat"),
-        ServiceTests.bank: Caller(name: "bank-3", role: .bank),
-        ServiceTests.operatorToken: Caller(name: "op-1", role: .operator),
-    ])
+    /// The registry's accounts, read on every request (no cache), as `serve` reads them.
+    var tokens: TokenStore { TokenStore(accounts: operations, ttl: .zero) }
 
     init() throws {
         scratch = try TemporaryDirectory("service")
@@ -34,6 +31,14 @@ import Testing
         }
         _ = try NationalBridge(operations: operations).importDishonestDebtors(path: Self.root.appendingPathComponent("samples/national/dishonest-debtors.csv").path)
         _ = try operations.activateRules(paths: [Self.root.appendingPathComponent("rules").path], author: "test")
+        let file = scratch.path("tokens.json")
+        try Data("""
+            [{"token": "\(Self.officer)", "name": "officer-07", "role": "officer", "department": "sat"},
+             {"token": "\(Self.bank)", "name": "bank-3", "role": "bank"},
+             {"token": "\(Self.operatorToken)", "name": "op-1", "role": "operator"}]
+            """.utf8).write(to: URL(fileURLWithPath: file))
+        chmod(file, 0o600)
+        _ = try operations.importAccounts(try TokenFile(path: file), actor: "test")
     }
 
     func app() -> some ApplicationProtocol { buildApplication(operations: operations, tokens: tokens, host: "127.0.0.1", port: 0) }
@@ -147,12 +152,15 @@ import Testing
             #expect(r.status == 200)
             #expect(r.body.contains("tax_grade_d"))
             let person = try await get(client, "/v1/subjects/350221197203140316/measures", token: Self.officer)
-            #expect(person.status == 200 && person.body.contains("350221197203140316"), "officers see ID numbers")
+            #expect(person.status == 200 && !person.body.contains("350221197203140316"), "masked unless asked")
+            let unmasked = try await get(client, "/v1/subjects/350221197203140316/measures?unmask=true", token: Self.officer)
+            #expect(unmasked.status == 200 && unmasked.body.contains("350221197203140316"), "officers may unmask")
             let missing = try await get(client, "/v1/subjects/91350100M000100Y43/measures", token: Self.officer)
             #expect(missing.status == 404)
         }
         let entries = try AuditLog(registry: registry).entries(limit: 10)
-        #expect(entries.filter { $0.detail.hasPrefix("measures") }.count == 3)
+        #expect(entries.filter { $0.detail.contains("measures as-of") }.count == 4)
+        #expect(entries.contains { $0.action == "unmask" && $0.subject == "350221197203140316" && $0.actor == "api:officer-07" })
         #expect(try AuditLog(registry: registry).verify().isIntact)
     }
 
@@ -176,7 +184,7 @@ import Testing
                 }
             }
         }
-        let entries = try AuditLog(registry: registry).entries(limit: 1000).filter { $0.actor == "api:officer-07" && $0.detail.hasPrefix("measures") }
+        let entries = try AuditLog(registry: registry).entries(limit: 1000).filter { $0.actor == "api:officer-07" && $0.detail.contains("measures as-of") }
         #expect(entries.count == 150)
         #expect(entries.filter { $0.subject == "91350200MA2XH1K70Y" }.count == 100)
         #expect(try AuditLog(registry: registry).verify().isIntact)

@@ -32,7 +32,7 @@ import Testing
         #expect(grade.until == Support.day("2023-03-01"))
         #expect(grade.causedBy == [1])
         #expect(grade.department.id == "sat")
-        #expect(grade.memorandum == "发改财金〔2014〕3062号")
+        #expect(grade.memorandum == "发改财金〔2016〕2798号") // 2798号 revises 3062号 for cases from 2016-12-01
         #expect(grade.kind == .punishment)
 
         let personal = ds.filter { $0.subject == zhang }
@@ -40,7 +40,8 @@ import Testing
         let exit = personal.first { $0.measureID == "tax_exit_ban" }!
         #expect(exit.via == Via(organisation: acme, role: .legalRepresentative))
         #expect(exit.causedBy.contains(2))
-        #expect(exit.causes.count == 2) // 2014 and 2016 memoranda, merged
+        #expect(exit.causes.count == 1) // only the revising memorandum fires
+        #expect(exit.toVerify == ["tax_unpaid"])
         #expect(!ds.contains { $0.subject == li })
 
         let forZhang = rules.decisions(for: zhang, own: z, related: [company], asOf: asOf)
@@ -55,14 +56,13 @@ import Testing
         let before = rules.evaluate(firm, asOf: Support.day("2020-08-31"))
         #expect(before.contains { $0.measureID == "a_green_channel" && $0.kind == .incentive })
         #expect(before.first { $0.measureID == "a_tax_credit_loan" }?.financial == true)
-        firm.listEntries.append(ListEntryFact(list: KnownList.dishonestDebtor, enteredOn: Support.day("2020-09-01"), ground: "3", recordIDs: [8]))
+        firm.listEntries.append(ListEntryFact(list: KnownList.dishonestDebtor, enteredOn: Support.day("2020-09-01"), exitedOn: Support.day("2022-01-10"),
+                                              ground: "3", recordIDs: [8]))
         #expect(rules.evaluate(firm, asOf: Support.day("2020-08-31")).contains { $0.measureID == "a_green_channel" })
         let after = rules.evaluate(firm, asOf: Support.day("2020-09-01"))
         #expect(!after.contains { $0.kind == .incentive })
-        #expect(after.contains { $0.measureID == "dd_procurement_land_restriction" })
-        let explanation = rules.explain(firm, asOf: Support.day("2020-09-01"))
-        #expect(explanation.rules.first { $0.ruleID == "a_grade_incentives" }?.outcome == .withheld)
-        // The listing for grounds 2–6 lasts two years; incentives come back afterwards.
+        #expect(after.contains { $0.measureID == "dd_procurement_restriction" })
+        // The court's removal ends the listing; incentives come back afterwards.
         #expect(rules.evaluate(firm, asOf: Support.day("2022-09-01")).contains { $0.measureID == "a_green_channel" })
     }
 
@@ -76,20 +76,17 @@ import Testing
 
         let expiring = SubjectFacts(code: acme, kind: .enterprise, name: "x",
                                     listEntries: [ListEntryFact(list: KnownList.dishonestDebtor, enteredOn: Support.day("2018-01-10"), ground: "4", recordIDs: [9])])
-        #expect(rules.evaluate(expiring, asOf: Support.day("2020-01-09")).contains { $0.measureID == "dd_exit_ban" })
-        #expect(rules.evaluate(expiring, asOf: Support.day("2020-01-10")).isEmpty)
-        let trace = rules.explain(expiring, asOf: Support.day("2020-01-10")).rules.first { $0.ruleID == "dd_grounds_2_6_subject" }
-        #expect(trace?.outcome == .ended)
-        #expect(trace?.reason == "ended on 2020-01-10")
-        #expect(rules.explain(expiring, asOf: Support.day("2017-01-01")).rules.first { $0.ruleID == "dd_grounds_2_6_subject" }?.outcome == .notYet)
+        // The court's list governs: two years is only the expected term, the measures last until its removal.
+        #expect(rules.evaluate(expiring, asOf: Support.day("2020-01-10")).contains { $0.measureID == "dd_credit_sharing" })
+        #expect(rules.explain(expiring, asOf: Support.day("2017-01-01")).rules.first { $0.ruleID == "dd_subject" }?.outcome == .notYet)
     }
 
     @Test func derivedSeriousViolationListing() {
         let firm = SubjectFacts(code: acme, kind: .enterprise, name: "x",
                                 listEntries: [ListEntryFact(list: KnownList.abnormalOperations, enteredOn: Support.day("2017-05-10"), recordIDs: [11])])
-        #expect(!rules.evaluate(firm, asOf: Support.day("2020-05-09")).contains { $0.measureID == "ec_procurement_ban" })
+        #expect(!rules.evaluate(firm, asOf: Support.day("2020-05-09")).contains { $0.measureID == "ec_financing_restriction" })
         let ds = rules.evaluate(firm, asOf: Support.day("2020-05-10"))
-        #expect(ds.first { $0.measureID == "ec_procurement_ban" }?.from == Support.day("2020-05-10"))
+        #expect(ds.first { $0.measureID == "ec_financing_restriction" }?.from == Support.day("2020-05-10"))
         let e = rules.explain(firm, asOf: Support.day("2020-05-10"))
         #expect(e.derivedEntries.map(\.list) == ["serious_violation"])
         #expect(e.rules.first { $0.ruleID == "ec_serious" }?.fired == true)
@@ -141,7 +138,7 @@ import Testing
                                                                  "发改财金〔2016〕1962号", "发改财金〔2016〕1467号", "发改财金〔2015〕2045号"]))
         #expect(rules.memoranda.allSatisfy { !$0.unconfirmed.isEmpty })
         #expect(rules.extendsToRoles.contains(.legalRepresentative))
-        #expect(rules.extendsToRoles.contains(.financeChief))
+        #expect(rules.extendsToRoles.contains(.actualController))
     }
 
     @Test func failingInFileTestIsReportedWithLocation() {

@@ -18,6 +18,8 @@ public struct SubjectFacts: Sendable, Hashable, Codable {
     public var keyPersons: [RelationFact]
     /// Relations in which this subject is the person (`to`): the organisations it serves.
     public var roles: [RelationFact]
+    /// Facts a feed or an officer established that the records cannot show (unpaid tax, a sentence, …).
+    public var verifications: [VerificationFact] = []
 
     public init(code: String, kind: SubjectKind, name: String, status: SubjectStatus = .active,
                 statusSince: Day? = nil, listEntries: [ListEntryFact] = [], taxGrades: [TaxGradeFact] = [],
@@ -116,4 +118,25 @@ public struct RelationFact: Sendable, Hashable, Codable {
     }
     /// True when the role is held on `day`.
     public func isHeld(on day: Day) -> Bool { validFrom <= day && (validTo.map { day < $0 } ?? true) }
+}
+
+extension SubjectFacts {
+    private enum CodingKeys: String, CodingKey {
+        case code, kind, name, status, statusSince, listEntries, taxGrades, penalties, licences, keyPersons, roles, verifications
+    }
+
+    /// Decodes facts written before verifications existed (they have none).
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(code: try c.decode(String.self, forKey: .code), kind: try c.decode(SubjectKind.self, forKey: .kind),
+                  name: try c.decode(String.self, forKey: .name), status: try c.decode(SubjectStatus.self, forKey: .status),
+                  statusSince: try c.decodeIfPresent(Day.self, forKey: .statusSince),
+                  listEntries: try c.decode([ListEntryFact].self, forKey: .listEntries),
+                  taxGrades: try c.decode([TaxGradeFact].self, forKey: .taxGrades),
+                  penalties: try c.decode([PenaltyFact].self, forKey: .penalties),
+                  licences: try c.decode([LicenceFact].self, forKey: .licences),
+                  keyPersons: try c.decode([RelationFact].self, forKey: .keyPersons),
+                  roles: try c.decode([RelationFact].self, forKey: .roles))
+        verifications = try c.decodeIfPresent([VerificationFact].self, forKey: .verifications) ?? []
+    }
 }

@@ -82,7 +82,7 @@ extension Checker {
         switch c {
         case .and(let xs): return xs.contains(where: dates)
         case .or(let xs): return xs.allSatisfy(dates)
-        case .not: return false
+        case .not, .verified: return false
         case .listed, .penalty, .revokedLicence: return true
         case .keyPerson(_, let inner, _), .holds(_, let inner, _): return dates(inner)
         case .compare(let lhs, let op, _, _, _):

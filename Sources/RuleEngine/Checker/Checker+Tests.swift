@@ -50,6 +50,11 @@ extension Checker {
         case ("grade", .ident(let g)) where Vocabulary.grades.contains(g.name): break
         case ("penalty", .string), ("licence", .string): break
         case ("status", .ident(let s)) where Vocabulary.statuses.contains(s.name): break
+        case ("verified", .ident(let v)), ("denied", .ident(let v)):
+            if Vocabulary.verifiableFacts[v.name] == nil {
+                error("check.unknownFact", v.range, "'\(v.name)' is not a fact to verify",
+                      hint: "one of: \(Vocabulary.verifiableFacts.keys.sorted().joined(separator: ", "))")
+            }
         case (_, .ident(let a)) where isRole: requireSubject(a, aliases)
         default:
             error("check.typeMismatch", f.argument.range, "unexpected \(Checker.describe(f.argument)) after '\(f.head.name)'",

@@ -11,7 +11,9 @@ enum Vocabulary {
     /// Lists that feeds fill (CreditRegistry ``KnownList``).
     static let fedLists: Set<String> = KnownList.all
     static let conditionWords = ["listed", "penalty", "revoked_licence", "key_person", "holds", "kind", "status",
-                                 "latest_grade", "grade", "count", "total_fine", "not"]
+                                 "latest_grade", "grade", "count", "total_fine", "verified", "not"]
+    /// Facts a `verified` condition may name, with what must be verified.
+    static let verifiableFacts: [String: String] = Dictionary(uniqueKeysWithValues: VerifiableFact.allCases.map { ($0.rawValue, $0.question) })
 
     /// The type of a field or operand.
     enum FieldType: Equatable {
@@ -49,6 +51,8 @@ enum Vocabulary {
                     "record": (.number, false)],
         "licence": ["type": (.text, true), "from": (.date, true), "until": (.date, false), "revoked": (.date, false), "record": (.number, false)],
         "status": ["since": (.date, false)],
+        "verified": ["from": (.date, false), "until": (.date, false), "record": (.number, false)],
+        "denied": ["record": (.number, false)],
         "role": ["from": (.date, true), "until": (.date, false), "record": (.number, false)],
     ]
 }

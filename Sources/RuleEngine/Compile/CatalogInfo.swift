@@ -23,6 +23,12 @@ public struct MemorandumInfo: Sendable, Hashable, Codable {
 public struct DepartmentInfo: Sendable, Hashable, Codable {
     public var id: String
     public var name: String
+    /// The day it ceased to exist (exclusive), when it did (e.g. the 2018 reform).
+    public var until: Day?
+    /// The department that took over its duties.
+    public var successor: String?
+    /// The department that holds its duties today: itself, or the last of its successors.
+    public var current: DepartmentRef
 }
 
 public struct ListInfo: Sendable, Hashable, Codable {
@@ -33,12 +39,23 @@ public struct ListInfo: Sendable, Hashable, Codable {
     public var fed: Bool
     /// Ids of the derive rules that add subjects to the list.
     public var derivedBy: [String]
+    /// The owner's entries and exits override durations the rules derive (extensions, early removals).
+    public var authoritative: Bool
 }
 
 public struct MeasureInfo: Sendable, Hashable, Codable {
     public var id: String
     public var text: String
+    /// The lead department as it exists today (the memorandum's department or its successor).
     public var department: DepartmentRef
+    /// The lead department as the memorandum names it.
+    public var namedDepartment: DepartmentRef
+    /// Cooperating departments, as they exist today.
+    public var cooperating: [DepartmentRef]
+    /// The item number in the memorandum, e.g. （二）.
+    public var item: String?
+    /// The national basic list measure it implements, when declared.
+    public var basic: String?
     public var legalBasis: String
     public var category: MeasureCategory
     /// Concerns financial institutions (loans, bonds, insurance, capital); banks' batch checks highlight it.
@@ -62,6 +79,10 @@ public struct RuleInfo: Sendable, Hashable, Codable {
     /// For derivations: the list the rule adds subjects to.
     public var addsToList: String?
     public var duration: String
+    /// Facts that trigger on or after this day only (`applies_from`, or the date of a revising memorandum).
+    public var appliesFrom: Day?
+    /// Facts that trigger before this day only (`applies_before`, or the date of the memorandum that revises this one).
+    public var appliesBefore: Day?
     public var despitePunishment: Bool
     public var unconfirmed: [String]
     public var location: String

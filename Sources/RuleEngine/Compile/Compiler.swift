@@ -23,11 +23,30 @@ struct Compiler {
                            targets: m.targets, revises: m.revises, unconfirmed: m.unconfirmed, notes: m.notes,
                            location: m.number.range.description)
         }
-        let departments = d.departments.map { DepartmentInfo(id: $0.id.name, name: $0.name) }
-        let lists = d.lists.map { ListInfo(id: $0.id, name: $0.name, owner: $0.owner, fed: $0.fed, derivedBy: $0.derivedBy) }
+        let departments = d.departments.map {
+            DepartmentInfo(id: $0.id.name, name: $0.name, until: $0.until, successor: $0.successor?.name, current: current($0.ref))
+        }
+        let lists = d.lists.map {
+            ListInfo(id: $0.id, name: $0.name, owner: $0.owner.map(current), fed: $0.fed, derivedBy: $0.derivedBy, authoritative: $0.authoritative)
+        }
         let measures = d.measures.map { m in
-            MeasureInfo(id: m.id.name, text: m.text, department: m.department, legalBasis: m.basis, category: m.category,
+            MeasureInfo(id: m.id.name, text: m.text, department: current(m.department), namedDepartment: m.department,
+                        cooperating: m.cooperating.map(current), item: m.item, basic: m.basic, legalBasis: m.basis, category: m.category,
                         financial: m.financial, memorandum: m.memorandum, unconfirmed: m.unconfirmed, location: m.id.range.description)
+        }
+        // A memorandum that revises another takes over the cases from its date; the revised one keeps the earlier cases.
+        var revisedOn: [String: Day] = [:]
+        var revisesOn: [String: Day] = [:]
+        for m in d.memoranda where !m.revises.isEmpty {
+            for n in m.revises where d.memoranda.contains(where: { $0.number.name == n }) {
+                revisedOn[n] = min(revisedOn[n] ?? m.date, m.date)
+                revisesOn[m.number.name] = m.date
+            }
+        }
+        func window(_ memo: String, _ from: Day?, _ before: Day?) -> (Day?, Day?) {
+            let f = [from, revisesOn[memo]].compactMap { $0 }.max()
+            let b = [before, revisedOn[memo]].compactMap { $0 }.min()
+            return (f, b)
         }
 
         var ruleInfos: [RuleInfo] = []
@@ -35,34 +54,52 @@ struct Compiler {
         var needsRelated = false
         for r in d.rules {
             if Compiler.readsRelated(r.condition) { needsRelated = true }
+            let (from, before) = window(r.memorandum, r.appliesFrom, r.appliesBefore)
             rules.append(CRule(id: r.id.name, memorandum: r.memorandum, isPunishment: r.isPunishment, despitePunishment: r.despitePunishment,
                                measures: r.measures, toSubject: r.targets.contains(.subject),
                                roles: r.targets.compactMap { if case .role(let role) = $0 { role } else { nil } },
+                               named: r.targets.compactMap { if case .named(let role) = $0 { role } else { nil } },
+                               appliesFrom: from?.ordinal ?? Interval.negInf, appliesBefore: before?.ordinal ?? Interval.posInf,
                                condition: try compileCondition(r.condition), duration: Compiler.duration(r.duration),
                                conjuncts: try conjuncts(r.condition)))
             ruleInfos.append(RuleInfo(id: r.id.name, kind: r.isPunishment ? .punishment : .incentive, title: r.title,
                                       memorandum: r.memorandum, condition: RuleFormatter.text(of: r.condition),
                                       measures: r.measures.map { measures[$0].id }, targets: r.targets.map(\.name), addsToList: nil,
-                                      duration: r.duration.text, despitePunishment: r.despitePunishment, unconfirmed: r.unconfirmed,
+                                      duration: r.duration.text, appliesFrom: from, appliesBefore: before,
+                                      despitePunishment: r.despitePunishment, unconfirmed: r.unconfirmed,
                                       location: r.id.range.description))
         }
 
         var derives: [CDerive] = []
         for r in orderedDerives() {
             if Compiler.readsRelated(r.condition) { needsRelated = true }
+            let (from, before) = window(r.memorandum, r.appliesFrom, r.appliesBefore)
             derives.append(CDerive(id: r.id.name, memorandum: r.memorandum, list: r.list, condition: try compileCondition(r.condition),
-                                   duration: Compiler.duration(r.duration), conjuncts: try conjuncts(r.condition)))
+                                   duration: Compiler.duration(r.duration), appliesFrom: from?.ordinal ?? Interval.negInf,
+                                   appliesBefore: before?.ordinal ?? Interval.posInf, conjuncts: try conjuncts(r.condition)))
             ruleInfos.append(RuleInfo(id: r.id.name, kind: .derivation, title: r.title, memorandum: r.memorandum,
                                       condition: RuleFormatter.text(of: r.condition), measures: [], targets: ["subject"],
-                                      addsToList: lists[r.list].id, duration: r.duration.text, despitePunishment: false,
+                                      addsToList: lists[r.list].id, duration: r.duration.text, appliesFrom: from, appliesBefore: before,
+                                      despitePunishment: false,
                                       unconfirmed: r.unconfirmed, location: r.id.range.description))
         }
         ruleInfos.sort { $0.id < $1.id }
 
-        let program = Program(listIDs: lists.map(\.id), measures: measures, derives: derives, rules: rules, needsRelated: needsRelated)
+        let program = Program(listIDs: lists.map(\.id), authoritative: lists.map(\.authoritative), measures: measures, derives: derives, rules: rules, needsRelated: needsRelated)
         let tests = d.tests.map { CompiledTest(name: $0.name.name, range: $0.name.range, subjects: $0.subjects, expectations: $0.expectations) }
         return CompiledRuleSet(version: version, memoranda: memoranda, departments: departments, lists: lists, measures: measures,
                                rules: ruleInfos, program: program, tests: tests)
+    }
+
+    /// The department that holds `ref`'s duties today: the end of its chain of successors.
+    private func current(_ ref: DepartmentRef) -> DepartmentRef {
+        var d = declarations.departments.first { $0.id.name == ref.id }
+        var seen: Set<String> = []
+        while let dep = d, let s = dep.successor, seen.insert(dep.id.name).inserted,
+              let next = declarations.departments.first(where: { $0.id.name == s.name }) {
+            d = next
+        }
+        return d?.ref ?? ref
     }
 
     /// Derive rules in an order where a rule comes after every rule adding to a list it reads.
@@ -170,6 +207,9 @@ struct Compiler {
             return .keyPerson(try Self.role(role), try compileCondition(inner))
         case .holds(let role, let inner, _):
             return .holds(try Self.role(role), try compileCondition(inner))
+        case .verified(_, let fact, _):
+            guard let f = VerifiableFact(rawValue: fact.name) else { throw Self.unresolved(fact.range, "fact \(fact.name)") }
+            return .verified(f)
         case .compare(let lhs, let op, _, let v, _):
             switch lhs {
             case .field(let f):

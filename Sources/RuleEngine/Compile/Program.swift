@@ -104,11 +104,12 @@ indirect enum CCond: Sendable {
     case totalFine(CPenaltyFilter, window: CPeriod, op: CompareOp, micro: Int64)
     case keyPerson(RelationRole, CCond)
     case holds(RelationRole, CCond)
+    case verified(VerifiableFact)
 
     /// Cheap tests first in a conjunction, so most subjects stop at the first empty result.
     var cost: Int {
         switch self {
-        case .kind, .status: 0
+        case .kind, .status, .verified: 0
         case .listed: 1
         case .revokedLicence: 2
         case .latestGrade, .gradeOf: 3
@@ -138,6 +139,11 @@ struct CRule: Sendable {
     var measures: [Int]
     var toSubject: Bool
     var roles: [RelationRole]
+    /// Roles whose holders the triggering case itself names (relations recorded by the case's record).
+    var named: [RelationRole]
+    /// Witnesses starting outside [appliesFrom, appliesBefore) do not trigger the rule.
+    var appliesFrom: Int
+    var appliesBefore: Int
     var condition: CCond
     var duration: CDuration
     /// Top-level conjuncts with their canonical text, for explanations.
@@ -150,6 +156,8 @@ struct CDerive: Sendable {
     var list: Int
     var condition: CCond
     var duration: CDuration
+    var appliesFrom: Int
+    var appliesBefore: Int
     var conjuncts: [(CCond, String)]
 }
 
@@ -161,13 +169,16 @@ struct CMeasure: Sendable {
 final class Program: Sendable {
     let listIDs: [String]
     let listIndex: [String: Int]
+    /// Per list: the owner's entries and exits override derived durations.
+    let authoritative: [Bool]
     let measures: [MeasureInfo]
     let derives: [CDerive]
     let rules: [CRule]
     let needsRelated: Bool
 
-    init(listIDs: [String], measures: [MeasureInfo], derives: [CDerive], rules: [CRule], needsRelated: Bool) {
+    init(listIDs: [String], authoritative: [Bool], measures: [MeasureInfo], derives: [CDerive], rules: [CRule], needsRelated: Bool) {
         self.listIDs = listIDs
+        self.authoritative = authoritative
         var idx: [String: Int] = [:]
         for (i, l) in listIDs.enumerated() { idx[l] = i }
         self.listIndex = idx

@@ -34,9 +34,12 @@ public struct Cause: Sendable, Hashable, Codable, Comparable {
     public var until: Day?
     public var records: [Int64]
     public var via: Via?
+    /// Facts (``VerifiableFact`` raw values) nobody has supplied yet on which this cause rests.
+    public var toVerify: [String]
 
-    public init(ruleID: String, memorandum: String, from: Day, until: Day?, records: [Int64], via: Via?) {
+    public init(ruleID: String, memorandum: String, from: Day, until: Day?, records: [Int64], via: Via?, toVerify: [String] = []) {
         self.ruleID = ruleID; self.memorandum = memorandum; self.from = from; self.until = until; self.records = records; self.via = via
+        self.toVerify = toVerify
     }
 
     /// Direct causes first, then by start, rule id, organisation.
@@ -79,10 +82,16 @@ public struct Decision: Sendable, Hashable, Codable {
     /// The measure concerns financial institutions (loans, bonds, insurance, capital).
     public var financial: Bool
     public var causes: [Cause]
+    /// Departments that cooperate with the lead ``department``, as they exist today.
+    public var cooperating: [DepartmentRef]
+    /// Facts the registry cannot see that every cause rests on: the measure applies only once
+    /// they are verified (empty when some cause needs nothing verified).
+    public var toVerify: [String]
 
     public init(subject: String, measureID: String, measureText: String, kind: DecisionKind, category: MeasureCategory,
                 department: DepartmentRef, legalBasis: String, memorandum: String, ruleID: String, from: Day, until: Day?,
-                causedBy: [Int64], via: Via?, financial: Bool, causes: [Cause]) {
+                causedBy: [Int64], via: Via?, financial: Bool, causes: [Cause], cooperating: [DepartmentRef] = [], toVerify: [String] = []) {
+        self.cooperating = cooperating; self.toVerify = toVerify
         self.subject = subject; self.measureID = measureID; self.measureText = measureText; self.kind = kind
         self.category = category; self.department = department; self.legalBasis = legalBasis; self.memorandum = memorandum
         self.ruleID = ruleID; self.from = from; self.until = until; self.causedBy = causedBy; self.via = via

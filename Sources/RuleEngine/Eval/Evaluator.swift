@@ -9,6 +9,7 @@ struct RawCause: Sendable {
     var until: Int
     var records: [Int64]
     var via: Via?
+    var toVerify: [String] = []
 }
 
 /// A list entry made by a `derive` rule.
@@ -37,8 +38,9 @@ struct Evaluation {
             lists = Array(repeating: [], count: program.listIDs.count)
             for e in facts.listEntries {
                 guard let i = program.listIndex[e.list] else { continue }
-                lists[i].append(Witness(start: e.enteredOn.ordinal, end: e.exitedOn?.ordinal ?? Interval.posInf,
-                                        records: e.recordIDs, ground: e.ground))
+                var w = Witness(start: e.enteredOn.ordinal, end: e.exitedOn?.ordinal ?? Interval.posInf, records: e.recordIDs, ground: e.ground)
+                w.authoritative = program.authoritative[i]
+                lists[i].append(w)
             }
             for i in lists.indices where lists[i].count > 1 {
                 lists[i].sort(by: Evaluation.witnessOrder)
@@ -46,11 +48,20 @@ struct Evaluation {
         }
         for (ri, d) in program.derives.enumerated() {
             let ws = witnesses(d.condition)
-            for w in ws {
-                guard let (from, until) = Evaluation.period(d.duration, w) else { continue }
+            for w in ws where d.appliesFrom <= w.start && w.start < d.appliesBefore {
+                guard let (from, derivedUntil) = Evaluation.period(d.duration, w) else { continue }
+                var until = derivedUntil
+                if lists.isEmpty { lists = Array(repeating: [], count: program.listIDs.count) }
+                // On a list whose owner governs, the owner's own entry (and its exit) takes over from the derived one.
+                if program.authoritative[d.list] {
+                    let own = lists[d.list].filter { $0.authoritative }
+                    if own.contains(where: { $0.start <= from && from < $0.end }) { continue }
+                    if let next = own.map(\.start).filter({ $0 > from }).min() { until = min(until, next) }
+                }
+                guard from < until else { continue }
                 var entry = Witness(start: from, end: until, records: w.records)
                 entry.ground = nil
-                if lists.isEmpty { lists = Array(repeating: [], count: program.listIDs.count) }
+                entry.toVerify = w.toVerify
                 lists[d.list].append(entry)
                 derived.append(DerivedEntry(list: d.list, rule: ri, witness: entry))
             }
@@ -74,7 +85,8 @@ struct Evaluation {
             while i < parts.count && !acc.isEmpty {
                 let next = witnesses(parts[i])
                 if next.isEmpty { return [] }
-                if next.count == 1 && next[0].start == Interval.negInf && next[0].end == Interval.posInf && next[0].records.isEmpty {
+                if next.count == 1 && next[0].start == Interval.negInf && next[0].end == Interval.posInf && next[0].records.isEmpty
+                    && next[0].toVerify.isEmpty {
                     i += 1
                     continue
                 }
@@ -190,6 +202,17 @@ struct Evaluation {
                 if !CMask.compare(rest, op, threshold) { end = window.add(to: p.decidedOn.ordinal); break }
             }
             return [Witness(start: start, end: end, records: records)]
+        case .verified(let fact):
+            let known = facts.verifications.filter { $0.fact == fact }
+            if known.isEmpty {
+                var w = Witness(start: Interval.negInf, end: Interval.posInf, records: [])
+                w.toVerify = [fact.rawValue]
+                return [w]
+            }
+            return known.filter(\.holds).compactMap { v in
+                let s = v.from?.ordinal ?? Interval.negInf, e = v.until?.ordinal ?? Interval.posInf
+                return s < e ? Witness(start: s, end: e, records: v.recordID == 0 ? [] : [v.recordID]) : nil
+            }
         case .keyPerson(let role, let inner):
             guard !related.isEmpty else { return [] }
             var out: [Witness] = []
@@ -243,7 +266,8 @@ struct Evaluation {
         case .fixed(let p, let exit):
             guard s > Interval.negInf else { return nil }
             e = p.add(to: s)
-            if exit { e = min(e, w.end) }
+            // The owner of an authoritative list may extend or end early: its exit governs, the period is only expected.
+            if exit { e = w.authoritative ? w.end : min(e, w.end) }
         case .untilRepaired:
             e = min(w.end, w.repaired ?? Interval.posInf)
         case .publicity(let lo, let hi):
@@ -266,7 +290,7 @@ struct Evaluation {
         for (ri, rule) in program.rules.enumerated() {
             let ws = witnesses(rule.condition)
             if ws.isEmpty { continue }
-            for w in ws {
+            for w in ws where rule.appliesFrom <= w.start && w.start < rule.appliesBefore {
                 guard let (from, until) = Evaluation.period(rule.duration, w), from <= asOf, asOf < until else { continue }
                 emit(rule, ri, w, from, until, into: &out)
             }
@@ -277,7 +301,18 @@ struct Evaluation {
     func emit(_ rule: CRule, _ ri: Int, _ w: Witness, _ from: Int, _ until: Int, into out: inout [RawCause]) {
         if rule.toSubject {
             for m in rule.measures {
-                out.append(RawCause(subject: facts.code, measure: m, rule: ri, from: from, until: until, records: w.records, via: nil))
+                out.append(RawCause(subject: facts.code, measure: m, rule: ri, from: from, until: until, records: w.records, via: nil,
+                                    toVerify: w.toVerify))
+            }
+        }
+        // Persons the case itself names: relations recorded by a record behind the witness, whatever their dates.
+        for role in rule.named {
+            for r in facts.keyPersons where r.role == role && w.records.contains(r.recordID) {
+                let via = Via(organisation: facts.code, role: role)
+                for m in rule.measures {
+                    out.append(RawCause(subject: r.to, measure: m, rule: ri, from: from, until: until, records: w.records, via: via,
+                                        toVerify: w.toVerify))
+                }
             }
         }
         if !rule.roles.isEmpty {
@@ -286,7 +321,8 @@ struct Evaluation {
                 for r in facts.keyPersons where r.role == role && r.validFrom.ordinal <= caseDay && (r.validTo.map { caseDay < $0.ordinal } ?? true) {
                     let via = Via(organisation: facts.code, role: role)
                     for m in rule.measures {
-                        out.append(RawCause(subject: r.to, measure: m, rule: ri, from: from, until: until, records: w.records + [r.recordID], via: via))
+                        out.append(RawCause(subject: r.to, measure: m, rule: ri, from: from, until: until, records: w.records + [r.recordID],
+                                            via: via, toVerify: w.toVerify))
                     }
                 }
             }
@@ -352,7 +388,8 @@ extension CompiledRuleSet {
             let m = program.measures[cs[0].measure]
             var causes = cs.map { c in
                 Cause(ruleID: rules[c.rule].id, memorandum: rules[c.rule].memorandum, from: Day(ordinal: c.from),
-                      until: c.until >= Interval.posInf ? nil : Day(ordinal: c.until), records: c.records.sorted(), via: c.via)
+                      until: c.until >= Interval.posInf ? nil : Day(ordinal: c.until), records: c.records.sorted(), via: c.via,
+                      toVerify: c.toVerify)
             }
             causes.sort()
             var unique: [Cause] = []
@@ -364,7 +401,9 @@ extension CompiledRuleSet {
             let kind: DecisionKind = rules[cs[0].rule].isPunishment ? .punishment : .incentive
             out.append(Decision(subject: cs[0].subject, measureID: m.id, measureText: m.text, kind: kind, category: m.category,
                                 department: m.department, legalBasis: m.legalBasis, memorandum: first.memorandum, ruleID: first.ruleID,
-                                from: from, until: until, causedBy: records, via: first.via, financial: m.financial, causes: unique))
+                                from: from, until: until, causedBy: records, via: first.via, financial: m.financial, causes: unique,
+                                cooperating: m.cooperating,
+                                toVerify: unique.contains { $0.toVerify.isEmpty } ? [] : Array(Set(unique.flatMap(\.toVerify))).sorted()))
         }
         out.sort(by: Decision.canonicalOrder)
         return out

@@ -65,12 +65,12 @@ extension CompiledRuleSet {
         var traces: [RuleTrace] = []
         for d in program.derives {
             traces.append(trace(&e, id: d.id, kind: .derivation, memorandum: d.memorandum, condition: d.condition,
-                                conjuncts: d.conjuncts, duration: d.duration, withheld: false))
+                                conjuncts: d.conjuncts, duration: d.duration, window: (d.appliesFrom, d.appliesBefore), withheld: false))
         }
         for r in program.rules {
             traces.append(trace(&e, id: r.id, kind: r.isPunishment ? .punishment : .incentive, memorandum: r.memorandum,
                                 condition: r.condition, conjuncts: r.conjuncts, duration: r.duration,
-                                withheld: !r.isPunishment && !r.despitePunishment && punished))
+                                window: (r.appliesFrom, r.appliesBefore), withheld: !r.isPunishment && !r.despitePunishment && punished))
         }
         traces.sort { $0.ruleID < $1.ruleID }
         let derived = e.derived.map { d in
@@ -85,6 +85,9 @@ extension CompiledRuleSet {
 
     private static func describe(_ ws: [Witness]) -> String {
         ws.prefix(3).map { w -> String in
+            if w.start <= Interval.negInf && w.end >= Interval.posInf && !w.toVerify.isEmpty {
+                return "unknown: to verify (\(w.toVerify.joined(separator: ", ")))"
+            }
             let s = w.start <= Interval.negInf ? "always" : "from \(day(w.start))"
             let e = w.end >= Interval.posInf ? "" : " until \(day(w.end))"
             return s + e
@@ -92,7 +95,7 @@ extension CompiledRuleSet {
     }
 
     private func trace(_ e: inout Evaluation, id: String, kind: RuleInfo.Kind, memorandum: String, condition: CCond,
-                       conjuncts: [(CCond, String)], duration: CDuration, withheld: Bool) -> RuleTrace {
+                       conjuncts: [(CCond, String)], duration: CDuration, window: (from: Int, before: Int), withheld: Bool) -> RuleTrace {
         let asOf = e.asOf
         var conds: [ConditionTrace] = []
         for (c, text) in conjuncts {
@@ -111,7 +114,13 @@ extension CompiledRuleSet {
             }
             return make(.notMet, "the conditions never held at the same time", [])
         }
-        let periods = ws.compactMap { w in Evaluation.period(duration, w).map { (w, $0.0, $0.1) } }
+        let applicable = ws.filter { window.from <= $0.start && $0.start < window.before }
+        if applicable.isEmpty {
+            let bounds = [window.from > Interval.negInf ? "from \(CompiledRuleSet.day(window.from))" : nil,
+                          window.before < Interval.posInf ? "before \(CompiledRuleSet.day(window.before))" : nil].compactMap { $0 }
+            return make(.notMet, "the rule applies to facts that trigger \(bounds.joined(separator: " and ")) only", ws.flatMap(\.records))
+        }
+        let periods = applicable.compactMap { w in Evaluation.period(duration, w).map { (w, $0.0, $0.1) } }
         if periods.isEmpty {
             return make(.notMet, "no period applies to the triggering facts (e.g. a severity with no publicity period)", ws.flatMap(\.records))
         }
@@ -121,7 +130,8 @@ extension CompiledRuleSet {
             if withheld { return make(.withheld, "withheld: a punishment is in force for the subject on this day", recs) }
             let p = inForce[0]
             let span = "from \(CompiledRuleSet.day(p.1))" + (p.2 >= Interval.posInf ? " (open-ended)" : " until \(CompiledRuleSet.day(p.2))")
-            return make(.fired, "in force \(span)", recs)
+            let verify = Set(inForce.flatMap(\.0.toVerify)).sorted()
+            return make(.fired, "in force \(span)" + (verify.isEmpty ? "" : "; to verify: \(verify.joined(separator: ", "))"), recs)
         }
         if periods.allSatisfy({ $0.1 > asOf }) {
             let first = periods.map(\.1).min()!

@@ -11,6 +11,10 @@ struct Witness: Sendable {
     var severity: PenaltySeverity? = nil
     var repaired: Int? = nil
     var publicityEnd: Int? = nil
+    /// Its end comes from a list whose owner's exits govern (``ListInfo/authoritative``).
+    var authoritative = false
+    /// Facts nobody has verified that the witness assumes.
+    var toVerify: [String] = []
 
     static let always = [Witness(start: Interval.negInf, end: Interval.posInf, records: [])]
 
@@ -22,6 +26,8 @@ struct Witness: Sendable {
         w.severity = severity ?? o.severity
         w.repaired = repaired ?? o.repaired
         w.publicityEnd = publicityEnd ?? o.publicityEnd
+        w.authoritative = authoritative || o.authoritative
+        w.toVerify = toVerify.isEmpty ? o.toVerify : o.toVerify.isEmpty ? toVerify : Array(Set(toVerify + o.toVerify)).sorted()
         return w
     }
 }

@@ -48,6 +48,7 @@ private struct Printer {
         switch k {
         case .department: "department"
         case .list: "list"
+        case .basic: "basic"
         case .block: nil
         }
     }
@@ -65,12 +66,20 @@ private struct Printer {
             }
             comments(item.trivia.leading, 0)
             switch item.kind {
-            case .department(let id, let name):
-                line(0, "department \(id.name) \(Printer.quote(name.value))", trailing: item.trivia.trailing)
-            case .list(let id, let name, let owner, let fed):
+            case .department(let id, let name, let until, let successor):
+                var s = "department \(id.name) \(Printer.quote(name.value))"
+                if let u = until { s += " until \(u.text)" }
+                if let n = successor { s += " successor \(n.name)" }
+                line(0, s, trailing: item.trivia.trailing)
+            case .list(let id, let name, let owner, let fed, let authoritative):
                 var s = "list \(id.name) \(Printer.quote(name.value))"
                 if let o = owner { s += " owner \(o.name)" }
                 if fed { s += " fed" }
+                if authoritative { s += " authoritative" }
+                line(0, s, trailing: item.trivia.trailing)
+            case .basic(let id, let name, let number):
+                var s = "basic \(id.name) \(Printer.quote(name.value))"
+                if let n = number { s += " item \(Printer.quote(n.value))" }
                 line(0, s, trailing: item.trivia.trailing)
             case .block(let b):
                 block(b, trailing: item.trivia.trailing)
@@ -132,6 +141,8 @@ private struct Printer {
             if let v = e.via { s += " via \(v.name)" }
             if let f = e.from { s += " from \(f.text)" }
             if let u = e.until { s += " until \(value(u))" }
+            if let m = e.under { s += " under \(quote(m.value))" }
+            if let t = e.toVerify { s += t ? " to verify" : " confirmed" }
             return s
         }
     }
@@ -204,6 +215,7 @@ private struct Printer {
             return "\(l) \(op.rawValue) \(value(v))"
         case .keyPerson(let role, let inner, _): return "key_person \(role.name) (\(cond(inner, 0)))"
         case .holds(let role, let inner, _): return "holds \(role.name) (\(cond(inner, 0)))"
+        case .verified(_, let fact, _): return "verified \(fact.name)"
         }
     }
 }

@@ -9,6 +9,10 @@ struct DeriveClauses: Sendable {
     var addTo: Ident?
     var duration: DurationClause?
     var unconfirmed: [StringLit]
+    /// `applies_from DATE`: only facts that trigger on or after the day.
+    var appliesFrom: DateLit?
+    /// `applies_before DATE`: only facts that trigger before the day.
+    var appliesBefore: DateLit?
 
     init(_ block: Block, file: String, diagnostics: inout [Diagnostic]) {
         var r = ClauseReader(block)
@@ -20,6 +24,8 @@ struct DeriveClauses: Sendable {
         if case .addTo(_, let l)? = r.single("add")?.kind { addTo = l }
         duration = ClauseReader.duration(r.single(DurationClause.keywords, duplicate: "derive '\(id.name)' gives more than one duration"))
         unconfirmed = r.texts("unconfirmed")
+        if case .date(_, let d)? = r.single("applies_from")?.kind { appliesFrom = d }
+        if case .date(_, let d)? = r.single("applies_before")?.kind { appliesBefore = d }
         diagnostics += r.diagnostics
     }
 }

@@ -4,6 +4,12 @@ struct MeasureClauses: Sendable {
     var keyword: Ident
     var id: Ident
     var text: StringLit?
+    /// The measure's item number in its memorandum, e.g. `（二）`.
+    var item: StringLit?
+    /// `cooperating` departments, in written order.
+    var cooperating: [Ident]
+    /// Every `basic` clause (one is allowed): the national basic list measure it implements.
+    var basic: [Ident]
     /// Every `department` clause (one is allowed; each is checked).
     var departments: [Ident]
     var basis: StringLit?
@@ -18,6 +24,10 @@ struct MeasureClauses: Sendable {
         keyword = block.keyword
         id = r.id
         text = ClauseReader.text(r.single("text"))
+        item = ClauseReader.text(r.single("item"))
+        cooperating = r.idents("cooperating")
+        _ = r.single("basic")
+        basic = r.idents("basic")
         _ = r.single("department")
         departments = r.idents("department")
         basis = ClauseReader.text(r.single("basis"))

@@ -1,3 +1,5 @@
+import CreditRegistry
+
 /// A `derive` rule with its required clauses (`when`, `add to`) present and its list resolved.
 struct ResolvedDerive: Sendable {
     var id: Ident
@@ -8,4 +10,6 @@ struct ResolvedDerive: Sendable {
     var list: Int
     var duration: ResolvedDuration
     var unconfirmed: [String]
+    var appliesFrom: Day? = nil
+    var appliesBefore: Day? = nil
 }

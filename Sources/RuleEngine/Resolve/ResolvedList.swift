@@ -7,4 +7,6 @@ struct ResolvedList: Sendable, Hashable {
     var fed: Bool
     /// Ids of the derive rules that add to the list, sorted.
     var derivedBy: [String]
+    /// The owner's entries and exits override durations the rules derive.
+    var authoritative: Bool = false
 }

@@ -9,4 +9,8 @@ struct ResolvedMeasure: Sendable, Hashable {
     var category: MeasureCategory
     var financial: Bool
     var unconfirmed: [String]
+    var item: String? = nil
+    var cooperating: [DepartmentRef] = []
+    /// The national basic list measure it implements: id and, when known, item number.
+    var basic: String? = nil
 }

@@ -6,11 +6,14 @@ struct ResolvedRule: Sendable {
     enum Target: Sendable, Hashable {
         case subject
         case role(RelationRole)
+        /// The persons the triggering case itself names in the role (feed `person` elements).
+        case named(RelationRole)
 
         var name: String {
             switch self {
             case .subject: "subject"
             case .role(let r): r.rawValue
+            case .named(let r): "named " + r.rawValue
             }
         }
     }
@@ -27,4 +30,6 @@ struct ResolvedRule: Sendable {
     var duration: ResolvedDuration
     var despitePunishment: Bool
     var unconfirmed: [String]
+    var appliesFrom: Day? = nil
+    var appliesBefore: Day? = nil
 }

@@ -49,7 +49,7 @@ extension Resolver {
             }
             expectations.append(CompiledExpectation(alias: e.subject.name, code: subjects[si].facts.code, day: on, positive: e.positive,
                                                     measures: e.measures.map(\.name), viaCode: via, from: from, until: until,
-                                                    range: x.range, text: x.text))
+                                                    toVerify: e.toVerify, under: e.under?.value, range: x.range, text: x.text))
         }
         return ResolvedTest(name: t.name, subjects: subjects, expectations: expectations)
     }
@@ -81,6 +81,12 @@ extension Resolver {
                   let since = o.day("since", &self) else { return false }
             subjects[i].facts.status = status
             subjects[i].facts.statusSince = since
+        case ("verified", .ident(let fact)), ("denied", .ident(let fact)):
+            guard let record = o.record(&self),
+                  let known = VerifiableFact(rawValue: fact.name) ?? unresolved(fact.range, "'\(fact.name)' is not a fact to verify"),
+                  let from = o.day("from", &self), let until = o.day("until", &self) else { return false }
+            subjects[i].facts.verifications.append(VerificationFact(fact: known, holds: f.head.name == "verified", from: from, until: until,
+                                                                    source: "test", recordID: record))
         case (let head, .ident(let other)):
             guard let record = o.record(&self), let role = RelationRole(rawValue: head) ?? unresolved(f.head.range, "unknown fact '\(head)'"),
                   let j = index[other.name] ?? unresolved(other.range, "unknown subject '\(other.name)' in this test"),

@@ -86,7 +86,8 @@ struct Resolver {
             guard let d = symbols.departments[o.name] else { return unresolved(o.range, "unknown department '\(o.name)'") }
             owner = d.ref
         }
-        return ResolvedList(id: l.id.name, name: l.name, owner: owner, fed: l.fed, derivedBy: (symbols.derivedBy[l.id.name] ?? []).sorted())
+        return ResolvedList(id: l.id.name, name: l.name, owner: owner, fed: l.fed, derivedBy: (symbols.derivedBy[l.id.name] ?? []).sorted(),
+                            authoritative: l.authoritative)
     }
 
     private mutating func memorandum(_ m: MemorandumClauses) -> ResolvedMemorandum? {
@@ -116,8 +117,19 @@ struct Resolver {
         guard let text, let dept, let basis, let cat, let memo = memorandum(ofFile: m.file, at: m.id) else { return nil }
         guard let department = symbols.departments[dept.name] else { return unresolved(dept.range, "unknown department '\(dept.name)'") }
         guard let category = MeasureCategory(rawValue: cat.name) else { return unresolved(cat.range, "unknown category '\(cat.name)'") }
+        var cooperating: [DepartmentRef] = []
+        for c in m.cooperating {
+            guard let d = symbols.departments[c.name] else { return unresolved(c.range, "unknown department '\(c.name)'") }
+            cooperating.append(d.ref)
+        }
+        var basic: String?
+        if let b = m.basic.first {
+            guard let entry = symbols.basics[b.name] else { return unresolved(b.range, "unknown basic-list measure '\(b.name)'") }
+            basic = entry.item.map { "\(entry.id.name)（\($0)）\(entry.name)" } ?? "\(entry.id.name) \(entry.name)"
+        }
         return ResolvedMeasure(id: m.id, memorandum: memo, text: text.value, department: department.ref, basis: basis.value,
-                               category: category, financial: m.financial, unconfirmed: m.unconfirmed.map(\.value))
+                               category: category, financial: m.financial, unconfirmed: m.unconfirmed.map(\.value),
+                               item: m.item?.value, cooperating: cooperating, basic: basic)
     }
 
     private mutating func rule(_ r: RuleClauses, measureIndex: [String: Int]) -> ResolvedRule? {
@@ -133,6 +145,8 @@ struct Resolver {
         for t in r.to ?? [] {
             if t.name == "subject" {
                 targets.append(.subject)
+            } else if t.name.hasPrefix("named "), let role = RelationRole(rawValue: String(t.name.dropFirst(6))) {
+                targets.append(.named(role))
             } else if let role = RelationRole(rawValue: t.name) {
                 targets.append(.role(role))
             } else {
@@ -140,9 +154,11 @@ struct Resolver {
             }
         }
         guard let duration = duration(r.duration) else { return nil }
+        let from = r.appliesFrom.flatMap { day($0) }, before = r.appliesBefore.flatMap { day($0) }
         return ResolvedRule(id: r.id, memorandum: memo, title: r.title?.value, isPunishment: effect.isPunishment,
                             condition: effect.condition, measures: measures, targets: targets.isEmpty ? [.subject] : targets,
-                            duration: duration, despitePunishment: r.despite != nil, unconfirmed: r.unconfirmed.map(\.value))
+                            duration: duration, despitePunishment: r.despite != nil, unconfirmed: r.unconfirmed.map(\.value),
+                            appliesFrom: from, appliesBefore: before)
     }
 
     private mutating func derive(_ d: DeriveClauses, listIndex: [String: Int]) -> ResolvedDerive? {
@@ -152,7 +168,8 @@ struct Resolver {
         guard let list = listIndex[addTo.name] else { return unresolved(addTo.range, "unknown list '\(addTo.name)'") }
         guard let duration = duration(d.duration) else { return nil }
         return ResolvedDerive(id: d.id, memorandum: memo, title: d.title?.value, condition: when, list: list, duration: duration,
-                              unconfirmed: d.unconfirmed.map(\.value))
+                              unconfirmed: d.unconfirmed.map(\.value), appliesFrom: d.appliesFrom.flatMap { day($0) },
+                              appliesBefore: d.appliesBefore.flatMap { day($0) })
     }
 
     private mutating func duration(_ d: DurationClause?) -> ResolvedDuration? {

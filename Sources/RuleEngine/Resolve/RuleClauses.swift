@@ -18,6 +18,10 @@ struct RuleClauses: Sendable {
     /// The `despite punishment` flag's keyword, when given.
     var despite: Ident?
     var unconfirmed: [StringLit]
+    /// `applies_from DATE`: only facts that trigger on or after the day.
+    var appliesFrom: DateLit?
+    /// `applies_before DATE`: only facts that trigger before the day.
+    var appliesBefore: DateLit?
 
     init(_ block: Block, file: String, diagnostics: inout [Diagnostic]) {
         var r = ClauseReader(block)
@@ -32,6 +36,8 @@ struct RuleClauses: Sendable {
         duration = ClauseReader.duration(r.single(DurationClause.keywords, duplicate: "rule '\(id.name)' gives more than one duration"))
         despite = r.single("despite")?.kind.keyword
         unconfirmed = r.texts("unconfirmed")
+        if case .date(_, let d)? = r.single("applies_from")?.kind { appliesFrom = d }
+        if case .date(_, let d)? = r.single("applies_before")?.kind { appliesBefore = d }
         diagnostics += r.diagnostics
     }
 }

@@ -6,10 +6,20 @@ struct SymbolTable: Sendable {
         var name: String
         var owner: Ident?
         var fed: Bool
+        /// The owner's entries and exits govern: they override durations the rules derive.
+        var authoritative: Bool = false
+    }
+
+    /// `basic ID "…" item "…"`: a measure of the national basic list.
+    struct BasicSymbol: Sendable {
+        var id: Ident
+        var name: String
+        var item: String?
     }
 
     var departments: [String: ResolvedDepartment] = [:]
     var lists: [String: ListSymbol] = [:]
+    var basics: [String: BasicSymbol] = [:]
     /// Every measure, in file order (a duplicated id included).
     var measures: [MeasureClauses] = []
     /// Measure id → where it is first declared.

@@ -131,13 +131,16 @@ indirect enum Condition: Sendable, Hashable {
     case keyPerson(role: Ident, inner: Condition, range: SourceRange)
     /// `holds ROLE (condition)` — the subject holds ROLE in an organisation for which the inner condition holds.
     case holds(role: Ident, inner: Condition, range: SourceRange)
+    /// `verified FACT` — a fact the registry cannot see (unpaid tax, a criminal sentence, …) that a
+    /// feed or an officer supplies; while nobody has, the condition holds "to verify".
+    case verified(keyword: Ident, fact: Ident, range: SourceRange)
 
     var range: SourceRange {
         switch self {
         case .and(let cs), .or(let cs): return cs.first!.range.union(cs.last!.range)
         case .not(_, let r): return r
         case .listed(_, _, _, let r), .penalty(_, _, let r), .revokedLicence(_, _, let r),
-             .compare(_, _, _, _, let r), .keyPerson(_, _, let r), .holds(_, _, let r): return r
+             .compare(_, _, _, _, let r), .keyPerson(_, _, let r), .holds(_, _, let r), .verified(_, _, let r): return r
         }
     }
 }
@@ -197,6 +200,10 @@ struct Expectation: Sendable, Hashable {
     var via: Ident?
     var from: DateLit?
     var until: Value?
+    /// `to verify` (true) or `confirmed` (false): whether the decision still rests on unverified facts.
+    var toVerify: Bool? = nil
+    /// `under "发改财金〔2016〕2798号"`: every cause of the decision comes from this memorandum.
+    var under: StringLit? = nil
 }
 
 enum ClauseKind: Sendable, Hashable {
@@ -259,10 +266,13 @@ struct Block: Sendable, Hashable {
 }
 
 enum ItemKind: Sendable, Hashable {
-    /// `department sat "国家税务总局"`
-    case department(id: Ident, name: StringLit)
-    /// `list dishonest_debtor "失信被执行人名单" owner spc fed`
-    case list(id: Ident, name: StringLit, owner: Ident?, fed: Bool)
+    /// `department saic "国家工商行政管理总局" until 2018-04-10 successor samr`
+    case department(id: Ident, name: StringLit, until: DateLit?, successor: Ident?)
+    /// `list dishonest_debtor "失信被执行人名单" owner spc fed authoritative`
+    case list(id: Ident, name: StringLit, owner: Ident?, fed: Bool, authoritative: Bool)
+    /// `basic b2_07 "限制参与政府采购" item "2-7"`: a measure of the national basic list of
+    /// dishonesty punishment measures, against which punitive measures are checked.
+    case basic(id: Ident, name: StringLit, item: StringLit?)
     case block(Block)
 }
 

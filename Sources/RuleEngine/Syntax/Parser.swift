@@ -14,17 +14,18 @@ struct Parser {
     private var depth = 0
     private(set) var diagnostics: [Diagnostic] = []
 
-    static let topLevelKeywords: Set<String> = ["memorandum", "department", "list", "measure", "rule", "derive", "test"]
+    static let topLevelKeywords: Set<String> = ["memorandum", "department", "list", "basic", "measure", "rule", "derive", "test"]
     static let clauseKeywords: [BlockKind: [String]] = [
         .memorandum: ["title", "date", "signatories", "signed_by", "targets", "revises", "unconfirmed", "note"],
-        .measure: ["text", "department", "basis", "category", "financial", "unconfirmed", "note"],
-        .rule: ["title", "punish", "reward", "apply", "to", "for", "while", "until", "despite", "unconfirmed", "note"],
-        .derive: ["title", "when", "add", "for", "while", "until", "unconfirmed", "note"],
+        .measure: ["text", "item", "department", "cooperating", "basis", "basic", "category", "financial", "unconfirmed", "note"],
+        .rule: ["title", "punish", "reward", "apply", "to", "for", "while", "until", "despite", "applies_from", "applies_before",
+                "unconfirmed", "note"],
+        .derive: ["title", "when", "add", "for", "while", "until", "applies_from", "applies_before", "unconfirmed", "note"],
         .test: ["subject", "expect", "note"],
     ]
     static let factOptionKeys: Set<String> = ["from", "until", "ground", "record", "year", "published", "on", "type",
                                               "fine", "severity", "repaired", "revoked", "since", "authority"]
-    static let textClauses: Set<String> = ["title", "text", "basis", "revises", "unconfirmed", "note"]
+    static let textClauses: Set<String> = ["title", "text", "item", "basis", "revises", "unconfirmed", "note"]
     static let maxDepth = 64
 
     /// Parses one file; the tree is complete as far as the text allowed.
@@ -91,6 +92,23 @@ struct Parser {
         return NumberLit(text: t.text, range: t.range)
     }
 
+    /// `subject`, roles, and `named ROLE` (the persons the case itself names in that role); a
+    /// `named` target is kept as one identifier `named ROLE`.
+    private mutating func targetList() throws(Failure) -> [Ident] {
+        var out: [Ident] = []
+        repeat {
+            if !out.isEmpty { _ = bump() }
+            if cur.isWord("named") {
+                let kw = bump()
+                let role = try ident("a role the case names (legal_representative, finance_chief, directly_responsible, …)")
+                out.append(Ident(name: "named " + role.name, range: kw.range.union(role.range)))
+            } else {
+                out.append(try ident("'subject', a role or 'named' and a role"))
+            }
+        } while cur.kind == .comma
+        return out
+    }
+
     private mutating func identList(_ what: String) throws(Failure) -> [Ident] {
         var out = [try ident(what)]
         while cur.kind == .comma {
@@ -150,7 +168,7 @@ struct Parser {
     private mutating func parseItem() throws(Failure) -> Item {
         let startTok = cur
         guard cur.kind == .ident, Parser.topLevelKeywords.contains(cur.text) else {
-            throw fail("'memorandum', 'department', 'list', 'measure', 'rule', 'derive' or 'test'")
+            throw fail("'memorandum', 'department', 'list', 'basic', 'measure', 'rule', 'derive' or 'test'")
         }
         let kw = bump()
         let kwIdent = Ident(name: kw.text, range: kw.range)
@@ -158,18 +176,35 @@ struct Parser {
         case "department":
             let id = try ident("a department id")
             let name = try string("the department's name in quotes")
-            return Item(trivia: Trivia(), kind: .department(id: id, name: name), range: startTok.range.union(prev.range))
+            var until: DateLit?
+            var successor: Ident?
+            while true {
+                if cur.isWord("until") { _ = bump(); until = try date() }
+                else if cur.isWord("successor") { _ = bump(); successor = try ident("the id of the department that took over its duties") }
+                else { break }
+            }
+            return Item(trivia: Trivia(), kind: .department(id: id, name: name, until: until, successor: successor),
+                        range: startTok.range.union(prev.range))
+        case "basic":
+            let id = try ident("an id for the basic-list measure")
+            let name = try string("the measure as the basic list words it, in quotes")
+            var item: StringLit?
+            if cur.isWord("item") { _ = bump(); item = try string("the item number in the basic list, in quotes") }
+            return Item(trivia: Trivia(), kind: .basic(id: id, name: name, item: item), range: startTok.range.union(prev.range))
         case "list":
             let id = try ident("a list id")
             let name = try string("the list's name in quotes")
             var owner: Ident?
             var fed = false
+            var authoritative = false
             while true {
                 if cur.isWord("owner") { _ = bump(); owner = try ident("the owning department's id") }
                 else if cur.isWord("fed") { _ = bump(); fed = true }
+                else if cur.isWord("authoritative") { _ = bump(); authoritative = true }
                 else { break }
             }
-            return Item(trivia: Trivia(), kind: .list(id: id, name: name, owner: owner, fed: fed), range: startTok.range.union(prev.range))
+            return Item(trivia: Trivia(), kind: .list(id: id, name: name, owner: owner, fed: fed, authoritative: authoritative),
+                        range: startTok.range.union(prev.range))
         default:
             let kind = BlockKind(rawValue: kw.text)!
             let name: Value
@@ -241,14 +276,18 @@ struct Parser {
         switch key.name {
         case _ where Parser.textClauses.contains(key.name):
             k = .text(key, try string("text in quotes"))
-        case "date":
+        case "date", "applies_from", "applies_before":
             k = .date(key, try date())
         case "signatories":
             k = .number(key, try number("the number of signatories"))
-        case "signed_by", "targets", "apply", "to":
-            k = .idents(key, try identList(key.name == "targets" ? "a list id" : key.name == "apply" ? "a measure id" : key.name == "to" ? "'subject' or a role" : "a department id"))
-        case "department", "category":
-            k = .idents(key, [try ident(key.name == "department" ? "a department id" : "a category (administrative, market, sector, social)")])
+        case "to":
+            k = .idents(key, try targetList())
+        case "signed_by", "targets", "apply", "cooperating":
+            k = .idents(key, try identList(key.name == "targets" ? "a list id" : key.name == "apply" ? "a measure id" : "a department id"))
+        case "department", "category", "basic":
+            k = .idents(key, [try ident(key.name == "department" ? "a department id"
+                                        : key.name == "basic" ? "the id of a measure of the national basic list"
+                                        : "a category (administrative, market, sector, social)")])
         case "financial":
             k = .flag(key)
         case "despite":
@@ -408,6 +447,10 @@ struct Parser {
             _ = try expect(.rparen, "')'")
             let r = start.range.union(prev.range)
             return kw.text == "key_person" ? .keyPerson(role: role, inner: inner, range: r) : .holds(role: role, inner: inner, range: r)
+        case "verified":
+            let kw = bump()
+            let fact = try ident("a fact to verify (\(Vocabulary.verifiableFacts.keys.sorted().joined(separator: ", ")))")
+            return .verified(keyword: Ident(name: kw.text, range: kw.range), fact: fact, range: start.range.union(prev.range))
         case "grade":
             let kw = bump()
             _ = try expect(.lparen, "'(' and a year, e.g. grade(2019)")
@@ -554,8 +597,13 @@ struct Parser {
         var via: Ident?
         var from: DateLit?
         var until: Value?
+        var toVerify: Bool?
+        var under: StringLit?
         while true {
-            if cur.isWord("via") { _ = bump(); via = try ident("a subject's short name") }
+            if cur.isWord("to") { _ = bump(); _ = try expectWord("verify"); toVerify = true }
+            else if cur.isWord("confirmed") { _ = bump(); toVerify = false }
+            else if cur.isWord("under") { _ = bump(); under = try string("a memorandum's document number in quotes") }
+            else if cur.isWord("via") { _ = bump(); via = try ident("a subject's short name") }
             else if cur.isWord("from") { _ = bump(); from = try date() }
             else if cur.isWord("until") {
                 _ = bump()
@@ -563,6 +611,7 @@ struct Parser {
                 else { until = .date(try date("a date or 'open'")) }
             } else { break }
         }
-        return Expectation(subject: subject, day: day, positive: positive, measures: measures, via: via, from: from, until: until)
+        return Expectation(subject: subject, day: day, positive: positive, measures: measures, via: via, from: from, until: until,
+                           toVerify: toVerify, under: under)
     }
 }

@@ -18,6 +18,8 @@ struct CompiledExpectation: Sendable {
     var from: Day?
     /// nil: not checked; .some(nil): must be open-ended.
     var until: Day??
+    var toVerify: Bool?
+    var under: String?
     var range: SourceRange
     var text: String
 }

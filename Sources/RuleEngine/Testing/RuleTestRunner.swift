@@ -49,6 +49,12 @@ public enum RuleTestRunner {
                         if let f = e.from, d.from != f {
                             failures.append("\(where_) — '\(m)' runs from \(d.from), not \(f)")
                         }
+                        if let t = e.toVerify, d.toVerify.isEmpty == t {
+                            failures.append("\(where_) — '\(m)' is \(d.toVerify.isEmpty ? "confirmed" : "to verify (\(d.toVerify.joined(separator: ", ")))")")
+                        }
+                        if let memo = e.under, let other = d.causes.first(where: { $0.memorandum != memo }) {
+                            failures.append("\(where_) — '\(m)' also comes from \(other.memorandum) (rule \(other.ruleID))")
+                        }
                         if let u = e.until, d.until != u {
                             failures.append("\(where_) — '\(m)' runs until \(d.until.map(\.description) ?? "open"), not \(u.map(\.description) ?? "open")")
                         }

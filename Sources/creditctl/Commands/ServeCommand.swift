@@ -13,24 +13,22 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Serve the JSON API (look-up, search, batch check, rules status) and the officers' page.",
         discussion: """
-        Tokens come from a JSON file: [{"token": "…", "name": "officer-07", "role": "officer", "department": "sat"}] \
-        with roles officer, bank, operator, administrator, auditor. GET /openapi.json describes the API. \
-        Requests are logged at debug level, failures at error level (--log-level).
+        Callers authenticate with the bearer token of an account (creditctl users add|import); roles officer, bank, \
+        operator, administrator, auditor (docs/roles.md). A revoked or rotated token stops working within 5 seconds. \
+        GET /openapi.json describes the API. Requests are logged at debug level, failures at error level (--log-level).
         """
     )
 
     @Option(help: "Registry database file.") var db: String = "credit.db"
     @Option(help: "Address to listen on.") var host: String = "127.0.0.1"
     @Option(help: "Port to listen on.") var port: Int = 8080
-    @Option(help: "Token file (JSON).") var tokens: String
     @OptionGroup var logging: LoggingOptions
 
     func run() async throws {
         let ops = try OpenRegistry.operations(db, logging: logging, mustExist: true)
-        let store: TokenStore
-        do { store = try TokenStore(file: tokens) } catch {
-            Terminal.err("creditctl: \(error)\n")
-            throw ExitCode(65)
+        let store = TokenStore(accounts: ops)
+        if try ops.listAccounts().allSatisfy({ $0.revokedAt != nil }) {
+            Terminal.err("creditctl: no live account: create one with creditctl users add NAME --role ROLE\n")
         }
         Terminal.err("serving \(db) on http://\(host):\(port)  (GET /openapi.json)\n")
         try await buildApplication(operations: ops, tokens: store, host: host, port: port, logger: Logger(label: "credit.service")).runService()

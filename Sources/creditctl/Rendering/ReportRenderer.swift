@@ -22,11 +22,12 @@ public enum ReportRenderer {
         out.append("as of: \(r.asOf)\(r.department.map { "  department: \($0)" } ?? "")\(r.masked ? "" : "  (unmasked)")")
 
         section(&out, "Measures in force", r.measures.map { m in
-            var lines = ["\(m.forDepartment ? "▶ " : "")[\(m.kind.rawValue)] \(m.measure) \(m.text)",
-                         "    department: \(m.departmentName) (\(m.department))  category: \(m.category)\(m.financial ? "  financial" : "")",
+            var lines = ["\(m.forDepartment ? "▶ " : "")[\(m.kind.rawValue)]\(m.toVerify.isEmpty ? "" : " [to verify]") \(m.measure) \(m.text)",
+                         "    department: \(m.departmentName) (\(m.department))\(m.cooperating.isEmpty ? "" : "  with: " + m.cooperating.joined(separator: ", "))  category: \(m.category)\(m.financial ? "  financial" : "")",
                          "    from \(m.validFrom) until \(m.validUntil?.description ?? "open")  basis: \(m.basis)",
                          "    memorandum: \(m.memorandum)  rule: \(m.rule)"]
             if let via = m.viaCode { lines.append("    via \(m.viaRole ?? "relation") of \(via)") }
+            for f in m.toVerify { lines.append("    to verify: \(VerifiableFact(rawValue: f)?.question ?? f) (\(f))") }
             for c in m.causes { lines.append("    caused by: \(sourceText(c))") }
             for a in m.applied { lines.append("    \(appliedText(a))") }
             return lines.joined(separator: "\n")
@@ -124,7 +125,8 @@ public enum ReportRenderer {
             """
         body += table("Measures in force", ["", "kind", "measure", "department", "basis", "from", "until", "via", "caused by"],
                       r.measures.map { m in
-                          [m.forDepartment ? "▶" : "", m.kind.rawValue + (m.financial ? " · financial" : ""), "\(m.measure) \(m.text)",
+                          [m.forDepartment ? "▶" : "", m.kind.rawValue + (m.financial ? " · financial" : "") + (m.toVerify.isEmpty ? "" : " · to verify: " + m.toVerify.joined(separator: ", ")),
+                           "\(m.measure) \(m.text)",
                            "\(m.departmentName) (\(m.department))", m.basis, m.validFrom.description, m.validUntil?.description ?? "open",
                            m.viaCode.map { "\(m.viaRole ?? "") \($0)" } ?? "",
                            (m.causes.map(sourceText) + m.applied.map(appliedText)).joined(separator: "; ")]

@@ -7,6 +7,7 @@ struct RulesCommand: AsyncParsableCommand {
         abstract: "Check, format, test and evaluate the rule files (one per memorandum).",
         discussion: "Exit status: 0 success; 1 errors, differences or failed tests; 64 usage error.",
         subcommands: [RulesCheck.self, RulesFmt.self, RulesTest.self, RulesList.self, RulesExplain.self, RulesDiff.self,
-                      RulesActivate.self, RulesRollback.self, RulesRefresh.self, RulesStatus.self, RulesExplainFacts.self, RulesBench.self]
+                      RulesActivate.self, RulesRollback.self, RulesRefresh.self, RulesStatus.self, RulesExplainFacts.self, RulesBench.self,
+                      RulesVerify.self]
     )
 }

@@ -10,15 +10,19 @@ extension RulesCommand {
     struct RulesList: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "list",
-            abstract: "List memoranda and measures, with how many subjects each measure reaches now."
+            abstract: "One row per memorandum: measures encoded, item numbers, what is unconfirmed; with --measures, each measure and how many subjects it reaches now."
         )
 
         @OptionGroup var global: GlobalOptions
-        @Option(name: .customLong("rules"), help: "Rule directory (default: the active rule set, else rules/).") var dir: String?
+        @Option(name: .customLong("rules"), help: "Rule directory for --measures (default: the active rule set, else rules/).") var dir: String?
+        @Argument(help: "Rule files or directories for the coverage listing (default: rules/).") var paths: [String] = ["rules"]
+        @Flag(help: "Print the coverage as markdown (docs/rules-coverage.md).") var markdown = false
+        @Flag(help: "List measures with the subjects each reaches (reads the database).") var measures = false
 
         struct Row: Codable { var memorandum: String; var measure: String; var kind: String; var department: String; var category: String; var financial: Bool; var subjects: Int; var unconfirmed: Bool; var text: String }
 
         func run() throws {
+            guard measures else { return try coverage() }
             let ops = try global.existingOperations()
             let rules = try ActiveRules.load(ops, override: dir)
             let counts = try ops.subjectsByMeasure()
@@ -42,6 +46,21 @@ extension RulesCommand {
                 print("")
                 print(TextTable.render(header: ["memorandum", "measure", "kind", "department", "subjects", "fin", "unconf."],
                                        rows: rows.map { [$0.memorandum, $0.measure, $0.kind, $0.department, "\($0.subjects)", $0.financial ? "✓" : "", $0.unconfirmed ? "?" : ""] }))
+            }
+        }
+    
+
+        private func coverage() throws {
+            let loaded = RuleSetLoader.load(paths: paths)
+            guard let rs = loaded.ruleSet else {
+                print(loaded.renderedDiagnostics, terminator: "")
+                throw ExitCode.failure
+            }
+            let report = CoverageReport(rs)
+            if markdown { print(report.markdown, terminator: ""); return }
+            switch global.format {
+            case .json: report.rows.forEach { print(JSON.line($0)) }
+            default: print(report.text, terminator: "")
             }
         }
     }

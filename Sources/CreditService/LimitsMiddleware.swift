@@ -1,0 +1,48 @@
+import Foundation
+import Hummingbird
+
+/// Per request: the body limit of its path (413 `body_too_large` from a declared length at once,
+/// from a streamed one as it is read) and the request timeout (503 `timeout`; batch checks,
+/// which stream, are bounded by the idle timeout instead).
+struct LimitsMiddleware: RouterMiddleware {
+    let limits: ServiceLimits
+
+    func handle(_ request: Request, context: ServiceContext, next: (Request, ServiceContext) async throws -> Response) async throws -> Response {
+        let path = request.uri.path
+        let limit = limits.bodyLimit(path: path)
+        if let declared = request.headers[.contentLength].flatMap(Int.init), declared > limit {
+            throw Problem(.contentTooLarge, code: "body_too_large", detail: "\(path) accepts at most \(limit) bytes, the request declares \(declared)")
+        }
+        var context = context
+        context.maxUploadSize = limit
+        do {
+            if path == "/v1/check" { return try await next(request, context) }
+            return try await withTimeout(limits.requestTimeout, path: path) { [context] in try await next(request, context) }
+        } catch let e as HTTPError where e.status == .contentTooLarge {
+            throw Problem(.contentTooLarge, code: "body_too_large", detail: "\(path) accepts at most \(limit) bytes")
+        }
+    }
+
+    /// `body`'s answer, or 503 `timeout` when it takes longer than `limit` (the work is cancelled).
+    private func withTimeout(_ limit: Duration, path: String, _ body: () async throws -> Response) async throws -> Response {
+        try await withoutActuallyEscaping(body) { body in
+            let box = UnsafeSendableBox(body)
+            return try await withThrowingTaskGroup(of: Response?.self) { group in
+                group.addTask { try await box.value() }
+                group.addTask { try await Task.sleep(for: limit); return nil }
+                defer { group.cancelAll() }
+                guard let first = try await group.next(), let response = first else {
+                    throw Problem(.serviceUnavailable, code: "timeout", detail: "\(path) was not answered within \(limit)",
+                                  headers: [.retryAfter: "1"])
+                }
+                return response
+            }
+        }
+    }
+}
+
+/// Carries the handler chain into the timeout's child task; it runs there alone.
+private struct UnsafeSendableBox<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
+}
