@@ -63,7 +63,7 @@ let package = Package(
         // Look-up, report, name search, batch check.
         .target(
             name: "CreditQuery",
-            dependencies: ["CreditRegistry", "Decisions", grdb],
+            dependencies: ["CreditRegistry", "RuleEngine", "Decisions", grdb],
             swiftSettings: swiftSettings
         ),
         // Every use-case the adapters perform; invariants that span targets live here.

@@ -7,9 +7,12 @@ public struct ServiceContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// Set by ``TokenAuthenticator`` for every route under `/v1`.
     public var caller: Caller?
+    /// The peer's IP address (public routes are rate-limited per address).
+    public var clientAddress: String?
 
     public init(source: Source) {
         coreContext = .init(source: source)
+        clientAddress = source.channel.remoteAddress?.ipAddress
     }
 
     /// The body limit of the route (set per path by ``LimitsMiddleware``).

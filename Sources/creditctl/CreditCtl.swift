@@ -24,6 +24,7 @@ struct CreditCtl: AsyncParsableCommand {
             BridgeCommand.self,
             AuditCommand.self,
             ServeCommand.self,
+            PublishCommand.self,
             UsersCommand.self,
             SamplesCommand.self,
         ]
