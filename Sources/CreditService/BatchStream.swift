@@ -58,6 +58,9 @@ struct BatchStream {
             let summary: BatchChecker.Summary
             do { summary = try await check.value } catch let e as OperationError {
                 upload.cancel()
+                // An upload cut off (over its size limit) leaves the checker an empty or partial
+                // file: the upload's own refusal is the answer then.
+                if case .failure(let cause as Problem) = await upload.result { throw cause }
                 throw Problem(.badRequest, code: "bad_batch_input", detail: e.description)
             }
             try await upload.value

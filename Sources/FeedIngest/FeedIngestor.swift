@@ -132,6 +132,11 @@ public struct FeedIngestor: Sendable {
             queue.close(); thread.cancel()
             report.outcome = .refused
             report.reason = e.description
+        } catch let e as DatabaseError where e.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE && (e.message ?? "").contains("feed.") {
+            // Another process committed the same feed after this one was admitted.
+            queue.close(); thread.cancel()
+            report.outcome = .refused
+            report.reason = "\(path): feed \(header.bureau.rawValue)/\(header.feedID) is being ingested by another process (it committed first); nothing of this run was stored — run the command again to see it as already ingested"
         } catch {
             queue.close()
             throw error
