@@ -44,6 +44,7 @@ public struct CreditOperations: Sendable {
                 logger: Logger = Logger(label: "credit.operations")) throws {
         try DecisionSchema.migrate(registry)
         try AccountStore.migrate(registry)
+        try ExchangeSchema.migrate(registry)
         self.registry = registry
         self.audit = try audit ?? AuditLog.open(beside: registry)
         self.clock = clock

@@ -191,7 +191,8 @@ public struct ReportBuilder: Sendable {
 
         return SubjectReport(asOf: asOf, department: dept, masked: mask, identity: identity, statusHistory: history,
                              aliases: aliases, names: names, keyPersons: keyPersons, relatedSubjects: related,
-                             listEntries: lists, penalties: penalties, licences: licences, taxGrades: grades, measures: measures)
+                             listEntries: lists, penalties: penalties, licences: licences, taxGrades: grades,
+                             measures: try Self.withFeedback(measures, of: s.code, asOf: asOf, in: db))
     }
 
     /// The department's measures first, then punishments before incentives, then by department,

@@ -71,6 +71,7 @@ public func buildRouter(operations: CreditOperations, tokens: TokenStore, limits
                                     measuresBatcher: LookupBatcher(operations: operations, pool: pools.lookups)).endpoints)
     v1.addRoutes(CheckController(operations: operations, pools: pools, maxConcurrent: limits.maxConcurrentChecks).endpoints)
     v1.addRoutes(RulesController(operations: operations, pool: pools.lookups).endpoints)
+    v1.addRoutes(FeedbackController(operations: operations, pool: pools.lookups).endpoints)
     return router
 }
 

@@ -42,6 +42,7 @@ extension FeedIngestor {
         let limit = reportedRejects
         let bulk = bulkThreshold
         let hook = beforeCommit
+        let observer = onCommit
         let registry = self.registry
         // The writer streams through the feed once: memory-mapped pages would only make its
         // resident size grow with the registry, so it reads through the page cache alone.
@@ -93,6 +94,7 @@ extension FeedIngestor {
             // After the records are written, in the same transaction: derived results that must
             // commit with the feed (rule decisions through `beforeCommit`) go here.
             CrashPoint.reached("feed.before-commit")
+            if let observer { try observer(db, r) }
             if let hook, !r.touchedAll { try hook(db, r) }
             return r
         }

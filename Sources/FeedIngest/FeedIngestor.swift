@@ -31,6 +31,9 @@ public struct FeedIngestor: Sendable {
     /// (not called when the feed touched too many subjects to list): the place to bring derived
     /// results such as rule decisions up to date atomically with the feed.
     public var beforeCommit: (@Sendable (Database, IngestReport) throws -> Void)?
+    /// Runs inside every ingesting transaction after its records are written, whatever the
+    /// feed's size: observers of the changes a feed made (the exchange outbox) commit with it.
+    public var onCommit: (@Sendable (Database, IngestReport) throws -> Void)?
 
     /// Where "today" comes from (a revocation that names no day takes effect on it).
     public var clock: DayClock = .system

@@ -22,6 +22,8 @@ struct CreditCtl: AsyncParsableCommand {
             CheckCommand.self,
             IngestCommand.self,
             FeedsCommand.self,
+            FeedbackCommand.self,
+            NationalCommand.self,
             RulesCommand.self,
             BridgeCommand.self,
             AuditCommand.self,
