@@ -46,8 +46,9 @@ extension CreditOperations {
     /// Records that a department applied a measure to a subject (发起–响应–反馈: the feedback).
     ///
     /// Refused unless the measure is in force for the subject on the day it was applied and
-    /// belongs to the department. The feedback row (append-only), its audit entry and the
-    /// `measure-feedback` message for the national platform commit in one transaction.
+    /// belongs to the department. The feedback row (append-only) and the `measure-feedback`
+    /// message for the national platform commit in one transaction; the audit entry is written
+    /// before it (and a `feedback.failed` entry when it is refused).
     public func recordFeedback(_ request: FeedbackRequest) throws -> Feedback {
         let caseNumber = request.caseNumber.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !caseNumber.isEmpty else { throw FeedbackError.emptyCaseNumber }
@@ -56,26 +57,29 @@ extension CreditOperations {
         let provider = try activeRules.provider()
         let registry = self.registry
         let recordedAt = ISO8601DateFormatter().string(from: Date())
-        let stored = try registry.write { db -> Feedback in
-            guard let subject = try registry.lookup(request.subject, in: db) else { throw FeedbackError.unknownSubject(request.subject) }
-            let inForce = try provider.decisions(for: subject.code, asOf: request.appliedOn, in: db).filter { $0.measure == request.measure }
-            guard !inForce.isEmpty else {
-                throw FeedbackError.measureNotApplicable(measure: request.measure, subject: subject.code, on: request.appliedOn)
+        guard let code = try registry.read({ db in try registry.lookup(request.subject, in: db)?.code }) else {
+            throw FeedbackError.unknownSubject(request.subject)
+        }
+        // The audit log has a file of its own: the attempt is audited first (and `.failed` when refused).
+        let detail = "measure \(request.measure) applied by \(request.department) on \(request.appliedOn), case \(caseNumber)"
+        let stored = try audited(actor: request.officer, action: "feedback", subject: code, detail: detail) {
+            try registry.write { db -> Feedback in
+                let inForce = try provider.decisions(for: code, asOf: request.appliedOn, in: db).filter { $0.measure == request.measure }
+                guard !inForce.isEmpty else {
+                    throw FeedbackError.measureNotApplicable(measure: request.measure, subject: code, on: request.appliedOn)
+                }
+                guard let decision = inForce.first(where: { $0.department == request.department || $0.departmentName == request.department }) else {
+                    throw FeedbackError.wrongDepartment(measure: request.measure, department: request.department, owner: inForce[0].department)
+                }
+                let feedback = try FeedbackStore().append(
+                    Feedback(id: 0, subjectCode: code, measure: request.measure, department: decision.department,
+                             caseNumber: caseNumber, appliedOn: request.appliedOn, officer: request.officer, recordedAt: recordedAt), in: db)
+                let payload = try ExchangePayload.encode(ExchangePayload.MeasureFeedback(
+                    feedbackId: feedback.id, measure: feedback.measure, department: feedback.department, caseNumber: feedback.caseNumber,
+                    appliedOn: feedback.appliedOn.description, officer: feedback.officer))
+                try Outbox().enqueue(.measureFeedback, subject: code, payload: payload, in: db)
+                return feedback
             }
-            guard let decision = inForce.first(where: { $0.department == request.department || $0.departmentName == request.department }) else {
-                throw FeedbackError.wrongDepartment(measure: request.measure, department: request.department, owner: inForce[0].department)
-            }
-            let feedback = try FeedbackStore().append(
-                Feedback(id: 0, subjectCode: subject.code, measure: request.measure, department: decision.department,
-                         caseNumber: caseNumber, appliedOn: request.appliedOn, officer: request.officer, recordedAt: recordedAt), in: db)
-            try AuditLog(registry: registry).append([AuditLog.Pending(
-                actor: request.officer, action: "feedback", subject: subject.code,
-                detail: "measure \(request.measure) applied by \(decision.department) on \(request.appliedOn), case \(caseNumber)")], in: db)
-            let payload = try ExchangePayload.encode(ExchangePayload.MeasureFeedback(
-                feedbackId: feedback.id, measure: feedback.measure, department: feedback.department, caseNumber: feedback.caseNumber,
-                appliedOn: feedback.appliedOn.description, officer: feedback.officer))
-            try Outbox().enqueue(.measureFeedback, subject: subject.code, payload: payload, in: db)
-            return feedback
         }
         logger.info("feedback recorded", metadata: ["subject": "\(IdentityMask.forDisplay(stored.subjectCode))", "measure": "\(stored.measure)",
                                                     "department": "\(stored.department)", "officer": "\(stored.officer)"])
