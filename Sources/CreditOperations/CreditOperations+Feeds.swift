@@ -61,7 +61,7 @@ extension CreditOperations {
         var ingestor = FeedIngestor(registry: registry)
         ingestor.acceptLegacyChecksum = acceptLegacyChecksum
         ingestor.clock = clock
-        ingestor.onCommit = { db, report in try Self.queueListChanges(report) { try $0.enqueueListChanges(ofFeed: $1, feedID: $2, in: db) } }
+        ingestor.onCommit = { db, report in try Self.queueListChanges(report) { try $0.enqueueListChanges(ofFeed: $1, feedID: $2, released: $3, in: db) } }
         let result = LockedBox<DecisionMaterialiser.Summary?>(nil)
         if let rules = try activeRules.provider().rules {
             let registry = self.registry

@@ -2,12 +2,14 @@ import CreditRegistry
 import FeedIngest
 
 extension CreditOperations {
-    /// The feed hook's rule: a bureau feed's list entries and exits are queued for the national
-    /// platform in the feed's own transaction (`enqueue` runs inside it); national lists came
-    /// from the platform and are not sent back to it.
-    static func queueListChanges(_ report: IngestReport, enqueue: (Outbox, String, String) throws -> Void) throws {
-        guard report.outcome == .ingested, let bureau = report.bureau, let feedID = report.feedID, bureau != "national" else { return }
-        try enqueue(Outbox(), bureau, feedID)
+    /// The feed hook's rule: a bureau feed's list entries and exits — its own and those of
+    /// parked records its transaction released — are queued for the national platform in that
+    /// transaction (`enqueue` runs inside it); national lists came from the platform and are not
+    /// sent back to it.
+    static func queueListChanges(_ report: IngestReport, enqueue: (Outbox, String, String, [Int64]) throws -> Void) throws {
+        guard report.outcome == .ingested, let bureau = report.bureau, let feedID = report.feedID else { return }
+        guard bureau != "national" || !report.releasedRecords.isEmpty else { return }
+        try enqueue(Outbox(), bureau, feedID, report.releasedRecords)
     }
 
     /// Counts of the outbox and the sender's state per peer, for `bridge status`.

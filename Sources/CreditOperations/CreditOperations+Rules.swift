@@ -137,6 +137,12 @@ extension CreditOperations {
         try DecisionStatistics(registry: registry).subjectsUnderMeasures()
     }
 
+    /// For each of `lists`, one subject on it on `asOf` (default today) with the measures in force
+    /// for it that day; nil for a list nobody is on.
+    public func subjectPerList(_ lists: [String], asOf: Day? = nil) throws -> [(list: String, subject: DecisionStatistics.ListSubject?)] {
+        try DecisionStatistics(registry: registry).subjectPerList(lists, on: day(asOf))
+    }
+
     /// Which subjects would gain or lose which measures if `candidate` replaced the active rule set.
     public func impact(of candidate: CompiledRuleSet, asOf: Day? = nil) throws -> ImpactDiff {
         try ImpactDiff.compute(candidate: candidate, current: try activeRules.provider().rules, registry: registry, asOf: day(asOf))

@@ -83,6 +83,7 @@ extension FeedIngestor {
             let released = try ParkedRecords(registry: registry).release(in: db, recordedAt: recordedAt, rejectLimit: limit)
             writer.touch(released.touched)
             r.released = released.released
+            r.releasedRecords = released.records
             r.touchedSubjects = writer.touched.sorted()
             r.touchedAll = writer.touchedAll || released.touchedAll
             r.outcome = .ingested

@@ -26,6 +26,9 @@ public struct IngestReport: Sendable, Codable, Hashable {
     public var parked = 0
     /// Records parked by earlier feeds that this feed made applicable (applied in its transaction).
     public var released = 0
+    /// Ids of the history records the released ones were appended as; they keep the feed and
+    /// line they arrived in, so observers of this transaction find them here (not reported).
+    public var releasedRecords: [Int64] = []
     public var seconds = 0.0
     /// Why the feed was refused, when it was.
     public var reason: String?

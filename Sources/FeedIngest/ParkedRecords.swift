@@ -40,9 +40,10 @@ public struct ParkedRecords: Sendable {
     }
 
     /// Applies every parked record whose condition now holds, repeating until none does (one
-    /// may make another applicable). Returns how many were applied and the subjects touched.
-    func release(in db: Database, recordedAt: String, rejectLimit: Int) throws -> (released: Int, touched: Set<String>, touchedAll: Bool) {
+    /// may make another applicable). Returns how many were applied, the history records they became and the subjects touched.
+    func release(in db: Database, recordedAt: String, rejectLimit: Int) throws -> (released: Int, records: [Int64], touched: Set<String>, touchedAll: Bool) {
         var released = 0
+        var records: [Int64] = []
         var touched = Set<String>()
         var touchedAll = false
         while true {
@@ -66,11 +67,12 @@ public struct ParkedRecords: Sendable {
                     try writer.quarantine(.init(line: 0, key: nil, field: r.field, reason: r.reason), into: &scratch)
                 }
                 if scratch.parked == 0 { released += 1; progressed = true }
+                records += writer.appended
                 touchedAll = touchedAll || writer.touchedAll
                 touched.formUnion(writer.touched)
             }
             if !progressed { break }
         }
-        return (released, touched, touchedAll)
+        return (released, records, touched, touchedAll)
     }
 }

@@ -14,6 +14,8 @@ final class RecordWriter {
     /// so memory does not grow with the feed (a feed that large is re-evaluated in full).
     private(set) var touched = Set<String>()
     private(set) var touchedAll = false
+    /// Ids of the records appended to the history, in order.
+    private(set) var appended: [Int64] = []
     static let touchedLimit = 100_000
 
     init(registry: Registry, db: Database, feedRow: Int64, bureau: String, recordedAt: String, rejectLimit: Int) {
@@ -56,6 +58,7 @@ final class RecordWriter {
                                                                      documentNumber: rec.documentNumber),
                                                effectiveFrom: rec.effectiveFrom, contentHash: rec.hash, payload: rec.payload),
                                      recordedAt: recordedAt, in: db)
+        appended.append(id)
         if let identity = rec.identity, try identity.source == .list || !registry.knows(identity.code, in: db) {
             try registry.introduce(code: identity.code, kind: identity.kind, name: identity.name, source: identity.source,
                                    recordID: id, in: db)

@@ -24,6 +24,12 @@ extension ServiceTests {
             (.post, "/v1/check", "/v1/check", Self.officer, nil, "code\n", 403),
             (.post, "/v1/check", "/v1/check", Self.bank, "application/json", "{}", 415),
             (.post, "/v1/check", "/v1/check", Self.bank, "text/csv", "code\n91350200MA2XH1K70Y\n", 429),
+            (.post, "/v1/feedback", "/v1/feedback", nil, "application/json", "{}", 401),
+            (.post, "/v1/feedback", "/v1/feedback", Self.bank, "application/json", Self.feedback("91350200MA2XH1K70Y"), 403),
+            (.post, "/v1/feedback", "/v1/feedback", Self.officer, "application/json", "{}", 400),
+            (.post, "/v1/feedback", "/v1/feedback", Self.officer, "application/json", Self.feedback("91350200MA2XH1K70Y", date: "2025-02-30"), 400),
+            (.post, "/v1/feedback", "/v1/feedback", Self.officer, "application/json", Self.feedback("91350100M000100Y43"), 404),
+            (.post, "/v1/feedback", "/v1/feedback", Self.officer, "application/json", Self.feedback("91350200MA2XH1K70Y"), 422),
         ]
         let document = json(String(decoding: try Data(contentsOf: Self.root.appendingPathComponent("Sources/CreditService/Resources/openapi.json")),
                                            as: UTF8.self))
@@ -60,5 +66,10 @@ extension ServiceTests {
             }
             #expect(body["status"] as? Int == c.status)
         }
+    }
+
+    /// A feedback body for `subject` with a measure no rule gives.
+    static func feedback(_ subject: String, date: String = "2025-01-02") -> String {
+        #"{"subject": "\#(subject)", "measure": "no_such_measure", "case_number": "稽查〔2025〕1号", "date": "\#(date)"}"#
     }
 }

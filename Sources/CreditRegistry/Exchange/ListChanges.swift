@@ -1,7 +1,8 @@
 import GRDB
 
 /// The list entries and exits a feed wrote, in the order of its records: what the outbox sends
-/// the national platform after a bureau feed.
+/// the national platform after a bureau feed. Changes from national lists are never among them:
+/// they came from the platform.
 public struct ListChange: Sendable, Hashable {
     public enum Change: Sendable, Hashable { case entry, exit }
     public var change: Change
@@ -18,18 +19,20 @@ public struct ListChange: Sendable, Hashable {
     public var reason: String?
     public var authority: String?
 
-    /// The changes written by the feed stored under `bureau`/`feedID`, ordered by record.
-    public static func written(byFeed bureau: String, feedID: String, in db: Database) throws -> [ListChange] {
-        guard let feedRow = try Int64.fetchOne(db, sql: "SELECT id FROM feed WHERE bureau = ? AND feed_id = ?", arguments: [bureau, feedID]) else {
-            return []
-        }
+    /// The changes written by the feed stored under `bureau`/`feedID` and by the `released`
+    /// records (parked records the feed's transaction applied; they keep their own feed),
+    /// ordered by record.
+    public static func written(byFeed bureau: String, feedID: String, released: [Int64] = [], in db: Database) throws -> [ListChange] {
+        let feedRow = try Int64.fetchOne(db, sql: "SELECT id FROM feed WHERE bureau = ? AND feed_id = ?", arguments: [bureau, feedID])
+        guard feedRow != nil || !released.isEmpty else { return [] }
+        let releasedJSON = "[" + released.map(String.init).joined(separator: ",") + "]"
         func changes(_ change: Change, column: String) throws -> [ListChange] {
             try Row.fetchAll(db, sql: """
                 SELECT le.*, r.id AS record_id, s.kind AS subject_kind, s.name AS subject_name
                 FROM record r JOIN list_entry le ON le.\(column) = r.id
                 LEFT JOIN subject s ON s.code = le.subject_code
-                WHERE r.feed_id = ?
-                """, arguments: [feedRow]).map { row in
+                WHERE (r.feed_id = ? OR r.id IN (SELECT value FROM json_each(?))) AND r.bureau <> 'national'
+                """, arguments: [feedRow, releasedJSON]).map { row in
                 ListChange(change: change, recordID: row["record_id"], subjectCode: row["subject_code"], subjectKind: row["subject_kind"],
                            name: row["subject_name"], list: row["list"], reference: row["entry_key"], enteredOn: row["entered_on"],
                            exitedOn: row["exited_on"], ground: row["ground"], reason: row["reason"], authority: row["authority"])
@@ -43,8 +46,8 @@ public struct ListChange: Sendable, Hashable {
 extension Outbox {
     /// Queues a `list-entry` or `list-exit` message for every list change the feed wrote, in
     /// the order of its records.
-    public func enqueueListChanges(ofFeed bureau: String, feedID: String, in db: Database) throws {
-        for change in try ListChange.written(byFeed: bureau, feedID: feedID, in: db) {
+    public func enqueueListChanges(ofFeed bureau: String, feedID: String, released: [Int64] = [], in db: Database) throws {
+        for change in try ListChange.written(byFeed: bureau, feedID: feedID, released: released, in: db) {
             switch change.change {
             case .entry:
                 let payload = try ExchangePayload.encode(ExchangePayload.ListEntry(

@@ -42,12 +42,15 @@ struct DemoCommand: AsyncParsableCommand {
         }
         let ops = try OpenRegistry.operations(db, logging: logging, mustExist: false, auditKey: audit.auditKey)
         let day = try DayArgument.optional(asOf) ?? ops.clock.today()
-        print("== 1. Ingest the bureau feeds and the national list into \(db)\n")
+        print("== 1. Ingest the bureau feeds and the national lists into \(db)\n")
         let feeds = try fm.contentsOfDirectory(atPath: "\(samples)/feeds").filter { $0.hasSuffix(".xml") }.sorted()
             .map { "\(samples)/feeds/\($0)" } + ["\(samples)/encoding/food-0002-delta.utf8.xml"]
         let reports = try FeedRunner.ingest(files: feeds, operations: ops, acceptLegacy: false, format: .table)
-        let national = try NationalBridge(operations: ops).importDishonestDebtors(path: "\(samples)/national/dishonest-debtors.csv").report
-        print(FeedRunner.render(national))
+        let bridge = NationalBridge(operations: ops)
+        let national = try ["dishonest-debtors.csv", "joint-lists.csv"].map {
+            try bridge.importDishonestDebtors(path: "\(samples)/national/\($0)").report
+        }
+        for report in national { print(FeedRunner.render(report)) }
 
         print("== 2. Check, test and activate the rules in \(rules)/\n")
         let loaded = RuleSetLoader.load(paths: [rules])
@@ -57,7 +60,7 @@ struct DemoCommand: AsyncParsableCommand {
         }
         let tests = RuleTestRunner.run(ruleSet)
         print("rules: \(ruleSet.memoranda.count) memoranda, \(ruleSet.measures.count) measures, \(ruleSet.rules.count) rules; in-file tests: \(tests.summary)")
-        let touchedAny = reports.contains { $0.outcome == .ingested } || national.outcome == .ingested
+        let touchedAny = (reports + national).contains { $0.outcome == .ingested }
         if try ops.ruleStatus().version == ruleSet.version && !touchedAny && asOf == nil {
             print("rule set \(ruleSet.version.prefix(12)) is already active; nothing changed\n")
         } else {
@@ -72,13 +75,22 @@ struct DemoCommand: AsyncParsableCommand {
         }
         print(TextTable.render(header: ["code", "name", "punishments", "incentives", "memoranda"], rows: rows))
 
-        print("\n== 4. An officer's report, looked up by the legacy registration number 350200201603011\n")
+        print("\n== 4. One subject per joint-punishment area as of \(day)\n")
+        let areas = [KnownList.abnormalOperations, KnownList.seriousViolation, KnownList.majorTaxViolation,
+                     KnownList.foodDrugSeriousDishonest] + KnownList.national
+        let perArea = try ops.subjectPerList(areas, asOf: day).map { area in
+            guard let s = area.subject else { return [area.list, "-", "(nobody on the list)", ""] }
+            return [area.list, Mask.code(s.code, kind: s.kind), s.name, s.measures.isEmpty ? "(no measure)" : s.measures.joined(separator: " ")]
+        }
+        print(TextTable.render(header: ["area", "code", "name", "measures"], rows: perArea))
+
+        print("\n== 5. An officer's report, looked up by the legacy registration number 350200201603011\n")
         if let report = try ops.report("350200201603011", options: .init(asOf: day, actor: "demo")) {
             print(ReportRenderer.text(report).split(separator: "\n", omittingEmptySubsequences: false).prefix(14).joined(separator: "\n"))
             print("  … (creditctl report 91350200MA2XH1K70Y --db \(db))")
         }
 
-        print("\n== 5. A bank's batch check of \(samples)/bank/counterparties.csv\n")
+        print("\n== 6. A bank's batch check of \(samples)/bank/counterparties.csv\n")
         let bank = "\(samples)/bank/counterparties.csv"
         let out = (db as NSString).deletingPathExtension + "-check.csv"
         let input = open(bank, O_RDONLY)
@@ -90,6 +102,6 @@ struct DemoCommand: AsyncParsableCommand {
         print("\(summary.rows) rows: \(summary.valid) valid codes, \(summary.found) found, \(summary.flagged) flagged; verdicts in \(out)")
 
         print("\nNext: creditctl rules explain CODE --db \(db) · creditctl subject search 厦门 --db \(db) · creditctl feeds list --db \(db)")
-        if reports.contains(where: { $0.outcome == .refused }) { throw ExitCode(1) }
+        if (reports + national).contains(where: { $0.outcome == .refused }) { throw ExitCode(1) }
     }
 }
