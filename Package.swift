@@ -26,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // Identifiers, Day, the subject/record model, the SQLite store, the audit log.
@@ -62,7 +63,7 @@ let package = Package(
         // Look-up, report, name search, batch check.
         .target(
             name: "CreditQuery",
-            dependencies: ["CreditRegistry", "Decisions", grdb],
+            dependencies: ["CreditRegistry", "RuleEngine", "Decisions", grdb],
             swiftSettings: swiftSettings
         ),
         // Every use-case the adapters perform; invariants that span targets live here.
@@ -77,10 +78,28 @@ let package = Package(
             dependencies: ["CreditRegistry", "FeedIngest", "Decisions", "CreditQuery", grdb],
             swiftSettings: swiftSettings
         ),
+        // SM2 signatures and SM3 digests through the system's OpenSSL 3 libcrypto (a thin C shim).
+        .systemLibrary(
+            name: "CLibCrypto",
+            path: "Sources/CLibCrypto",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
+        .target(
+            name: "SMCrypto",
+            dependencies: ["CLibCrypto"],
+            swiftSettings: swiftSettings
+        ),
         // Adapters: parse, call one operation, render.
         .target(
             name: "NationalBridge",
-            dependencies: ["CreditRegistry", "FeedIngest", "CreditOperations"],
+            dependencies: [
+                "CreditRegistry", "FeedIngest", "CreditOperations", "SMCrypto", logging,
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -103,7 +122,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // Helpers shared by the test targets (temporary directories removed after each test).
-        .target(name: "CreditTestSupport", path: "Tests/CreditTestSupport", swiftSettings: swiftSettings),
+        .target(name: "CreditTestSupport", dependencies: [grdb], path: "Tests/CreditTestSupport", swiftSettings: swiftSettings),
         .testTarget(
             name: "CreditRegistryTests",
             dependencies: ["CreditTestSupport", "CreditRegistry", grdb],
@@ -132,11 +151,18 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "NationalBridgeTests",
+            // creditctl: the crash tests run the real binary.
+            dependencies: ["CreditTestSupport", "NationalBridge", "SMCrypto", "CreditOperations", "creditctl", "CreditRegistry", "FeedIngest", "Decisions", grdb, logging],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "CreditServiceTests",
             dependencies: ["CreditTestSupport", 
                 "CreditService", "CreditOperations", "CreditRegistry", "RuleEngine", "NationalBridge",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

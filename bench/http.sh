@@ -25,4 +25,6 @@ run() { wrk -t2 -c64 -d10s --latency -H "Authorization: Bearer $TOKEN" "http://1
 run /health
 run /v1/subjects/91350200MA2XH1K70Y/measures
 run /v1/subjects/91350200MA2XH1K70Y
-echo "  audit entries written: $(sqlite3 "$WORK/http.db" 'SELECT COUNT(*) FROM audit')"
+# The audit log's own file (http.audit.db); a build from before it kept the entries in the registry.
+AUDIT_DB="$WORK/http.audit.db"; [ -f "$AUDIT_DB" ] || AUDIT_DB="$WORK/http.db"
+echo "  audit entries written: $(sqlite3 "$AUDIT_DB" 'SELECT COUNT(*) FROM audit')"

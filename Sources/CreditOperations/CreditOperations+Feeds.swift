@@ -53,10 +53,15 @@ extension CreditOperations {
     /// The quarantined records of a feed (all feeds when nil).
     public func rejects(of key: String?) throws -> [FeedLedger.Reject] { try FeedLedger(registry: registry).rejects(of: key) }
 
-    private func ingestor(acceptLegacyChecksum: Bool) throws -> (FeedIngestor, LockedBox<DecisionMaterialiser.Summary?>) {
+    /// The records that wait to be applied (a revocation before its record, an exit before its
+    /// entry), with the feed and line they came in and why they wait; resident IDs masked.
+    public func pendingRecords() throws -> [ParkedRecords.Pending] { try ParkedRecords(registry: registry).pending() }
+
+    func ingestor(acceptLegacyChecksum: Bool) throws -> (FeedIngestor, LockedBox<DecisionMaterialiser.Summary?>) {
         var ingestor = FeedIngestor(registry: registry)
         ingestor.acceptLegacyChecksum = acceptLegacyChecksum
         ingestor.clock = clock
+        ingestor.onCommit = { db, report in try Self.queueListChanges(report) { try $0.enqueueListChanges(ofFeed: $1, feedID: $2, in: db) } }
         let result = LockedBox<DecisionMaterialiser.Summary?>(nil)
         if let rules = try activeRules.provider().rules {
             let registry = self.registry
@@ -71,7 +76,7 @@ extension CreditOperations {
     }
 
     /// Logs the outcome; a feed too large to list its subjects is followed by a full re-evaluation.
-    private func finish(_ report: IngestReport, inTransaction: DecisionMaterialiser.Summary?) throws -> FeedOutcome {
+    func finish(_ report: IngestReport, inTransaction: DecisionMaterialiser.Summary?) throws -> FeedOutcome {
         var outcome = FeedOutcome(report: report, reevaluation: inTransaction)
         var meta: Logger.Metadata = ["file": "\(report.file)", "outcome": "\(report.outcome.rawValue)",
                                      "feed": "\(report.bureau ?? "")/\(report.feedID ?? "")", "read": "\(report.read)",

@@ -100,15 +100,26 @@ extension CreditOperations {
         return hits
     }
 
-    /// Writes audit entries in one transaction.
+    /// Writes audit entries in one transaction of the audit log, then a checkpoint when one is
+    /// due (a failed checkpoint is logged, never lost entries: the next one covers them).
+    /// Throws ``OperationError/busy(_:)`` when another process holds the audit log too long.
     public func recordAudit(_ entries: [AuditLog.Pending]) throws {
         guard !entries.isEmpty else { return }
-        let log = AuditLog(registry: registry)
-        try registry.write { db in try log.append(entries, in: db) }
+        try OperationError.mappingBusy(.audit) { try audit.append(entries) }
+        do { try audit.checkpointIfDue() } catch {
+            logger.error("audit checkpoint not written", metadata: ["error": "\(error)"])
+        }
     }
 
-    /// Walks the audit log's hash chain.
-    public func verifyAudit() throws -> AuditLog.Verification { try AuditLog(registry: registry).verify() }
+    /// Writes a signed checkpoint of the audit log's count and head when this process appended
+    /// entries since its last one: adapters call it when they shut down (and the service on a timer).
+    @discardableResult
+    public func checkpointAudit() throws -> AuditCheckpoint? {
+        try OperationError.mappingBusy(.audit) { try audit.checkpointIfAppended() }
+    }
+
+    /// Checks every audit entry's MAC and link and every checkpoint (see ``AuditVerification``).
+    public func verifyAudit() throws -> AuditVerification { try audit.verify() }
 
     /// The latest audit entries, about the subject any identifier names when given (nil when
     /// that identifier names no subject).
@@ -118,6 +129,6 @@ extension CreditOperations {
             guard let s = try registry.lookup(identifier) else { return nil }
             code = s.code
         }
-        return try AuditLog(registry: registry).entries(subject: code, limit: limit)
+        return try audit.entries(subject: code, limit: limit)
     }
 }

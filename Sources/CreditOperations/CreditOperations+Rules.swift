@@ -41,14 +41,29 @@ extension CreditOperations {
         let previous = try store.activeVersion()
         let total = try registry.subjectCount()
         let registry = self.registry
-        let summary = try registry.write { db -> DecisionMaterialiser.Summary in
-            try store.activate(loaded, directory: directory, author: author, in: db)
-            return try DecisionMaterialiser(rules: rules, registry: registry).materialiseAll(asOf: day, in: db) { n in progress?(n, total) }
+        let summary = try audited(actor: author, action: "rules.activate", detail: "version \(rules.version) from \(directory)") {
+            try registry.write { db -> DecisionMaterialiser.Summary in
+                try store.activate(loaded, directory: directory, author: author, in: db)
+                return try DecisionMaterialiser(rules: rules, registry: registry).materialiseAll(asOf: day, in: db) { n in progress?(n, total) }
+            }
         }
         activeRules.invalidate()
         logger.info("rules activated", metadata: ["version": "\(rules.version)", "author": "\(author)", "asOf": "\(day)",
                                                   "decisions": "\(summary.decisions)", "seconds": "\(summary.seconds)"])
         return RuleActivation(version: rules.version, previousVersion: previous, author: author, asOf: day, summary: summary)
+    }
+
+    /// Runs the registry change `change` audited: its entry is written first (no change without
+    /// its entry; the audit log has a database of its own, so the two cannot commit together),
+    /// and a `.failed` entry follows when the change does not commit.
+    func audited<T>(actor: String, action: String, subject: String? = nil, detail: String, _ change: () throws -> T) throws -> T {
+        try recordAudit([AuditLog.Pending(actor: actor, action: action, subject: subject, detail: detail)])
+        do {
+            return try OperationError.mappingBusy(.registry, change)
+        } catch {
+            try? recordAudit([AuditLog.Pending(actor: actor, action: action + ".failed", subject: subject, detail: "\(detail): \(error)")])
+            throw error
+        }
     }
 
     /// The compiled rule set when it checks and its tests pass; the refusal otherwise.
@@ -71,9 +86,11 @@ extension CreditOperations {
         // Stored versions passed their tests when activated; a rollback restores exactly those sources.
         let day = day(asOf)
         let registry = self.registry
-        let summary = try registry.write { db -> DecisionMaterialiser.Summary in
-            try store.reactivate(version: target.version, author: author, in: db)
-            return try DecisionMaterialiser(rules: rules, registry: registry).materialiseAll(asOf: day, in: db)
+        let summary = try audited(actor: author, action: "rules.rollback", detail: "version \(target.version)") {
+            try registry.write { db -> DecisionMaterialiser.Summary in
+                try store.reactivate(version: target.version, author: author, in: db)
+                return try DecisionMaterialiser(rules: rules, registry: registry).materialiseAll(asOf: day, in: db)
+            }
         }
         activeRules.invalidate()
         logger.info("rules rolled back", metadata: ["from": "\(current.version)", "to": "\(target.version)", "author": "\(author)"])
@@ -88,8 +105,10 @@ extension CreditOperations {
         let day = day(asOf)
         let total = try registry.subjectCount()
         let registry = self.registry
-        let summary = try registry.write { db in
-            try DecisionMaterialiser(rules: rules, registry: registry).materialiseAll(asOf: day, in: db) { n in progress?(n, total) }
+        let summary = try OperationError.mappingBusy(.registry) {
+            try registry.write { db in
+                try DecisionMaterialiser(rules: rules, registry: registry).materialiseAll(asOf: day, in: db) { n in progress?(n, total) }
+            }
         }
         logger.info("decisions refreshed", metadata: ["version": "\(rules.version)", "asOf": "\(day)", "decisions": "\(summary.decisions)"])
         return (rules.version, summary)

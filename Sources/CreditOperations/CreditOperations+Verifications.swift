@@ -29,9 +29,10 @@ public struct VerificationRecorded: Sendable, Codable {
 }
 
 extension CreditOperations {
-    /// Records a verification, recomputes the materialised decisions of the subject and of the
-    /// persons its measures reach, and writes an audit entry — in one transaction, so a measure
-    /// "to verify" and the fact that settles it never disagree.
+    /// Records a verification and recomputes the materialised decisions of the subject and of the
+    /// persons its measures reach in one transaction, so a measure "to verify" and the fact that
+    /// settles it never disagree; its audit entry is written first (the audit log has a file of
+    /// its own), a `verify.failed` entry follows if the transaction does not commit.
     public func recordVerification(_ request: VerificationRequest, viewer: Viewer) throws -> VerificationRecorded {
         let code: String
         do { code = try SubjectCode.parse(request.identifier).key } catch {
@@ -41,23 +42,26 @@ extension CreditOperations {
         let today = clock.today()
         let registry = self.registry
         let source = viewer.actor
-        let result = try registry.write { db -> VerificationRecorded in
-            guard try registry.subject(code: code, in: db) != nil else {
-                throw VerificationRequestError.unknownSubject(IdentityMask.forDisplay(request.identifier))
+        guard try registry.read({ db in try registry.subject(code: code, in: db) }) != nil else {
+            throw VerificationRequestError.unknownSubject(IdentityMask.forDisplay(request.identifier))
+        }
+        let detail = "\(request.fact.rawValue) \(request.holds ? "holds" : "does not hold")"
+            + (request.from.map { " from \($0)" } ?? "") + (request.until.map { " until \($0)" } ?? "")
+        let result = try audited(actor: source, action: "verify", subject: code, detail: detail) {
+            try registry.write { db -> VerificationRecorded in
+                guard try registry.subject(code: code, in: db) != nil else {
+                    throw VerificationRequestError.unknownSubject(IdentityMask.forDisplay(request.identifier))
+                }
+                let fact = VerificationFact(fact: request.fact, holds: request.holds, from: request.from, until: request.until, source: source)
+                let id = try VerificationStore.record(fact, subject: code, recordedOn: today, in: db)
+                var reevaluated: Int?
+                if let rules {
+                    let summary = try DecisionMaterialiser(rules: rules, registry: registry).materialise(touched: [code], asOf: today, in: db)
+                    reevaluated = summary.subjectsEvaluated
+                }
+                return VerificationRecorded(subject: code, fact: request.fact.rawValue, holds: request.holds, recordID: id,
+                                            subjectsReevaluated: reevaluated)
             }
-            let fact = VerificationFact(fact: request.fact, holds: request.holds, from: request.from, until: request.until, source: source)
-            let id = try VerificationStore.record(fact, subject: code, recordedOn: today, in: db)
-            var reevaluated: Int?
-            if let rules {
-                let summary = try DecisionMaterialiser(rules: rules, registry: registry).materialise(touched: [code], asOf: today, in: db)
-                reevaluated = summary.subjectsEvaluated
-            }
-            try AuditLog(registry: registry).append([AuditLog.Pending(
-                actor: source, action: "verify", subject: code,
-                detail: "\(request.fact.rawValue) \(request.holds ? "holds" : "does not hold")"
-                    + (request.from.map { " from \($0)" } ?? "") + (request.until.map { " until \($0)" } ?? ""))], in: db)
-            return VerificationRecorded(subject: code, fact: request.fact.rawValue, holds: request.holds, recordID: id,
-                                        subjectsReevaluated: reevaluated)
         }
         logger.info("verification recorded", metadata: ["fact": "\(request.fact.rawValue)", "holds": "\(request.holds)"])
         return result

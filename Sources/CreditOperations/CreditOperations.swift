@@ -23,27 +23,46 @@ import Logging
 ///   ``refreshDecisions(asOf:progress:)``, ``ruleStatus()``, ``impact(of:asOf:)``
 /// - Look-ups: ``report(_:options:)``, ``measures(_:asOf:viewer:)``, ``searchNames(_:limit:actor:)``,
 ///   ``batchCheck(input:output:options:actor:progress:)``
-/// - Audit: ``verifyAudit()``, ``auditEntries(subject:limit:)``
+/// - Audit: ``recordAudit(_:)``, ``verifyAudit()``, ``auditEntries(subject:limit:)``, ``checkpointAudit()``
+///
+/// A use-case that meets a database locked by another writer beyond the busy timeout throws
+/// ``OperationError/busy(_:)`` (the CLI exits 74, the service answers 503): look-ups read the
+/// registry from a snapshot and write their audit entries to the audit log's own file, so they
+/// meet it only when another process holds the audit file.
 public struct CreditOperations: Sendable {
     public let registry: Registry
+    /// The audit log, in its own database file beside the registry's.
+    public let audit: AuditLog
     /// Where "today" comes from (tests fix it).
     public let clock: DayClock
     public let logger: Logger
     let activeRules: ActiveRuleCache
 
-    /// Uses an open registry, creating the decision tables if they are missing.
-    public init(registry: Registry, clock: DayClock = .system, logger: Logger = Logger(label: "credit.operations")) throws {
+    /// Uses an open registry, creating the decision tables if they are missing, and `audit`
+    /// (default: the log beside the registry's file, in memory for a registry in memory).
+    public init(registry: Registry, audit: AuditLog? = nil, clock: DayClock = .system,
+                logger: Logger = Logger(label: "credit.operations")) throws {
         try DecisionSchema.migrate(registry)
         try AccountStore.migrate(registry)
+        try ExchangeSchema.migrate(registry)
         self.registry = registry
+        self.audit = try audit ?? AuditLog.open(beside: registry)
         self.clock = clock
         self.logger = logger
         activeRules = ActiveRuleCache(registry: registry)
     }
 
-    /// Opens (creating and migrating if needed) the registry at `path`.
-    public static func open(path: String, clock: DayClock = .system, logger: Logger = Logger(label: "credit.operations")) throws -> CreditOperations {
-        try CreditOperations(registry: try Registry(path: path), clock: clock, logger: logger)
+    /// Opens (creating and migrating if needed) the registry at `path` and its audit log beside
+    /// it (``AuditFiles``); `auditKey` overrides the key file's path. `busyTimeout` is how long a
+    /// write to the audit log waits for another process's before ``OperationError/busy(_:)``.
+    public static func open(path: String, auditKey: String? = nil, busyTimeout: Double = 10,
+                            auditPolicy: AuditLog.CheckpointPolicy = .init(),
+                            clock: DayClock = .system, logger: Logger = Logger(label: "credit.operations")) throws -> CreditOperations {
+        let registry = try Registry(path: path)
+        let audit = try OperationError.mappingBusy(.audit) {
+            try AuditLog.open(beside: registry, key: auditKey, busyTimeout: busyTimeout, policy: auditPolicy)
+        }
+        return try CreditOperations(registry: registry, audit: audit, clock: clock, logger: logger)
     }
 
     /// The day a use-case describes: the one asked for, else today.

@@ -5,11 +5,15 @@ import GRDB
 
 /// The bank batch check: one verdict per input row, in input order, streaming.
 ///
-/// Input: CSV (or tab/semicolon separated) in UTF-8, with or without BOM, or GB18030/GBK
-/// (detected, transcoded with iconv); with a header naming the code and name columns
-/// (`code`, `credit_code`, `uscc`, `统一社会信用代码`, `代码`; `name`, `名称`, `企业名称`, … or
-/// ``Options/codeColumn`` / ``Options/nameColumn``), other columns passed through; or one code
-/// per line without a header. Records are lines.
+/// Input: CSV (or tab/semicolon separated) read by ``CSVRecordReader``: UTF-8 with or without
+/// BOM, GB18030/GBK (detected), UTF-16 with BOM; quoted fields may hold line breaks; lines end in
+/// LF, CRLF or CR; an invalid byte refuses the file with its line and column, an empty file is
+/// refused. With a header naming the code and name columns (`code`, `credit_code`, `uscc`,
+/// `统一社会信用代码`, `代码`; `name`, `名称`, `企业名称`, … or ``Options/codeColumn`` /
+/// ``Options/nameColumn``), other columns passed through; or one code per line without a header.
+/// A verdict's `row` is the line its record starts on.
+///
+/// CSV output neutralises cells a spreadsheet would run as formulas (see ``BatchOutput``).
 ///
 /// Output: CSV (`row`, the passed-through columns, then ``BatchVerdict`` columns) or JSON Lines
 /// (one ``BatchVerdict`` per line). Resident IDs are masked and natural persons' registered
@@ -25,7 +29,7 @@ import GRDB
 /// summary.found   // 1
 /// ```
 ///
-/// Throughput: the calling thread reads, transcodes and splits lines into batches; two workers
+/// Throughput: the calling thread reads, transcodes and splits records into batches; two workers
 /// (each on its own read transaction, statements prepared once) turn batches into verdicts; the
 /// finished batches are written in input order, one `write` per batch.
 public struct BatchChecker: Sendable {
@@ -124,8 +128,10 @@ public struct BatchChecker: Sendable {
         var seq: Int
         var firstLine: Int
         var bytes: [UInt8] = []
-        /// End offset of each line in `bytes` (each line is followed by one separator byte).
+        /// End offset of each record in `bytes` (each record is followed by one separator byte).
         var ends: [Int] = []
+        /// The line each record starts on.
+        var lines: [Int] = []
     }
 
     /// Files from this size on load the codes with list entries or decisions first (a few hundred
@@ -142,12 +148,8 @@ public struct BatchChecker: Sendable {
              progress: (@Sendable (Progress) -> Void)?) throws -> Summary {
         let started = Date()
         let asOf = options.asOf ?? Day.today()
-        let decoder = InputDecoder()
-        var chunk = [UInt8](repeating: 0, count: 1 << 20)
-        var pending: [UInt8] = []
-        pending.reserveCapacity(2 << 20)
         var layout: BatchLayout?
-        var lineNumber = 0, bytesRead = 0
+        var records = 0
         var batch = Batch(seq: 0, firstLine: 1)
         let workers = try options.threads ?? registry.read { db in
             let bytes = try Int.fetchOne(db, sql: "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()") ?? 0
@@ -175,7 +177,7 @@ public struct BatchChecker: Sendable {
                                 try b.bytes.withUnsafeBufferPointer { buf in
                                     var start = 0
                                     for (k, end) in b.ends.enumerated() {
-                                        try processor.process(line: UnsafeBufferPointer(rebasing: buf[start..<end]), number: b.firstLine + k,
+                                        try processor.process(line: UnsafeBufferPointer(rebasing: buf[start..<end]), number: b.lines[k],
                                                               into: &out, tally: &tally)
                                         start = end + 1
                                     }
@@ -192,11 +194,11 @@ public struct BatchChecker: Sendable {
             }
         }
 
-        func handle(_ line: UnsafeBufferPointer<UInt8>) throws {
-            lineNumber += 1
+        func handle(_ record: UnsafeBufferPointer<UInt8>, line: Int, delimiter: UInt8) throws {
+            records += 1
             if layout == nil {
-                let l = try BatchLayout.detect(firstLine: line, codeColumn: options.codeColumn, nameColumn: options.nameColumn,
-                                               codeCheck: codeCheck)
+                let l = try BatchLayout.detect(firstLine: record, delimiter: delimiter, codeColumn: options.codeColumn,
+                                               nameColumn: options.nameColumn, codeCheck: codeCheck)
                 layout = l
                 if options.format == .csv {
                     var out = BatchOutput(capacity: 256)
@@ -204,63 +206,52 @@ public struct BatchChecker: Sendable {
                     try sink.write(out.bytes)
                 }
                 try startWorkers(l)
-                if l.hasHeader { batch.firstLine = 2; return }
+                if l.hasHeader { return }
             }
-            batch.bytes.append(contentsOf: line)
+            batch.bytes.append(contentsOf: record)
             batch.ends.append(batch.bytes.count)
+            batch.lines.append(line)
             batch.bytes.append(0x0A)
             if batch.ends.count >= options.batchRows {
                 try pipeline.push(batch)
-                batch = Batch(seq: batch.seq + 1, firstLine: lineNumber + 1)
+                batch = Batch(seq: batch.seq + 1, firstLine: line + 1)
                 batch.bytes.reserveCapacity(options.batchRows * 64)
-                progress?(Progress(bytesRead: bytesRead, rows: lineNumber))
+                batch.lines.reserveCapacity(options.batchRows)
+                progress?(Progress(bytesRead: bytesRead, rows: records))
             }
         }
 
+        var bytesRead = 0
+        var encoding: TextEncoding?
         do {
-            while true {
-                let n = try chunk.withUnsafeMutableBytes { try read($0) }
-                bytesRead += n
-                let final = n == 0
-                try chunk.withUnsafeBufferPointer { c in
-                    try decoder.decode(UnsafeBufferPointer(rebasing: c[0..<n]), final: final, into: &pending)
+            try withoutActuallyEscaping(read) { read in
+                let reader = CSVRecordReader(source: read)
+                defer { bytesRead = reader.bytesRead; encoding = reader.encoding }
+                try reader.forEachRawRecord { record, line in
+                    bytesRead = reader.bytesRead
+                    try handle(record, line: line, delimiter: reader.delimiter ?? 0x2C)
                 }
-                let consumed = try pending.withUnsafeBufferPointer { p -> Int in
-                    guard let base = p.baseAddress else { return 0 }
-                    var start = 0
-                    while start < p.count, let hit = memchr(base + start, 0x0A, p.count - start) {
-                        let nl = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
-                        var end = nl
-                        if end > start && p[end - 1] == 0x0D { end -= 1 }
-                        try handle(UnsafeBufferPointer(rebasing: p[start..<end]))
-                        start = nl + 1
-                    }
-                    if final && start < p.count {
-                        var end = p.count
-                        if p[end - 1] == 0x0D { end -= 1 }
-                        try handle(UnsafeBufferPointer(rebasing: p[start..<end]))
-                        start = p.count
-                    }
-                    return start
-                }
-                pending.removeFirst(consumed)
-                if final { break }
+            }
+            if layout == nil {
+                throw BatchError(message: bytesRead == 0 ? "the file is empty (0 bytes): no header and no rows"
+                                                         : "the file has no rows: \(bytesRead) bytes without a single record")
             }
             if !batch.ends.isEmpty { try pipeline.push(batch) }
         } catch {
-            pipeline.fail(error)
+            let failure = (error as? CSVReadError).map { BatchError(message: $0.description) } ?? error
+            pipeline.fail(failure)
             pipeline.close()
             group.wait()
-            throw error
+            throw failure
         }
         pipeline.close()
         group.wait()
         if let failure = pipeline.failure { throw failure }
-        progress?(Progress(bytesRead: bytesRead, rows: lineNumber))
+        progress?(Progress(bytesRead: bytesRead, rows: records))
         let t = pipeline.tally
         return Summary(rows: t.rows, valid: t.valid, found: t.found, flagged: t.flagged, errors: t.errors,
                        seconds: Date().timeIntervalSince(started),
-                       encoding: decoder.encoding == .gb18030 ? "GB18030" : "UTF-8", asOf: asOf)
+                       encoding: (encoding ?? .utf8).rawValue, asOf: asOf)
     }
 }
 

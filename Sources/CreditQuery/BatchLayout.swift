@@ -20,8 +20,8 @@ struct BatchLayout: Sendable {
     }
 
     /// Decides the layout from the first line's fields.
-    static func detect(firstLine: UnsafeBufferPointer<UInt8>, codeColumn: String?, nameColumn: String?, codeCheck: CodeCheck) throws -> BatchLayout {
-        let delimiter = Self.delimiter(of: firstLine)
+    static func detect(firstLine: UnsafeBufferPointer<UInt8>, delimiter: UInt8, codeColumn: String?, nameColumn: String?,
+                       codeCheck: CodeCheck) throws -> BatchLayout {
         let fields: [String]
         switch CSVLine.split(firstLine, delimiter: delimiter) {
         case .success(let f): fields = f
@@ -53,18 +53,6 @@ struct BatchLayout: Sendable {
         let nameAt = name ?? (fields.count > 1 ? (codeAt == 1 ? 0 : 1) : nil)
         let pass = fields.indices.filter { $0 != codeAt && $0 != nameAt }.map { ($0, "column\($0 + 1)") }
         return BatchLayout(hasHeader: false, delimiter: delimiter, codeIndex: codeAt, nameIndex: nameAt, passthrough: pass, columns: fields.count)
-    }
-
-    /// Comma unless the line has more tabs, semicolons or bars than commas (outside quotes).
-    static func delimiter(of line: UnsafeBufferPointer<UInt8>) -> UInt8 {
-        var counts: [UInt8: Int] = [0x2C: 0, 0x09: 0, 0x3B: 0, 0x7C: 0]
-        var quoted = false
-        for b in line {
-            if b == 0x22 { quoted.toggle() } else if !quoted, counts[b] != nil { counts[b, default: 0] += 1 }
-        }
-        let best = counts.max { ($0.value, $0.key == 0x2C ? 1 : 0) < ($1.value, $1.key == 0x2C ? 1 : 0) }
-        if let best, best.value > 0 { return best.key }
-        return 0x2C
     }
 }
 

@@ -18,17 +18,27 @@ struct BatchOutput {
 
     // MARK: CSV
 
+    /// Appends one CSV cell. A cell a spreadsheet would take for a formula — one that starts
+    /// with `=`, `+`, `-`, `@`, a tab or a carriage return — is neutralised as the OWASP
+    /// CSV-injection guidance advises: prefixed with `'` and quoted, so it is shown as text.
     mutating func csvField(_ s: String) {
         var s = s
         s.withUTF8 { u in
-            if u.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) {
+            let formula = u.first.map(Self.startsFormula) ?? false
+            if formula || u.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) {
                 bytes.append(0x22)
+                if formula { bytes.append(0x27) }
                 for b in u { if b == 0x22 { bytes.append(0x22) }; bytes.append(b) }
                 bytes.append(0x22)
             } else {
                 bytes.append(contentsOf: u)
             }
         }
+    }
+
+    /// `=`, `+`, `-`, `@`, tab, carriage return: the first characters spreadsheets run as formulas.
+    @inline(__always) static func startsFormula(_ b: UInt8) -> Bool {
+        b == 0x3D || b == 0x2B || b == 0x2D || b == 0x40 || b == 0x09 || b == 0x0D
     }
 
     mutating func csvRow(_ fields: [String]) {

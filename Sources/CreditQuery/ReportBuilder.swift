@@ -8,11 +8,11 @@ import GRDB
 /// ```swift
 /// let builder = ReportBuilder(registry: registry)
 /// let report = try builder.report(for: "M000100Y-4",
-///                                 options: .init(department: "tax", actor: "officer:tax-01"))
+///                                 options: .init(department: "tax", actor: "officer:tax-01"), audit: log)
 /// report?.measures.first?.department   // "tax": the department's measures come first
 /// ```
 ///
-/// Every call of ``report(for:options:)`` appends a `lookup` entry to the audit log (also when
+/// Every call of ``report(for:options:audit:)`` appends a `lookup` entry to the audit log (also when
 /// nothing is found) and, when personal identifiers are shown unmasked, a second `unmask` entry.
 public struct ReportBuilder: Sendable {
     public let registry: Registry
@@ -40,15 +40,14 @@ public struct ReportBuilder: Sendable {
 
     /// Looks up `identifier` (USCC, resident ID of 18 or 15 digits, registration number,
     /// organisation code, tax number; full-width, spaced or hyphenated) and builds its report.
-    /// Returns nil when no subject has that identifier. Audited.
-    public func report(for identifier: String, options: Options) throws -> SubjectReport? {
+    /// Returns nil when no subject has that identifier. Audited in `audit`.
+    public func report(for identifier: String, options: Options, audit: AuditLog) throws -> SubjectReport? {
         let (built, entries) = try lookUp(identifier, options: options)
-        let log = AuditLog(registry: registry)
-        try registry.write { db in try log.append(entries, in: db) }
+        try audit.append(entries)
         return built
     }
 
-    /// ``report(for:options:)`` without writing the audit entries: returns them for the caller
+    /// ``report(for:options:audit:)`` without writing the audit entries: returns them for the caller
     /// to write (a server groups many look-ups' entries into one transaction).
     public func lookUp(_ identifier: String, options: Options) throws -> (report: SubjectReport?, audit: [AuditLog.Pending]) {
         let (built, code) = try registry.read { [self] db -> (SubjectReport?, String?) in
@@ -74,8 +73,9 @@ public struct ReportBuilder: Sendable {
         let cut = asOf.description
         let mask = !options.unmask
         func day(_ row: Row, _ col: String) throws -> Day? { try Day.stored(row[col], table: "report", column: col, row: s.code) }
-        /// An end known on the as-of day, else nil.
-        func known(_ d: Day?) -> Day? { d.flatMap { $0 <= asOf ? $0 : nil } }
+        /// An end as the registry knows it: a published end after the as-of day is shown too
+        /// (the decisions the report lists carry it as well); `active`/`current` say whether it had passed.
+        func known(_ d: Day?) -> Day? { d }
         func code(_ c: String, kind: SubjectKind?) -> String {
             guard mask else { return c }
             if kind == .naturalPerson || (kind == nil && IdentityMask.looksLikeResidentID(c)) { return IdentityMask.residentID(c) }
@@ -191,7 +191,8 @@ public struct ReportBuilder: Sendable {
 
         return SubjectReport(asOf: asOf, department: dept, masked: mask, identity: identity, statusHistory: history,
                              aliases: aliases, names: names, keyPersons: keyPersons, relatedSubjects: related,
-                             listEntries: lists, penalties: penalties, licences: licences, taxGrades: grades, measures: measures)
+                             listEntries: lists, penalties: penalties, licences: licences, taxGrades: grades,
+                             measures: try Self.withFeedback(measures, of: s.code, asOf: asOf, in: db))
     }
 
     /// The department's measures first, then punishments before incentives, then by department,

@@ -161,5 +161,19 @@ public struct SubjectReport: Sendable, Hashable, Codable {
         public var toVerify: [String] = []
         /// Departments cooperating with the lead ``department``.
         public var cooperating: [String] = []
+        /// What departments reported doing under this measure (feedback), oldest first.
+        public var applied: [Application] = []
+    }
+
+    /// A department's feedback: it applied the measure on a day, under a case number.
+    public struct Application: Sendable, Hashable, Codable {
+        public var department: String
+        public var appliedOn: Day
+        public var caseNumber: String
+        public var officer: String
+
+        public init(department: String, appliedOn: Day, caseNumber: String, officer: String) {
+            self.department = department; self.appliedOn = appliedOn; self.caseNumber = caseNumber; self.officer = officer
+        }
     }
 }

@@ -13,6 +13,8 @@ import Logging
 /// - `GET /`, `GET /openapi.json` — the officers' page and the API description, no token.
 /// - `POST /session`, `GET /session`, `DELETE /session`, `POST /session/sign-out` — the page's
 ///   sign-in (token → session cookie) and sign-out (``SessionController``).
+/// - `GET /public/`, `GET /public/v1/subjects/{code}`, `GET /public/v1/search` — the public query
+///   (``PublicController``): no token, rate-limited per client address.
 /// - `GET /v1/subjects/{id}`, `GET /v1/subjects/{id}/measures`, `GET /v1/search`, `POST /v1/check`,
 ///   `GET /v1/rules` — bearer token or the page's session cookie (with its CSRF header on POST), checked against the caller's role; look-ups are audited with
 ///   the caller as actor before they are answered.
@@ -26,9 +28,11 @@ import Logging
 /// try await app.runService()
 /// ```
 public func buildApplication(operations: CreditOperations, tokens: TokenStore, host: String, port: Int,
-                             limits: ServiceLimits = ServiceLimits(), sessions: SessionStore = SessionStore(),
+                             limits: ServiceLimits = ServiceLimits(), publicRateLimit: RateLimit = .default,
+                             sessions: SessionStore = SessionStore(),
                              logger: Logger = Logger(label: "credit.service")) -> some ApplicationProtocol {
-    buildApplication(router: buildRouter(operations: operations, tokens: tokens, limits: limits, sessions: sessions, logger: logger),
+    buildApplication(router: buildRouter(operations: operations, tokens: tokens, limits: limits,
+                                         publicRateLimit: publicRateLimit, sessions: sessions, logger: logger),
                      host: host, port: port, limits: limits, logger: logger)
 }
 
@@ -48,26 +52,31 @@ public func buildApplication(router: Router<ServiceContext>, host: String, port:
 
 /// The router alone (tests drive it with or without a socket).
 public func buildRouter(operations: CreditOperations, tokens: TokenStore, limits: ServiceLimits = ServiceLimits(),
+                        publicRateLimit: RateLimit = .default,
                         sessions: SessionStore = SessionStore(),
                         logger: Logger = Logger(label: "credit.service")) -> Router<ServiceContext> {
     // Writing into a pipe whose reader has gone must fail with EPIPE, not kill the process.
     signal(SIGPIPE, SIG_IGN)
     let router = Router(context: ServiceContext.self)
     router.add(middleware: RequestLogger(logger: logger, authenticated: false))
+    router.add(middleware: ErrorMiddleware(logger: logger))
     router.add(middleware: LimitsMiddleware(limits: limits))
     router.get("health") { _, _ in "ok" }
     router.get("/") { _, _ in try OfficerPage.response() }
     router.get("openapi.json") { _, _ in try StaticResource.response("openapi.json", type: "application/json") }
     let pools = ServicePools.shared
+    PublicController(operations: operations, pool: pools.lookups, limit: publicRateLimit, logger: logger).add(to: router)
     _ = try? StaticResource.response("openapi.json", type: "application/json")   // load the resources now, not on a request
     SessionController(tokens: tokens, sessions: sessions, pool: pools.lookups).add(to: router)
     let v1 = router.group("v1").add(middleware: CallerAuthenticator(tokens: tokens, sessions: sessions, pool: pools.lookups))
         .add(middleware: RequestLogger(logger: logger, authenticated: true))
+        .add(middleware: ErrorMiddleware(logger: logger))
     v1.addRoutes(SubjectsController(operations: operations, pool: pools.lookups,
                                     audit: AuditBatcher(operations: operations, pool: pools.lookups),
                                     measuresBatcher: LookupBatcher(operations: operations, pool: pools.lookups)).endpoints)
     v1.addRoutes(CheckController(operations: operations, pools: pools, maxConcurrent: limits.maxConcurrentChecks).endpoints)
     v1.addRoutes(RulesController(operations: operations, pool: pools.lookups).endpoints)
+    v1.addRoutes(FeedbackController(operations: operations, pool: pools.lookups).endpoints)
     return router
 }
 

@@ -56,9 +56,13 @@ struct BatchStream {
             // The checker ended without writing anything: it refused the file, or the file had no rows.
             close(output.read)
             let summary: BatchChecker.Summary
-            do { summary = try await check.value } catch let e as OperationError {
+            do { summary = try await check.value } catch {
                 upload.cancel()
-                throw Problem(.badRequest, code: "bad_batch_input", detail: e.description)
+                // An upload cut off (over its size limit) leaves the checker an empty or partial
+                // file: the upload's own refusal is the answer then.
+                if case .failure(let cause as Problem) = await upload.result { throw cause }
+                if case OperationError.badBatchInput(let reason) = error { throw Problem(.badRequest, code: "bad_batch_input", detail: reason) }
+                throw error
             }
             try await upload.value
             return Response(status: .ok, headers: Self.headers(contentType, summary: summary), body: .init())

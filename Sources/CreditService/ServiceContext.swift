@@ -9,9 +9,12 @@ public struct ServiceContext: RequestContext {
     public var caller: Caller?
     /// The officers' page's session, when the caller came with its cookie rather than a token.
     public var sessionID: String?
+    /// The peer's IP address (public routes are rate-limited per address).
+    public var clientAddress: String?
 
     public init(source: Source) {
         coreContext = .init(source: source)
+        clientAddress = source.channel.remoteAddress?.ipAddress
     }
 
     /// The body limit of the route (set per path by ``LimitsMiddleware``).

@@ -36,9 +36,14 @@ public struct DecisionMaterialiser: Sendable {
         try db.execute(sql: "DELETE FROM decision")
         var extendedTo = Set<String>()
         let evaluator = RegistryEvaluator(rules: rules, registry: registry)
+        // Streamed facts get the verification facts the per-subject loader attaches, so both
+        // paths evaluate the same facts (one query a subject only when any were recorded).
+        let verifications = try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM verification_fact)") ?? false
 
-        func handle(_ facts: SubjectFacts) throws {
+        func handle(_ streamed: SubjectFacts) throws {
             summary.subjectsEvaluated += 1
+            var facts = streamed
+            if verifications && !rules.readsRelatedFacts { try VerificationStore.attach(to: &facts, asOf: asOf, in: db) }
             let ds = rules.readsRelatedFacts ? try evaluator.decisions(for: facts.code, asOf: asOf, in: db) : rules.evaluate(facts, asOf: asOf)
             var own = 0
             for d in ds {
@@ -55,7 +60,7 @@ public struct DecisionMaterialiser: Sendable {
             let thread = Thread {
                 do {
                     try pool.read { rdb in
-                        var stream = try FactsStream(db: rdb)
+                        var stream = try FactsStream(db: rdb, asOf: asOf)
                         var batch: [SubjectFacts] = []
                         batch.reserveCapacity(512)
                         while let f = try stream.next() {
@@ -76,7 +81,7 @@ public struct DecisionMaterialiser: Sendable {
             }
             if let e = failure.value { throw e }
         } else {
-            var stream = try FactsStream(db: db)
+            var stream = try FactsStream(db: db, asOf: asOf)
             while let facts = try stream.next() { try handle(facts) }
         }
 

@@ -27,7 +27,7 @@ public struct ImpactDiff: Sendable, Codable {
     /// Evaluates `candidate` and `current` (nil: no active rule set) over the whole registry.
     public static func compute(candidate: CompiledRuleSet, current: CompiledRuleSet?, registry: Registry, asOf: Day) throws -> ImpactDiff {
         try registry.read { db in
-            var stream = try FactsStream(db: db)
+            var stream = try FactsStream(db: db, asOf: asOf)
             var before: [String: Set<String>] = [:]
             var after: [String: Set<String>] = [:]
             var names: [String: String] = [:]

@@ -54,7 +54,8 @@ public struct RuleSetStore: Sendable {
     }
 
     /// Records `loaded` as the active version (in the same transaction as the decisions the
-    /// caller writes), with author and time, and an audit entry.
+    /// caller writes), with author and time. The caller writes the audit entry (the audit log
+    /// has a database of its own).
     public func activate(_ loaded: LoadedRuleSet, directory: String, author: String, in db: Database) throws {
         guard let rules = loaded.ruleSet else { return }
         var files: [String: String] = [:]
@@ -68,8 +69,6 @@ public struct RuleSetStore: Sendable {
             ON CONFLICT(version) DO UPDATE SET activated_at = excluded.activated_at, author = excluded.author,
                 source_dir = excluded.source_dir, active = 1
             """, arguments: [rules.version, now, author, directory, sources])
-        try AuditLog(registry: registry).append(actor: author, action: "rules.activate", subject: nil,
-                                                detail: "version \(rules.version) from \(directory)", in: db)
     }
 
     /// Marks an already stored version active again.
@@ -77,6 +76,5 @@ public struct RuleSetStore: Sendable {
         try db.execute(sql: "UPDATE ruleset SET active = 0 WHERE active = 1")
         try db.execute(sql: "UPDATE ruleset SET active = 1, activated_at = ?, author = ? WHERE version = ?",
                        arguments: [ISO8601DateFormatter().string(from: Date()), author, version])
-        try AuditLog(registry: registry).append(actor: author, action: "rules.rollback", subject: nil, detail: "version \(version)", in: db)
     }
 }

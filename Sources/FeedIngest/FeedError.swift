@@ -17,6 +17,8 @@ public struct FeedError: Error, CustomStringConvertible, Sendable, Hashable {
         case notWellFormed = "not_well_formed"
         /// The document has a DOCTYPE (with or without entity declarations): refused before parsing on.
         case doctype
+        /// An encoding other than UTF-8 or GB18030 (GBK, GB2312), or a byte that is not valid in it.
+        case encoding
         /// The root element is not `feed` in a known bureau namespace.
         case unknownFormat = "unknown_format"
         /// The header is missing or does not match the schema.

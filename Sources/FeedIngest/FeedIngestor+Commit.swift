@@ -14,6 +14,20 @@ struct StoredFeed: Sendable {
     var digest: String?
     /// Roughly how many names the feed brings (decides a bulk rebuild of the name index).
     var expectedNames: Int
+    /// Runs first inside the write transaction: throws ``AdmissionRefusal`` when the feed may no
+    /// longer be taken (another writer took its sequence or ingested it meanwhile).
+    var admit: (@Sendable (Database) throws -> Void)? = nil
+    /// Take the sequence after the bureau's last one, read inside the write transaction (lists,
+    /// whose sequence is the registry's, not the sender's).
+    var sequenceAfterLast = false
+}
+
+/// A feed refused, or found already ingested, by the admission check inside the write
+/// transaction: nothing of it is written.
+struct AdmissionRefusal: Error {
+    var reason: String?
+    /// The report of an exact re-run (outcome `.alreadyIngested`), when that is what was found.
+    var report: IngestReport?
 }
 
 extension FeedIngestor {
@@ -28,16 +42,21 @@ extension FeedIngestor {
         let limit = reportedRejects
         let bulk = bulkThreshold
         let hook = beforeCommit
+        let observer = onCommit
         let registry = self.registry
         // The writer streams through the feed once: memory-mapped pages would only make its
         // resident size grow with the registry, so it reads through the page cache alone.
         try registry.writer.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA mmap_size = 0") }
         return try registry.writer.write { [report] db -> IngestReport in
             var r = report
+            try feed.admit?(db)
+            if feed.sequenceAfterLast {
+                r.sequence = (try Int.fetchOne(db, sql: "SELECT MAX(sequence) FROM feed WHERE bureau = ?", arguments: [feed.bureau]) ?? 0) + 1
+            }
             try db.execute(sql: """
                 INSERT INTO feed (bureau, feed_id, sequence, kind, file, digest, generated_at, ingested_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [feed.bureau, feed.feedID, feed.sequence, feed.kind, feed.file, feed.digest ?? "",
+                """, arguments: [feed.bureau, feed.feedID, r.sequence ?? feed.sequence, feed.kind, feed.file, feed.digest ?? "",
                                  feed.generatedAt, recordedAt])
             let feedRow = db.lastInsertedRowID
             // A feed that brings many names compared with the registry rebuilds the name index
@@ -60,15 +79,22 @@ extension FeedIngestor {
                 try BulkIndexes.create(in: db)
                 try NameIndex.rebuild(in: db)
             }
+            // Records parked by earlier feeds that this one made applicable.
+            let released = try ParkedRecords(registry: registry).release(in: db, recordedAt: recordedAt, rejectLimit: limit)
+            writer.touch(released.touched)
+            r.released = released.released
             r.touchedSubjects = writer.touched.sorted()
-            r.touchedAll = writer.touchedAll
+            r.touchedAll = writer.touchedAll || released.touchedAll
             r.outcome = .ingested
             r.seconds = Date().timeIntervalSince(started)
             try db.execute(sql: """
                 UPDATE feed SET records_read = ?, records_new = ?, records_changed = ?, records_unchanged = ?,
                     records_revoked = ?, records_rejected = ?, seconds = ? WHERE id = ?
                 """, arguments: [r.read, r.new, r.changed, r.unchanged, r.revoked, r.rejected, r.seconds, feedRow])
+            // After the records are written, in the same transaction: derived results that must
+            // commit with the feed (rule decisions through `beforeCommit`) go here.
             CrashPoint.reached("feed.before-commit")
+            if let observer { try observer(db, r) }
             if let hook, !r.touchedAll { try hook(db, r) }
             return r
         }

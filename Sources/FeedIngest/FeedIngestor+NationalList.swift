@@ -39,12 +39,28 @@ extension FeedIngestor {
             }
         }
         let batches = LockedBox<[[Prepared]]>([prepared])
-        let stored = StoredFeed(bureau: bureau, feedID: feedID, sequence: sequence, kind: FeedKind.full.rawValue,
+        var stored = StoredFeed(bureau: bureau, feedID: feedID, sequence: sequence, kind: FeedKind.full.rawValue,
                                 file: (list.file as NSString).lastPathComponent, generatedAt: nil, digest: list.digest,
                                 expectedNames: 0)
+        // Inside the write transaction: the same list imported meanwhile by another writer is a
+        // re-run; another list imported meanwhile moves this one's sequence on.
+        stored.admit = { [report] db in
+            if let prior = try Row.fetchOne(db, sql: "SELECT records_read, records_rejected, sequence FROM feed WHERE bureau = ? AND feed_id = ?",
+                                            arguments: [bureau, feedID]) {
+                var r = report
+                r.outcome = .alreadyIngested
+                r.sequence = prior[2]; r.read = prior[0]; r.rejected = prior[1]; r.unchanged = r.read - r.rejected
+                throw AdmissionRefusal(reason: nil, report: r)
+            }
+        }
+        stored.sequenceAfterLast = true
         let digest = list.digest
-        report = try commit(stored, recordedAt: ISO8601DateFormatter().string(from: started), started: started, report: report,
-                            next: { batches.withValue { $0.popLast() } }, finish: { digest })
+        do {
+            report = try commit(stored, recordedAt: ISO8601DateFormatter().string(from: started), started: started, report: report,
+                                next: { batches.withValue { $0.popLast() } }, finish: { digest })
+        } catch let e as AdmissionRefusal {
+            if let prior = e.report { report = prior } else { report.reason = e.reason }
+        }
         report.seconds = Date().timeIntervalSince(started)
         return report
     }

@@ -31,6 +31,9 @@ public struct FeedIngestor: Sendable {
     /// (not called when the feed touched too many subjects to list): the place to bring derived
     /// results such as rule decisions up to date atomically with the feed.
     public var beforeCommit: (@Sendable (Database, IngestReport) throws -> Void)?
+    /// Runs inside every ingesting transaction after its records are written, whatever the
+    /// feed's size: observers of the changes a feed made (the exchange outbox) commit with it.
+    public var onCommit: (@Sendable (Database, IngestReport) throws -> Void)?
 
     /// Where "today" comes from (a revocation that names no day takes effect on it).
     public var clock: DayClock = .system
@@ -114,9 +117,18 @@ public struct FeedIngestor: Sendable {
         thread.start()
 
         let recordedAt = ISO8601DateFormatter().string(from: started)
-        let stored = StoredFeed(bureau: header.bureau.rawValue, feedID: header.feedID, sequence: header.sequence,
+        var stored = StoredFeed(bureau: header.bureau.rawValue, feedID: header.feedID, sequence: header.sequence,
                                 kind: header.kind.rawValue, file: (path as NSString).lastPathComponent,
                                 generatedAt: header.generatedAt, digest: nil, expectedNames: fileSize / 700)
+        // Decided again inside the write transaction: another writer may have taken this
+        // sequence (or this very feed) since the early check.
+        stored.admit = { [report] db in
+            var r = report
+            if let refusal = try Self.admit(header: header, path: path, report: &r, in: db) {
+                throw AdmissionRefusal(reason: refusal, report: nil)
+            }
+            if r.outcome == .alreadyIngested { throw AdmissionRefusal(reason: nil, report: r) }
+        }
         do {
             report = try commit(stored, recordedAt: recordedAt, started: started, report: report, next: { queue.take() }) {
                 if let failure = parseFailure.value { throw failure }
@@ -129,6 +141,17 @@ public struct FeedIngestor: Sendable {
             queue.close(); thread.cancel()
             report.outcome = .refused
             report.reason = e.description
+        } catch let e as AdmissionRefusal {
+            queue.close(); thread.cancel()
+            if let prior = e.report { report = prior } else {
+                report.outcome = .refused
+                report.reason = e.reason
+            }
+        } catch let e as DatabaseError where e.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE && (e.message ?? "").contains("feed.") {
+            // Another process committed the same feed after this one was admitted.
+            queue.close(); thread.cancel()
+            report.outcome = .refused
+            report.reason = "\(path): feed \(header.bureau.rawValue)/\(header.feedID) is being ingested by another process (it committed first); nothing of this run was stored — run the command again to see it as already ingested"
         } catch {
             queue.close()
             throw error
@@ -138,41 +161,50 @@ public struct FeedIngestor: Sendable {
     }
 
     /// Decides whether a feed may be ingested: returns the reason for refusing it, or nil.
-    /// Sets the outcome to `.alreadyIngested` for an exact re-run.
-    /// The file is hashed here only when its feed id is already known (to tell a re-run from a
-    /// changed feed); a new feed's digest comes from the reader as it streams.
+    /// Sets the outcome to `.alreadyIngested` for an exact re-run. This early check spares
+    /// reading a feed that would be refused; the same check runs again inside the write
+    /// transaction (``admit(header:path:report:in:)``), which alone decides.
     private func admission(header: FeedHeader, path: String, report: inout IngestReport) throws -> String? {
         let (refusal, updated) = try registry.read { [report] db -> (String?, IngestReport) in
             var r = report
-            if let prior = try Row.fetchOne(db, sql: "SELECT * FROM feed WHERE bureau = ? AND feed_id = ?",
-                                            arguments: [header.bureau.rawValue, header.feedID]) {
-                guard (prior["digest"] as String) == (try Self.fileDigest(path)) else {
-                    return ("feed \(header.bureau.rawValue)/\(header.feedID) was already ingested with different content (ingested \(prior["ingested_at"] as String)); a correction must come as a new feed", r)
-                }
-                r.outcome = .alreadyIngested
-                r.read = prior["records_read"]
-                r.unchanged = (prior["records_read"] as Int) - (prior["records_rejected"] as Int)
-                r.rejected = prior["records_rejected"]
-                return (nil, r)
-            }
-            let last = try Int.fetchOne(db, sql: "SELECT MAX(sequence) FROM feed WHERE bureau = ?", arguments: [header.bureau.rawValue])
-            switch header.kind {
-            case .delta:
-                guard let last else {
-                    return ("delta feed \(header.feedID) (sequence \(header.sequence)) arrived before any full snapshot of bureau \(header.bureau.rawValue)", r)
-                }
-                if header.sequence != last + 1 {
-                    return ("delta feed \(header.feedID) is out of sequence: expected sequence \(last + 1) after \(last), got \(header.sequence)", r)
-                }
-            case .full:
-                if let last, header.sequence <= last {
-                    return ("full feed \(header.feedID) is stale: sequence \(header.sequence) is not after the last ingested sequence \(last)", r)
-                }
-            }
-            return (nil, r)
+            let refusal = try Self.admit(header: header, path: path, report: &r, in: db)
+            return (refusal, r)
         }
         report = updated
         return refusal
+    }
+
+    /// The admission check on `db`: the reason for refusing the feed, or nil; an exact re-run
+    /// sets the outcome to `.alreadyIngested` (with the prior counts).
+    /// The file is hashed here only when its feed id is already known (to tell a re-run from a
+    /// changed feed); a new feed's digest comes from the reader as it streams.
+    static func admit(header: FeedHeader, path: String, report r: inout IngestReport, in db: Database) throws -> String? {
+        if let prior = try Row.fetchOne(db, sql: "SELECT * FROM feed WHERE bureau = ? AND feed_id = ?",
+                                        arguments: [header.bureau.rawValue, header.feedID]) {
+            guard (prior["digest"] as String) == (try Self.fileDigest(path)) else {
+                return "feed \(header.bureau.rawValue)/\(header.feedID) was already ingested with different content (ingested \(prior["ingested_at"] as String)); a correction must come as a new feed"
+            }
+            r.outcome = .alreadyIngested
+            r.read = prior["records_read"]
+            r.unchanged = (prior["records_read"] as Int) - (prior["records_rejected"] as Int)
+            r.rejected = prior["records_rejected"]
+            return nil
+        }
+        let last = try Int.fetchOne(db, sql: "SELECT MAX(sequence) FROM feed WHERE bureau = ?", arguments: [header.bureau.rawValue])
+        switch header.kind {
+        case .delta:
+            guard let last else {
+                return "delta feed \(header.feedID) (sequence \(header.sequence)) arrived before any full snapshot of bureau \(header.bureau.rawValue)"
+            }
+            if header.sequence != last + 1 {
+                return "delta feed \(header.feedID) is out of sequence: expected sequence \(last + 1) after \(last), got \(header.sequence)"
+            }
+        case .full:
+            if let last, header.sequence <= last {
+                return "full feed \(header.feedID) is stale: sequence \(header.sequence) is not after the last ingested sequence \(last)"
+            }
+        }
+        return nil
     }
 
     /// SHA-256 of a file, streamed.

@@ -35,6 +35,8 @@ final class FeedParseState {
     /// The first error that refuses the whole feed.
     @exclusivity(unchecked) var fatal: FeedError?
     var rootEnded = false
+    /// Set while the parser is told the file has ended: errors then mean the feed was cut short.
+    var terminating = false
 
     // Header.
     @exclusivity(unchecked) private var inHeader = false
@@ -95,9 +97,12 @@ final class FeedParseState {
         return s
     }
 
-    private func fail(_ kind: FeedError.Kind, line: Int?, _ reason: String) {
+    /// Refuses the feed. From a SAX callback the parser is stopped at once; from the error
+    /// callback (`stop: false`) it is not — halting libxml2 inside its own error reporting frees
+    /// the input it is still using — and the session stops feeding it after the current chunk.
+    private func fail(_ kind: FeedError.Kind, line: Int?, _ reason: String, stop: Bool = true) {
         if fatal == nil { fatal = FeedError(kind: kind, file: file, line: line, reason: reason) }
-        if let ctxt { xmlStopParser(ctxt) }
+        if stop, let ctxt { xmlStopParser(ctxt) }
     }
 
     private func takeText() -> String {
@@ -260,8 +265,17 @@ final class FeedParseState {
     }
 
     private func finishHeader() {
+        if terminating && !rootEnded {
+            fail(.notWellFormed, line: currentLine, "the feed is truncated: the file ends before its header is complete")
+            return
+        }
         if !sawHeader {
             fail(.badHeader, line: currentLine, "the feed has no header (expected <header> as the first child of <feed>)")
+            return
+        }
+        if let named = headerFields["bureau"], named != bureau.rawValue {
+            fail(.badHeader, line: headerError?.line ?? currentLine,
+                 "bad header: the header names bureau '\(named)' but the root element is in the \(bureau.rawValue) bureau's namespace \(bureau.namespace); a feed's header and namespace must name the same bureau")
             return
         }
         if let e = headerError {
@@ -299,7 +313,7 @@ final class FeedParseState {
         let line = err.line > 0 ? Int(err.line) : currentLine
         if !isSchema {
             if err.code == Int32(XML_ERR_USER_STOP.rawValue) { return }
-            fail(.notWellFormed, line: line, "not well-formed: \(message)")
+            fail(.notWellFormed, line: line, wellFormednessReason(message), stop: false)
             return
         }
         if fatal != nil { return }
@@ -311,20 +325,36 @@ final class FeedParseState {
         } else if header == nil {
             if headerError == nil { headerError = (line, message) }
         } else {
-            fail(.badHeader, line: line, "the feed does not match the \(bureau.rawValue) schema: \(message)")
+            fail(.badHeader, line: line, "the feed does not match the \(bureau.rawValue) schema: \(message)", stop: false)
         }
     }
 
-    /// The message without namespace URIs and trailing newline.
+    /// The message without `{namespace-uri}` prefixes and trailing newline (braces that hold
+    /// anything else, such as the value set of an enumeration, are kept).
     static func clean(_ message: String) -> String {
         var out = ""
-        var skipping = false
-        for ch in message {
-            if ch == "{" && !skipping { skipping = true; continue }
-            if skipping { if ch == "}" { skipping = false }; continue }
-            out.append(ch)
+        var rest = Substring(message)
+        while let open = rest.firstIndex(of: "{") {
+            out += rest[..<open]
+            let after = rest[rest.index(after: open)...]
+            if let close = after.firstIndex(of: "}"), after[..<close].hasPrefix("urn:") || after[..<close].hasPrefix("http") {
+                rest = after[after.index(after: close)...]
+            } else {
+                out.append("{")
+                rest = after
+            }
         }
+        out += rest
         return out.trimmingSpaces()
+    }
+
+    /// A well-formedness error in words that say what is wrong: libxml2 reports a document cut
+    /// short in several ways ("Extra content at the end of the document", "Premature end of data").
+    private func wellFormednessReason(_ message: String) -> String {
+        if terminating && !rootEnded {
+            return "the feed is truncated: the file ends (at byte \(bytesPushed) of its UTF-8 text) before its root element <feed> is closed (libxml2: \(message))"
+        }
+        return "not well-formed: \(message)"
     }
 
     /// The failing field of a schema message: the element it names, `@attribute` for attribute

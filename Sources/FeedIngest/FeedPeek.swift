@@ -9,9 +9,10 @@ import Darwin
 /// Finds a feed's bureau from the namespace of its root element, before the validating parse
 /// starts (libxml2 must be given the schema before the first byte).
 ///
-/// Parses only the prolog and the root start tag (in 4 KiB pieces, at most 1 MiB) with a
-/// parser that has no entity or DTD handlers at all, and stops at the first DOCTYPE: a feed with a
-/// DTD or entity declarations is refused here, before anything in it is parsed on.
+/// Parses only the prolog and the root start tag (as UTF-8 from ``FeedInput``, at most
+/// ``limit`` bytes) with a parser that has no entity or DTD handlers at all, and stops at the
+/// first DOCTYPE: a feed with a DTD or entity declarations is refused here, before anything in it
+/// is parsed on. The UTF-8 it read is handed back so the validating parse starts with it.
 enum FeedPeek {
     private final class State {
         var ctxt: xmlParserCtxtPtr?
@@ -22,7 +23,11 @@ enum FeedPeek {
         var error: (line: Int, message: String)?
     }
 
-    static func bureau(fd: Int32, file: String) throws(FeedError) -> Bureau {
+    /// How far into the feed the root element must start (comments before it included).
+    static let limit = 16 << 20
+
+    static func bureau(input: FeedInput) throws(FeedError) -> (bureau: Bureau, consumed: [UInt8]) {
+        let file = input.file
         let state = State()
         let box = Unmanaged.passRetained(state)
         defer { box.release() }
@@ -59,27 +64,49 @@ enum FeedPeek {
         xmlSetStructuredErrorFunc(box.toOpaque(), errorHandler)
         defer { xmlSetStructuredErrorFunc(nil, nil) }
 
-        let size = 4096
-        let buf = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 16)
-        defer { buf.deallocate() }
-        var total = 0
-        while state.namespace == nil && !state.sawDoctype && state.error == nil && total < 1 << 20 {
-            let n = read(fd, buf, size)
-            if n < 0 { throw FeedError(kind: .io, file: file, reason: "read failed: \(String(cString: strerror(errno)))") }
-            if n == 0 { xmlParseChunk(ctxt, nil, 0, 1); break }
-            total += n
-            xmlParseChunk(ctxt, buf.assumingMemoryBound(to: CChar.self), Int32(n), 0)
+        var consumed: [UInt8] = []
+        var parsed = 0
+        var more = true
+        while state.namespace == nil && !state.sawDoctype && state.error == nil && more && consumed.count < limit {
+            more = try input.next(into: &consumed)
+            if consumed.count > parsed {
+                consumed[parsed...].withUnsafeBufferPointer { b in
+                    b.withMemoryRebound(to: CChar.self) { _ = xmlParseChunk(ctxt, $0.baseAddress, Int32($0.count), 0) }
+                }
+                parsed = consumed.count
+            }
+        }
+        if !more && state.namespace == nil && !state.sawDoctype && state.error == nil { xmlParseChunk(ctxt, nil, 0, 1) }
+        if consumed.isEmpty {
+            throw FeedError(kind: .notWellFormed, file: file, reason: "the feed is empty (0 bytes)")
         }
         if state.sawDoctype {
             throw FeedError(kind: .doctype, file: file, line: state.line,
                             reason: "the feed has a DOCTYPE; feeds must not declare a DTD or entities (external-entity and entity-expansion attacks are refused)")
         }
         if let e = state.error, state.namespace == nil {
+            if consumed.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
+                throw FeedError(kind: .notWellFormed, file: file, reason: "the feed holds only white space (\(consumed.count) bytes), no <feed> element")
+            }
+            if !more {
+                throw FeedError(kind: .notWellFormed, file: file, line: e.line,
+                                reason: "the feed is truncated or has no <feed> element: the file (\(input.bytesRead) bytes) ends before the root element starts (\(e.message.trimmingCharacters(in: " \n")))")
+            }
             throw FeedError(kind: .notWellFormed, file: file, line: e.line,
-                            reason: "not well-formed: \(e.message.trimmingCharacters(in: " \n"))")
+                            reason: "not well-formed before the root element: \(e.message.trimmingCharacters(in: " \n"))")
         }
         guard let ns = state.namespace, let name = state.localName else {
-            throw FeedError(kind: .notWellFormed, file: file, reason: "no root element found")
+            if consumed.count >= limit {
+                throw FeedError(kind: .notWellFormed, file: file,
+                                reason: "no <feed> element in the first \(limit >> 20) MiB: comments or processing instructions before the root element may not be that long")
+            }
+            throw FeedError(kind: .notWellFormed, file: file,
+                            reason: "the feed has no <feed> element: the file (\(input.bytesRead) bytes) ends before any root element starts")
+        }
+        if !more {
+            // The whole file was read before the root's start tag was parsed: nothing follows it.
+            throw FeedError(kind: .notWellFormed, file: file, line: 1,
+                            reason: "the feed is truncated: the file (\(input.bytesRead) bytes) ends at the start tag of its root element '\(name)'")
         }
         guard name == "feed" else {
             throw FeedError(kind: .unknownFormat, file: file, line: 1,
@@ -89,7 +116,7 @@ enum FeedPeek {
             throw FeedError(kind: .unknownFormat, file: file, line: 1,
                             reason: "unknown feed namespace '\(ns)'; known: \(Bureau.allCases.map(\.namespace).joined(separator: ", "))")
         }
-        return bureau
+        return (bureau, consumed)
     }
 }
 

@@ -20,10 +20,12 @@ struct FeedRecordMapper: Sendable {
         let revoke = item.operation == .revoke
         var p = PreparedRecord(line: item.line, key: item.key, operation: item.operation, subject: "", kind: item.kind.rawValue,
                                effectiveFrom: nil, documentNumber: f.optional("documentNumber"), payload: payload, hash: hash,
-                               requiresRegisteredSubject: true, apply: { _, _, _ in [] })
+                               identity: nil, apply: { _, _, _ in [] })
+        p.source = .feed(bureau: bureau, acceptLegacyChecksum: acceptLegacyChecksum, mappedOn: today, item: .init(item))
         switch item.kind {
         case .registration:
             p = try registration(item, f, p)
+            p.source = nil
         case .licence, .foodLicence:
             let code = try f.code("code")
             let number = try f.text("licenceNumber")
@@ -65,6 +67,7 @@ struct FeedRecordMapper: Sendable {
             // Tax removals name the case number, which is the entry's key by convention; others may give entryKey.
             let entryKey = f.optional("entryKey").map { "\(bureau):\($0)" }
             p.subject = code; p.effectiveFrom = on
+            if !revoke { p.waitsFor = entryKey.map { .entry(key: $0) } ?? .listing(subject: code, list: list, onOrBefore: on) }
             p.apply = { registry, db, id in
                 _ = try registry.exitList(subject: code, list: list, entryKey: entryKey, on: revoke ? nil : on, recordID: revoke ? nil : id, in: db)
                 return [code]
@@ -86,6 +89,9 @@ struct FeedRecordMapper: Sendable {
                 }
                 return [code]
             }
+        }
+        if item.kind != .registration {
+            p.identity = SubjectIdentity(code: p.subject, name: f.optional("name") ?? "", source: .record)
         }
         return p
     }
@@ -126,9 +132,10 @@ struct FeedRecordMapper: Sendable {
             if let until { _ = try registry.exitList(subject: code, list: list, entryKey: entryKey, on: until, recordID: id, in: db) }
             var touched = [code]
             for person in persons {
-                try registry.insertIfAbsent(Subject(code: person.code, kind: .naturalPerson, name: person.name), in: db)
+                try registry.introduce(code: person.code, kind: SubjectIdentity.kind(of: person.code), name: person.name,
+                                       source: .record, recordID: id, in: db)
                 try registry.add(Relation(from: code, role: person.role, to: person.code, validFrom: person.from, validTo: person.to,
-                                          recordID: id), in: db)
+                                          recordID: id), fromRegistration: false, in: db)
                 touched.append(person.code)
             }
             return touched
@@ -162,7 +169,7 @@ struct FeedRecordMapper: Sendable {
             try Fields.legacyID(scheme: g["scheme"] ?? "", value: g["value"] ?? "")
         }
         let region = code.count == 18 ? String(code.dropFirst(2).prefix(6)) : nil
-        p.subject = code; p.effectiveFrom = eventDate; p.requiresRegisteredSubject = false
+        p.subject = code; p.effectiveFrom = eventDate
         p.documentNumber = nil
         p.apply = { registry, db, id in
             let since = statusDate ?? (status == .active ? established : eventDate)
@@ -173,7 +180,8 @@ struct FeedRecordMapper: Sendable {
             for (scheme, value) in legacy { try registry.addAlias(scheme: scheme, value: value, subject: code, in: db) }
             var touched = [code]
             for person in persons {
-                try registry.insertIfAbsent(Subject(code: person.code, kind: .naturalPerson, name: person.name), in: db)
+                try registry.introduce(code: person.code, kind: SubjectIdentity.kind(of: person.code), name: person.name,
+                                       source: .named, recordID: id, in: db)
                 if person.role == .legalRepresentative && person.to == nil {
                     try registry.endRoles(of: code, role: .legalRepresentative, except: person.code, on: person.from, in: db)
                 }
@@ -182,8 +190,7 @@ struct FeedRecordMapper: Sendable {
                 touched.append(person.code)
             }
             for (c, n, share) in shareholders {
-                let k: SubjectKind = c.count == 18 && ResidentLike.looksPersonal(c) ? .naturalPerson : .enterprise
-                try registry.insertIfAbsent(Subject(code: c, kind: k, name: n), in: db)
+                try registry.introduce(code: c, kind: SubjectIdentity.kind(of: c), name: n, source: .named, recordID: id, in: db)
                 try registry.add(Relation(from: code, role: .shareholder, to: c, share: share, validFrom: eventDate, recordID: id), in: db)
             }
             return touched

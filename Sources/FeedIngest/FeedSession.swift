@@ -21,39 +21,33 @@ final class FeedSession {
     let state: FeedParseState
     private(set) var bytesRead = 0
     private(set) var finished = false
-    private(set) var digest: String?
+    /// SHA-256 of the raw file, once read to its end.
+    var digest: String? { input.digest }
+    /// The encoding the feed was read in.
+    var encoding: TextEncoding { input.encoding }
 
-    private let fd: Int32
-    private let buffer: UnsafeMutableRawPointer
-    private var sha = Digest.Streaming()
+    private let input: FeedInput
+    /// UTF-8 read by ``FeedPeek`` before the parse began, handed to the parser first.
+    private var replay: [UInt8]
+    private var chunk: [UInt8] = []
     private let box: Unmanaged<FeedParseState>
     private var ctxt: xmlParserCtxtPtr?
     private var vctxt: xmlSchemaValidCtxtPtr?
     private var plug: xmlSchemaSAXPlugPtr?
 
     init(path: String) throws(FeedError) {
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else {
-            throw FeedError(kind: .io, file: path, reason: "cannot open: \(String(cString: strerror(errno)))")
-        }
-        let bureau: Bureau
-        let schema: xmlSchemaPtr
-        do {
-            bureau = try FeedPeek.bureau(fd: fd, file: path)
-            schema = try FeedSchemas.shared.schema(for: bureau, file: path)
-        } catch {
-            close(fd)
-            throw error
-        }
-        lseek(fd, 0, SEEK_SET)
-        var st = stat()
-        self.fileSize = fstat(fd, &st) == 0 ? Int(st.st_size) : 0
-        self.fd = fd
+        let input = try FeedInput(path: path, chunkSize: FeedSession.chunkSize)
+        let peek = try FeedPeek.bureau(input: input)
+        let bureau = peek.bureau
+        let schema = try FeedSchemas.shared.schema(for: bureau, file: path)
+        self.input = input
+        self.replay = peek.consumed
+        self.fileSize = input.fileSize
         self.file = path
         self.bureau = bureau
-        self.buffer = UnsafeMutableRawPointer.allocate(byteCount: FeedSession.chunkSize, alignment: 16)
         self.state = FeedParseState(file: path, bureau: bureau)
         self.box = Unmanaged.passRetained(state)
+        chunk.reserveCapacity(FeedSession.chunkSize * 2)
 
         guard let vctxt = xmlSchemaNewValidCtxt(schema) else {
             throw FeedError(kind: .schema, file: path, reason: "cannot create a schema validation context")
@@ -84,37 +78,41 @@ final class FeedSession {
         if let plug { xmlSchemaSAXUnplug(plug) }
         if let ctxt { xmlFreeParserCtxt(ctxt) }
         if let vctxt { xmlSchemaFreeValidCtxt(vctxt) }
-        buffer.deallocate()
-        close(fd)
         box.release()
     }
 
-    /// Reads the next chunk of the file and parses it; at the end of the file, finishes the parse
-    /// and the digest. Errors land in `state.fatal` or on the record they concern.
+    /// Reads the next chunk of the file, as UTF-8, and parses it; at the end of the file, finishes
+    /// the parse. Errors land in `state.fatal` or on the record they concern.
     func pump() {
         guard !finished, let ctxt else { return }
-        let n = read(fd, buffer, FeedSession.chunkSize)
-        if n < 0 {
-            if state.fatal == nil {
-                state.fatal = FeedError(kind: .io, file: file, reason: "read failed: \(String(cString: strerror(errno)))")
+        chunk.removeAll(keepingCapacity: true)
+        var more = true
+        if !replay.isEmpty {
+            swap(&chunk, &replay)
+            replay = []
+        } else {
+            do { more = try input.next(into: &chunk) } catch {
+                if state.fatal == nil { state.fatal = error }
+                finished = true
+                return
             }
-            finished = true
-            return
         }
+        bytesRead = input.bytesRead
         xmlSetStructuredErrorFunc(box.toOpaque(), FeedSession.errorHandler)
         defer { xmlSetStructuredErrorFunc(nil, nil) }
-        if n > 0 {
-            sha.update(UnsafeRawBufferPointer(start: buffer, count: n))
-            bytesRead += n
-            state.bytesPushed = bytesRead
-            xmlParseChunk(ctxt, buffer.assumingMemoryBound(to: CChar.self), Int32(n), 0)
-        } else {
+        if !chunk.isEmpty {
+            state.bytesPushed += chunk.count
+            chunk.withUnsafeBufferPointer { b in
+                b.withMemoryRebound(to: CChar.self) { _ = xmlParseChunk(ctxt, $0.baseAddress, Int32($0.count), 0) }
+            }
+        }
+        if !more && state.fatal == nil {
+            state.terminating = true
             xmlParseChunk(ctxt, nil, 0, 1)
             finished = true
-            digest = sha.finalizeHex()
             if state.fatal == nil && !state.rootEnded {
                 state.fatal = FeedError(kind: .notWellFormed, file: file, line: Int(ctxt.pointee.input?.pointee.line ?? 0),
-                                        reason: "not well-formed: the feed ends before its root element is closed")
+                                        reason: "the feed is truncated: the file ends (at byte \(input.bytesRead)) before its root element <feed> is closed")
             }
         }
         if state.fatal != nil { finished = true }

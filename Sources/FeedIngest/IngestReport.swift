@@ -22,6 +22,10 @@ public struct IngestReport: Sendable, Codable, Hashable {
     public var unchanged = 0
     public var revoked = 0
     public var rejected = 0
+    /// Records that cannot be applied yet (they wait in `parked`, see `feeds pending`).
+    public var parked = 0
+    /// Records parked by earlier feeds that this feed made applicable (applied in its transaction).
+    public var released = 0
     public var seconds = 0.0
     /// Why the feed was refused, when it was.
     public var reason: String?
@@ -48,7 +52,7 @@ public struct IngestReport: Sendable, Codable, Hashable {
     public init(file: String, outcome: Outcome) { self.file = file; self.outcome = outcome }
 
     private enum CodingKeys: String, CodingKey {
-        case file, outcome, bureau, feedID = "feed_id", sequence, kind, read, new, changed, unchanged, revoked, rejected
+        case file, outcome, bureau, feedID = "feed_id", sequence, kind, read, new, changed, unchanged, revoked, rejected, parked, released
         case seconds, reason, rejects, recordsPerSecond = "records_per_second", touchedSubjects = "touched_subjects"
     }
 
@@ -59,6 +63,7 @@ public struct IngestReport: Sendable, Codable, Hashable {
         try c.encodeIfPresent(sequence, forKey: .sequence); try c.encodeIfPresent(kind, forKey: .kind)
         try c.encode(read, forKey: .read); try c.encode(new, forKey: .new); try c.encode(changed, forKey: .changed)
         try c.encode(unchanged, forKey: .unchanged); try c.encode(revoked, forKey: .revoked); try c.encode(rejected, forKey: .rejected)
+        try c.encode(parked, forKey: .parked); try c.encode(released, forKey: .released)
         try c.encode((seconds * 1000).rounded() / 1000, forKey: .seconds); try c.encodeIfPresent(reason, forKey: .reason)
         try c.encode(recordsPerSecond.rounded(), forKey: .recordsPerSecond)
         try c.encode(rejects, forKey: .rejects)
@@ -73,6 +78,7 @@ public struct IngestReport: Sendable, Codable, Hashable {
         read = try c.decode(Int.self, forKey: .read); new = try c.decode(Int.self, forKey: .new)
         changed = try c.decode(Int.self, forKey: .changed); unchanged = try c.decode(Int.self, forKey: .unchanged)
         revoked = try c.decode(Int.self, forKey: .revoked); rejected = try c.decode(Int.self, forKey: .rejected)
+        parked = try c.decodeIfPresent(Int.self, forKey: .parked) ?? 0; released = try c.decodeIfPresent(Int.self, forKey: .released) ?? 0
         seconds = try c.decode(Double.self, forKey: .seconds); reason = try c.decodeIfPresent(String.self, forKey: .reason)
         rejects = try c.decode([Reject].self, forKey: .rejects)
     }

@@ -17,8 +17,13 @@ struct PreparedRecord: Sendable {
     var payload: String
     /// SHA-256 of the payload: re-sending the same content is recognised.
     var hash: String
-    /// False for records that register their subject (registrations, persons): others need it registered.
-    var requiresRegisteredSubject: Bool
+    /// The identity the record carries of its subject, introducing the subject when the registry
+    /// does not know it; nil for registrations, which register their subject themselves.
+    var identity: SubjectIdentity?
+    /// What the record needs to be applied (its original, the entry it closes), if anything.
+    var waitsFor: ParkCondition? = nil
+    /// What the record is mapped again from when it must wait (see ``ParkedItem``).
+    var source: ParkedItem? = nil
     /// Applies the record to the derived state; returns the subjects whose facts changed.
     var apply: @Sendable (_ registry: Registry, _ db: Database, _ recordID: Int64) throws -> [String]
 }

@@ -27,49 +27,71 @@ final class RecordWriter {
         case .rejected(let reject):
             try quarantine(reject, into: &r)
         case .record(let rec):
-            let head = try Row.fetchOne(db.cachedStatement(sql: "SELECT content_hash, revoked FROM record_head WHERE bureau = ? AND bureau_key = ?"),
-                                        arguments: [bureau, rec.key])
-            let isRevoke = rec.operation == .revoke
-            if let head, head["content_hash"] as String == rec.hash, (head["revoked"] as Bool) == isRevoke {
-                r.unchanged += 1
-                return
-            }
-            if isRevoke && head == nil {
-                try quarantine(.init(line: rec.line, key: rec.key, field: "op",
-                                     reason: "revoke of record \(rec.key), which this registry never received"), into: &r)
-                return
-            }
-            if rec.requiresRegisteredSubject {
-                let known = try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS(SELECT 1 FROM subject WHERE code = ?)"),
-                                              arguments: [rec.subject]) ?? false
-                if !known {
-                    try quarantine(.init(line: rec.line, key: rec.key, field: "code",
-                                         reason: "unknown subject \(PersonalData.masked(rec.subject)): not registered (its registration must be ingested first)"),
-                                   into: &r)
-                    return
-                }
-            }
-            let id = try registry.append(NewRecord(subjectCode: rec.subject, kind: rec.kind, operation: rec.operation.rawValue,
-                                                   provenance: Provenance(bureau: bureau, bureauKey: rec.key, feed: feedRow, line: rec.line,
-                                                                         documentNumber: rec.documentNumber),
-                                                   effectiveFrom: rec.effectiveFrom, contentHash: rec.hash, payload: rec.payload),
-                                         recordedAt: recordedAt, in: db)
-            try db.cachedStatement(sql: """
-                INSERT INTO record_head (bureau, bureau_key, record_id, content_hash, revoked) VALUES (?, ?, ?, ?, ?)
-                ON CONFLICT(bureau, bureau_key) DO UPDATE SET record_id = excluded.record_id,
-                    content_hash = excluded.content_hash, revoked = excluded.revoked
-                """).execute(arguments: [bureau, rec.key, id, rec.hash, isRevoke])
-            let changed = try rec.apply(registry, db, id)
-            if !touchedAll {
-                touched.formUnion(changed)
-                touched.insert(rec.subject)
-                if touched.count > Self.touchedLimit { touchedAll = true; touched = [] }
-            }
-            if isRevoke { r.revoked += 1 } else if head == nil { r.new += 1 } else { r.changed += 1 }
+            try apply(rec, into: &r)
         }
     }
 
-    private func quarantine(_ reject: IngestReport.Reject, into r: inout IngestReport) throws {
+    /// Writes one record: unchanged when its bureau key already holds the same content; parked
+    /// when what it needs has not arrived; otherwise appended to the history, its subject
+    /// introduced if the registry does not know it, and applied to the derived state.
+    func apply(_ rec: PreparedRecord, into r: inout IngestReport) throws {
+        let head = try Row.fetchOne(db.cachedStatement(sql: "SELECT content_hash, revoked FROM record_head WHERE bureau = ? AND bureau_key = ?"),
+                                    arguments: [bureau, rec.key])
+        let isRevoke = rec.operation == .revoke
+        if let head, head["content_hash"] as String == rec.hash, (head["revoked"] as Bool) == isRevoke {
+            r.unchanged += 1
+            return
+        }
+        let wait: ParkCondition? = isRevoke && head == nil ? .record(bureau: bureau, key: rec.key) : rec.waitsFor
+        if let wait, !(try wait.holds(in: db)) {
+            if let source = rec.source {
+                try park(rec, waitingFor: wait, source: source, into: &r)
+            } else {
+                try quarantine(.init(line: rec.line, key: rec.key, field: nil, reason: wait.reason), into: &r)
+            }
+            return
+        }
+        let id = try registry.append(NewRecord(subjectCode: rec.subject, kind: rec.kind, operation: rec.operation.rawValue,
+                                               provenance: Provenance(bureau: bureau, bureauKey: rec.key, feed: feedRow, line: rec.line,
+                                                                     documentNumber: rec.documentNumber),
+                                               effectiveFrom: rec.effectiveFrom, contentHash: rec.hash, payload: rec.payload),
+                                     recordedAt: recordedAt, in: db)
+        if let identity = rec.identity, try identity.source == .list || !registry.knows(identity.code, in: db) {
+            try registry.introduce(code: identity.code, kind: identity.kind, name: identity.name, source: identity.source,
+                                   recordID: id, in: db)
+        }
+        try db.cachedStatement(sql: """
+            INSERT INTO record_head (bureau, bureau_key, record_id, content_hash, revoked) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT(bureau, bureau_key) DO UPDATE SET record_id = excluded.record_id,
+                content_hash = excluded.content_hash, revoked = excluded.revoked
+            """).execute(arguments: [bureau, rec.key, id, rec.hash, isRevoke])
+        let changed = try rec.apply(registry, db, id)
+        touch(changed)
+        touch([rec.subject])
+        if isRevoke { r.revoked += 1 } else if head == nil { r.new += 1 } else { r.changed += 1 }
+    }
+
+    /// Adds subjects to the touched set (see ``touchedAll``).
+    func touch(_ codes: some Sequence<String>) {
+        guard !touchedAll else { return }
+        touched.formUnion(codes)
+        if touched.count > Self.touchedLimit { touchedAll = true; touched = [] }
+    }
+
+    /// Keeps a record that cannot be applied yet, with its provenance and what it waits for; a
+    /// later record with the same bureau key replaces it.
+    private func park(_ rec: PreparedRecord, waitingFor wait: ParkCondition, source: ParkedItem, into r: inout IngestReport) throws {
+        r.parked += 1
+        let stored = wait.stored
+        try db.cachedStatement(sql: "DELETE FROM parked WHERE bureau = ? AND bureau_key = ?").execute(arguments: [bureau, rec.key])
+        try db.cachedStatement(sql: """
+            INSERT INTO parked (feed, line, bureau, bureau_key, subject_code, waits_for, wait_key, reason, item, parked_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [feedRow, rec.line, bureau, rec.key, rec.subject, stored.kind, stored.key, wait.reason,
+                                     try ParkedItem.encode(source), recordedAt])
+    }
+
+    func quarantine(_ reject: IngestReport.Reject, into r: inout IngestReport) throws {
         r.rejected += 1
         if r.rejects.count < rejectLimit { r.rejects.append(reject) }
         try db.cachedStatement(sql: "INSERT INTO reject (feed, line, bureau_key, field, reason) VALUES (?, ?, ?, ?, ?)")

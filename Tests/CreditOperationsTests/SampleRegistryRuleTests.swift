@@ -163,3 +163,8 @@ import Testing
         #expect(!byCode.measures.isEmpty)
     }
 }
+
+fileprivate extension ReportBuilder {
+    /// The report without its audit entries (these tests check reports, not the audit log).
+    func report(for identifier: String, options: Options) throws -> SubjectReport? { try lookUp(identifier, options: options).report }
+}

@@ -40,7 +40,7 @@ import Decisions
         6,91350100M000100Y44,福州某某科技有限公司,bad check digit
         7,,无代码公司,blank
         8
-        9,"91350100M000100Y43,福州某某科技有限公司,broken
+        9,"91350100M000100Y43"x,福州某某科技有限公司,broken
         10,9135 0100 m000 100y 43,福州某某电子有限公司,former name spaced lower
         11,11010519491231002X,张丽,person
 
@@ -108,10 +108,13 @@ import Decisions
         #expect(try checker.run(input: Array(Self.sample.replacingOccurrences(of: "\n", with: "\r\n").utf8), options: o).output == a)
     }
 
-    @Test func emptyFileGivesNoVerdicts() throws {
-        let (out, summary) = try checker.run(input: [], options: .init(asOf: asOf))
-        #expect(out.isEmpty)
-        #expect(summary.rows == 0 && summary.found == 0)
+    @Test func item5_emptyFileIsRefusedAndAHeaderAloneGivesNoVerdicts() throws {
+        #expect { try checker.run(input: [], options: .init(asOf: asOf)) } throws: { error in
+            (error as? BatchError)?.message == "the file is empty (0 bytes): no header and no rows"
+        }
+        #expect { try checker.run(input: [0xEF, 0xBB, 0xBF], options: .init(asOf: asOf)) } throws: { error in
+            (error as? BatchError)?.message.contains("no rows") == true
+        }
         let (v, s2) = try verdicts("code,name\n")
         #expect(v.isEmpty && s2.rows == 0)
     }

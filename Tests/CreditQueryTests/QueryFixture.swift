@@ -20,6 +20,8 @@ struct QueryFixture {
     let scratch: TemporaryDirectory
     var dir: URL { scratch.url }
     let registry: Registry
+    /// The audit log beside the registry's file.
+    let audit: AuditLog
     var entryRecord: Int64 = 0
     var penaltyRecord: Int64 = 0
 
@@ -29,6 +31,7 @@ struct QueryFixture {
         scratch = try TemporaryDirectory("query")
         registry = try Registry(path: scratch.path("credit.db"))
         try DecisionSchema.migrate(registry)
+        audit = try AuditLog.open(beside: registry)
         let registry = self.registry
         let d = Self.d
         let ids = try registry.write { db -> [Int64] in

@@ -18,6 +18,11 @@ import FeedIngest
 
     func day(_ s: String) -> Day { QueryFixture.d(s) }
 
+    /// The report, audited in the fixture's log.
+    func report(for identifier: String, options: ReportBuilder.Options) throws -> SubjectReport? {
+        try builder.report(for: identifier, options: options, audit: f.audit)
+    }
+
     @Test(arguments: [
         ("91350100M000100Y43", QueryFixture.companyA),                 // USCC
         ("９１３５０１００Ｍ０００１００Ｙ４３", QueryFixture.companyA),    // full width
@@ -30,19 +35,19 @@ import FeedIngest
         ("110105491231002", QueryFixture.personZhang),                 // 15-digit resident ID
     ])
     func lookUpByEveryIdentifierForm(identifier: String, expected: String) throws {
-        let report = try #require(try builder.report(for: identifier, options: .init(asOf: day("2023-06-01"), unmask: true, actor: "t")))
+        let report = try #require(try report(for: identifier, options: .init(asOf: day("2023-06-01"), unmask: true, actor: "t")))
         #expect(report.identity.code == expected)
     }
 
     @Test func unknownIdentifierIsNilAndAudited() throws {
-        #expect(try builder.report(for: QueryFixture.unknownValid, options: .init(actor: "officer:1")) == nil)
-        let entries = try AuditLog(registry: f.registry).entries()
+        #expect(try report(for: QueryFixture.unknownValid, options: .init(actor: "officer:1")) == nil)
+        let entries = try f.audit.entries()
         #expect(entries.count == 1)
         #expect(entries[0].action == "lookup" && entries[0].detail.contains("not found"))
     }
 
     @Test func reportContents() throws {
-        let r = try #require(try builder.report(for: "350100100012345", options: .init(asOf: day("2023-06-01"), department: "pboc", actor: "officer:pboc-7")))
+        let r = try #require(try report(for: "350100100012345", options: .init(asOf: day("2023-06-01"), department: "pboc", actor: "officer:pboc-7")))
         #expect(r.identity.name == "福州某某科技有限公司")
         #expect(r.identity.statusLabel == "存续")
         #expect(r.statusHistory.map(\.status) == [.active])
@@ -73,27 +78,27 @@ import FeedIngest
     }
 
     @Test func withoutDepartmentPunishmentsComeFirstThenByDepartment() throws {
-        let r = try #require(try builder.report(for: QueryFixture.companyA, options: .init(asOf: day("2023-06-01"), actor: "t")))
+        let r = try #require(try report(for: QueryFixture.companyA, options: .init(asOf: day("2023-06-01"), actor: "t")))
         #expect(r.measures.map(\.measure) == ["FIN-03", "TAX-01"])   // pboc < tax
-        let tax = try #require(try builder.report(for: QueryFixture.companyA, options: .init(asOf: day("2023-06-01"), department: "税务局", actor: "t")))
+        let tax = try #require(try report(for: QueryFixture.companyA, options: .init(asOf: day("2023-06-01"), department: "税务局", actor: "t")))
         #expect(tax.measures.map(\.measure) == ["TAX-01", "FIN-03"], "a department may be named by its Chinese name too")
     }
 
     @Test func asOfFiltersTheDecisionTable() throws {
-        let in2019 = try #require(try builder.report(for: QueryFixture.companyA, options: .init(asOf: day("2019-06-01"), actor: "t")))
+        let in2019 = try #require(try report(for: QueryFixture.companyA, options: .init(asOf: day("2019-06-01"), actor: "t")))
         #expect(in2019.measures.map(\.measure) == ["GREEN-1"])
         #expect(in2019.listEntries.isEmpty, "the 2022 listing is not known in 2019")
         #expect(in2019.penalties.isEmpty)
-        let in2025 = try #require(try builder.report(for: QueryFixture.companyA, options: .init(asOf: day("2025-06-01"), actor: "t")))
+        let in2025 = try #require(try report(for: QueryFixture.companyA, options: .init(asOf: day("2025-06-01"), actor: "t")))
         #expect(in2025.measures.map(\.measure) == ["FIN-03"], "TAX-01 ended on 2025-01-01 (exclusive)")
-        let onEnd = try #require(try builder.report(for: QueryFixture.companyA, options: .init(asOf: day("2025-01-01"), actor: "t")))
+        let onEnd = try #require(try report(for: QueryFixture.companyA, options: .init(asOf: day("2025-01-01"), actor: "t")))
         #expect(!onEnd.measures.contains { $0.measure == "TAX-01" })
-        let in2017 = try #require(try builder.report(for: QueryFixture.companyA, options: .init(asOf: day("2017-06-01"), actor: "t")))
+        let in2017 = try #require(try report(for: QueryFixture.companyA, options: .init(asOf: day("2017-06-01"), actor: "t")))
         #expect(in2017.keyPersons.filter { $0.role == .legalRepresentative && $0.current }.map(\.name) == ["王强"])
     }
 
     @Test func personReportIsMaskedAndUnmaskIsAudited() throws {
-        let masked = try #require(try builder.report(for: "110105491231002", options: .init(asOf: day("2023-06-01"), actor: "officer:a")))
+        let masked = try #require(try report(for: "110105491231002", options: .init(asOf: day("2023-06-01"), actor: "officer:a")))
         #expect(masked.identity.code == "110105********002X")
         #expect(masked.aliases.allSatisfy { $0.value.contains("*") })
         #expect(masked.aliases.contains { $0.scheme == .residentID15 && $0.value == "110105*****1002" })
@@ -102,20 +107,20 @@ import FeedIngest
         let text = ReportRenderer.text(masked)
         #expect(!text.contains(QueryFixture.personZhang))
 
-        let open = try #require(try builder.report(for: "110105491231002", options: .init(asOf: day("2023-06-01"), unmask: true, actor: "officer:b")))
+        let open = try #require(try report(for: "110105491231002", options: .init(asOf: day("2023-06-01"), unmask: true, actor: "officer:b")))
         #expect(open.identity.code == QueryFixture.personZhang)
         #expect(!open.masked)
 
-        let log = try AuditLog(registry: f.registry).entries(subject: QueryFixture.personZhang)
+        let log = try f.audit.entries(subject: QueryFixture.personZhang)
         #expect(log.map(\.action) == ["lookup", "lookup", "unmask"])
         #expect(log.map(\.actor) == ["officer:a", "officer:b", "officer:b"])
         #expect(!log.contains { $0.detail.contains(QueryFixture.personZhang) })
-        #expect(try AuditLog(registry: f.registry).verify().isIntact)
+        #expect(try f.audit.verify().isIntact)
     }
 
     @Test func htmlIsSelfContainedAndEscaped() throws {
         try f.addCompanies([("91350100310115663M", "<script>alert('x')</script>&公司")])
-        let r = try #require(try builder.report(for: "91350100310115663M", options: .init(actor: "t")))
+        let r = try #require(try report(for: "91350100310115663M", options: .init(actor: "t")))
         let html = ReportRenderer.html(r)
         #expect(!html.contains("<script>"))
         #expect(html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;公司"))

@@ -63,7 +63,7 @@ extension ServiceTests {
             }
             await browser.quit()
         }
-        let audit = try AuditLog(registry: registry).entries(subject: subject)
+        let audit = try operations.audit.entries(subject: subject)
         #expect(audit.contains { $0.actor == "api:officer-web" && $0.action == "lookup" }, "the page's look-up is audited as the officer")
     }
 }

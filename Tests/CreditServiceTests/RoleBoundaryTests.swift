@@ -49,7 +49,7 @@ extension ServiceTests {
 
             #expect(r4.status == 401, "revoked")
         }
-        let changes = try AuditLog(registry: registry).entries(limit: 50).filter { $0.action == "account" }
+        let changes = try operations.audit.entries(limit: 50).filter { $0.action == "account" }
         #expect(changes.map(\.detail) == ["import officer-07 role officer department sat", "import bank-3 role bank", "import op-1 role operator",
                                           "add auditor-1 role auditor", "rotate auditor-1 role auditor", "revoke auditor-1 role auditor"])
         #expect(changes.dropFirst(3).allSatisfy { $0.actor == "cli:admin" })
@@ -84,7 +84,7 @@ extension ServiceTests {
 
             #expect(r8.status == 200)
         }
-        let entries = try AuditLog(registry: registry).entries(limit: 50)
+        let entries = try operations.audit.entries(limit: 50)
         let report = entries.first { $0.action == "lookup" && $0.detail.contains("report") }
         #expect(report?.actor == "api:officer-07" && report?.subject == "91350200MA2XH1K70Y" && report?.detail.hasPrefix("role officer; ") == true)
         let measures = entries.first { $0.action == "lookup" && $0.detail.contains("measures") }
@@ -108,7 +108,7 @@ extension ServiceTests {
             let report = try await get(client, "/v1/subjects/350221197203140316?unmask=true", token: Self.operatorToken)
             #expect(report.status == 403)
         }
-        let unmasks = try AuditLog(registry: registry).entries(limit: 50).filter { $0.action == "unmask" }
+        let unmasks = try operations.audit.entries(limit: 50).filter { $0.action == "unmask" }
         #expect(unmasks.count == 1 && unmasks.first?.actor == "api:auditor-2" && unmasks.first?.subject == "350221197203140316")
     }
 
@@ -149,7 +149,7 @@ extension ServiceTests {
             let chosen = json(try await get(client, "/v1/subjects/91350200MA2XH1K70Y?department=samr", token: admin.token).body)
             #expect(chosen["department"] as? String == "samr", "an administrator may choose")
         }
-        let entries = try AuditLog(registry: registry).entries(limit: 20).filter { $0.actor == "api:officer-07" }
+        let entries = try operations.audit.entries(limit: 20).filter { $0.actor == "api:officer-07" }
         #expect(entries.contains { $0.detail.contains("department sat") } && !entries.contains { $0.detail.contains("samr") })
     }
 }

@@ -59,7 +59,7 @@ import Testing
             #expect(measures.allSatisfy { !(($0["causes"] as? [Any]) ?? []).isEmpty })
             #expect((measures.first?["department"] as? String) == "sat", "the officer's department comes first")
         }
-        let audit = try AuditLog(registry: registry).entries(subject: "91350200MA2XH1K70Y")
+        let audit = try operations.audit.entries(subject: "91350200MA2XH1K70Y")
         #expect(audit.contains { $0.actor == "api:officer-07" && $0.action == "lookup" })
     }
 
@@ -130,7 +130,7 @@ import Testing
             let mp = try await client.execute(uri: "/v1/check", method: .post, headers: multipart, body: ByteBuffer(string: "--x\r\n")) { Int($0.status.code) }
             #expect(mp == 415)
         }
-        let checks = try AuditLog(registry: registry).entries(limit: 20).filter { $0.action == "check" }
+        let checks = try operations.audit.entries(limit: 20).filter { $0.action == "check" }
         #expect(checks.contains { $0.actor == "api:bank-3" && $0.detail.contains("30000 rows") })
     }
 
@@ -142,7 +142,7 @@ import Testing
             #expect(spec.status == 200)
             let json = try JSONSerialization.jsonObject(with: Data(spec.body.utf8)) as? [String: Any]
             let paths = (json?["paths"] as? [String: Any])?.keys.sorted() ?? []
-            #expect(paths == ["/health", "/v1/check", "/v1/rules", "/v1/search", "/v1/subjects/{id}", "/v1/subjects/{id}/measures"])
+            #expect(paths == ["/health", "/public/v1/search", "/public/v1/subjects/{code}", "/v1/check", "/v1/rules", "/v1/search", "/v1/subjects/{id}", "/v1/subjects/{id}/measures"])
         }
     }
 
@@ -158,10 +158,10 @@ import Testing
             let missing = try await get(client, "/v1/subjects/91350100M000100Y43/measures", token: Self.officer)
             #expect(missing.status == 404)
         }
-        let entries = try AuditLog(registry: registry).entries(limit: 10)
+        let entries = try operations.audit.entries(limit: 10)
         #expect(entries.filter { $0.detail.contains("measures as-of") }.count == 4)
         #expect(entries.contains { $0.action == "unmask" && $0.subject == "350221197203140316" && $0.actor == "api:officer-07" })
-        #expect(try AuditLog(registry: registry).verify().isIntact)
+        #expect(try operations.audit.verify().isIntact)
     }
 
     /// Concurrent look-ups are grouped into shared transactions: each still gets its own answer
@@ -184,10 +184,10 @@ import Testing
                 }
             }
         }
-        let entries = try AuditLog(registry: registry).entries(limit: 1000).filter { $0.actor == "api:officer-07" && $0.detail.contains("measures as-of") }
+        let entries = try operations.audit.entries(limit: 1000).filter { $0.actor == "api:officer-07" && $0.detail.contains("measures as-of") }
         #expect(entries.count == 150)
         #expect(entries.filter { $0.subject == "91350200MA2XH1K70Y" }.count == 100)
-        #expect(try AuditLog(registry: registry).verify().isIntact)
+        #expect(try operations.audit.verify().isIntact)
     }
 
     @Test func handWrittenMeasuresJSONEqualsTheEncoders() throws {

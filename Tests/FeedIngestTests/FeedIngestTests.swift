@@ -123,19 +123,20 @@ import FeedIngest
     }
 
     @Test func badRecordsAreQuarantinedAndTheRestGoesOn() throws {
-        // A USCC whose check character is wrong passes the schema pattern; an unknown subject in a delta.
+        // A USCC whose check character is wrong passes the schema pattern; a penalty for a
+        // subject no registration named introduces it instead of being lost.
         let badCheck = Self.penalty(key: "P-bad", code: "91350100M000100Y44")
         let unknown = Self.penalty(key: "P-unknown", code: Self.other)
         let path = try feed("c1.xml", id: "C-1", seq: 1, Self.registration() + badCheck + unknown + Self.penalty(key: "P-ok"))
         let r = try FeedIngestor(registry: registry).ingest(path: path)
         #expect(r.outcome == .ingested)
-        #expect(r.new == 2 && r.rejected == 2)
+        #expect(r.new == 3 && r.rejected == 1)
         let byKey = Dictionary(uniqueKeysWithValues: r.rejects.map { ($0.key ?? "", $0) })
         #expect(byKey["P-bad"]?.field == "code")
         #expect(byKey["P-bad"]?.reason.contains("18") == true)
         #expect(byKey["P-bad"]?.line ?? 0 > 5)
-        #expect(byKey["P-unknown"]?.reason.contains("unknown subject") == true)
-        #expect(try count("reject") == 2)
+        #expect(try registry.lookup(Self.other) != nil, "the penalty introduced its subject")
+        #expect(try count("reject") == 1)
     }
 
     @Test func legalRepresentativeChangeEndsThePreviousRole() throws {

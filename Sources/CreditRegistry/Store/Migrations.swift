@@ -215,6 +215,38 @@ enum RegistryMigrations {
             // asked for and this index cost every ingested record a B-tree insert.
             try db.execute(sql: "DROP INDEX IF EXISTS record_key")
         }
+        m.registerMigration("v6-subjects-from-any-source") { db in
+            // Which source gave a subject its identity (registration > named in a registration >
+            // a bureau record > a national list): a more authoritative source replaces the name,
+            // a less authoritative one is kept as a variant only.
+            try db.execute(sql: """
+                ALTER TABLE subject ADD COLUMN identity_source TEXT;
+                UPDATE subject SET identity_source = CASE WHEN updated_by_record IS NOT NULL THEN 'registration' ELSE 'named' END;
+                -- Every name a source gave a subject, as it wrote it (e.g. a court's spelling of a person's name).
+                CREATE TABLE name_variant (
+                    subject_code TEXT NOT NULL,
+                    name TEXT NOT NULL,
+                    source TEXT NOT NULL,
+                    record_id INTEGER,
+                    PRIMARY KEY (subject_code, name, source)
+                ) WITHOUT ROWID;
+                -- Records that cannot be applied yet, with their original provenance and what they wait for.
+                CREATE TABLE parked (
+                    id INTEGER PRIMARY KEY,
+                    feed INTEGER NOT NULL REFERENCES feed(id),
+                    line INTEGER NOT NULL,
+                    bureau TEXT NOT NULL,
+                    bureau_key TEXT NOT NULL,
+                    subject_code TEXT NOT NULL,
+                    waits_for TEXT NOT NULL,            -- record | entry | listing
+                    wait_key TEXT NOT NULL,
+                    reason TEXT NOT NULL,
+                    item TEXT NOT NULL,                 -- JSON from which the record is mapped again
+                    parked_at TEXT NOT NULL
+                );
+                CREATE INDEX parked_feed ON parked(feed);
+                """)
+        }
         return m
     }
 

@@ -18,7 +18,17 @@ public struct Registry: Sendable {
     /// The underlying GRDB writer: a pool on files, a queue in memory.
     public let writer: any DatabaseWriter
 
+    /// How long a writer waits for another process's write transaction to end before it gives
+    /// up with "database is locked": long enough for a whole feed of another bureau.
+    public static let writerWait: TimeInterval = 600
+
     /// Opens (creating and migrating if needed) the registry at `path`.
+    ///
+    /// Writers queue: in one process the pool's single writer connection runs write
+    /// transactions one after the other; across processes every write transaction begins
+    /// `IMMEDIATE` (GRDB's default for writes), so the busy handler — which SQLite does not call
+    /// for a deferred transaction that later needs to write — waits up to ``writerWait`` for
+    /// the other writer. Readers (WAL snapshots) never wait for writers and keep a short timeout.
     public init(path: String) throws {
         var config = Configuration()
         config.prepareDatabase { db in
@@ -27,6 +37,9 @@ public struct Registry: Sendable {
                 PRAGMA cache_size = -262144;
                 PRAGMA mmap_size = 1073741824;
                 """)
+            if !db.configuration.readonly {
+                try db.execute(sql: "PRAGMA busy_timeout = \(Int(Registry.writerWait * 1000))")
+            }
         }
         config.busyMode = .timeout(10)
         let pool = try DatabasePool(path: path, configuration: config)
@@ -51,12 +64,15 @@ public struct Registry: Sendable {
 
     // MARK: - Writing
 
-    /// Inserts a subject or updates its identity; its own code becomes an alias.
+    /// Inserts a subject or updates its identity from its registration (the authoritative
+    /// source of names, kinds and status); its own code becomes an alias.
     public func upsert(_ s: Subject, recordID: Int64? = nil, in db: Database) throws {
         let stmt = try db.cachedStatement(sql: """
-            INSERT INTO subject (code, kind, name, status, status_since, established_on, region, authority, updated_by_record)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO subject (code, kind, name, status, status_since, established_on, region, authority, updated_by_record,
+                identity_source)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'registration')
             ON CONFLICT(code) DO UPDATE SET kind = excluded.kind, name = excluded.name, status = excluded.status,
+                identity_source = 'registration',
                 status_since = excluded.status_since, established_on = COALESCE(excluded.established_on, established_on),
                 region = COALESCE(excluded.region, region), authority = COALESCE(excluded.authority, authority),
                 updated_by_record = COALESCE(excluded.updated_by_record, updated_by_record)
@@ -103,11 +119,21 @@ public struct Registry: Sendable {
     }
 
     /// Records a role; the same (from, role, to, validFrom) updates its end and share.
-    public func add(_ r: Relation, in db: Database) throws {
-        let stmt = try db.cachedStatement(sql: """
+    ///
+    /// The organisation's registration is authoritative for its roles: a role another record
+    /// states (a tax case naming the finance chief) is taken when no registration stated it, and
+    /// never replaces what a registration stated, so the outcome does not depend on which
+    /// arrived first.
+    public func add(_ r: Relation, fromRegistration: Bool = true, in db: Database) throws {
+        let stmt = try db.cachedStatement(sql: fromRegistration ? """
             INSERT INTO relation (from_code, role, to_code, share, valid_from, valid_to, record_id) VALUES (?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(from_code, role, to_code, valid_from) DO UPDATE SET valid_to = excluded.valid_to,
                 share = excluded.share, record_id = excluded.record_id
+            """ : """
+            INSERT INTO relation (from_code, role, to_code, share, valid_from, valid_to, record_id) VALUES (?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT(from_code, role, to_code, valid_from) DO UPDATE SET valid_to = excluded.valid_to,
+                share = excluded.share, record_id = excluded.record_id
+            WHERE NOT EXISTS (SELECT 1 FROM record WHERE record.id = relation.record_id AND record.kind = 'registration')
             """)
         try stmt.execute(arguments: [r.from, r.role.rawValue, r.to, r.share, r.validFrom.description, r.validTo?.description, r.recordID])
     }

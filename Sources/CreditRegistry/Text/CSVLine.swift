@@ -1,12 +1,12 @@
-/// Splits one line of a delimited file (RFC 4180 quoting: `"a,b"`, `""` inside quotes) into
-/// fields, working on bytes. Records are lines: a quote left open at the end of the line is an
-/// error of that row only, so one broken row never swallows the rest of the file.
-package enum CSVLine {
-    package enum Failure: Error, Equatable {
+/// Splits one record of a delimited file (RFC 4180 quoting: `"a,b"`, `""` inside quotes, line
+/// breaks inside quotes) into fields, working on bytes. A quote left open at the end of the record
+/// or text after a closing quote is an error of that record. ``CSVRecordReader`` finds the records.
+public enum CSVLine {
+    public enum Failure: Error, Equatable {
         case unterminatedQuote(field: Int)
         case textAfterQuote(field: Int)
 
-        package var reason: String {
+        public var reason: String {
             switch self {
             case .unterminatedQuote(let f): "broken quoting: quote in field \(f) is not closed"
             case .textAfterQuote(let f): "broken quoting: text after the closing quote of field \(f)"
@@ -14,7 +14,7 @@ package enum CSVLine {
         }
     }
 
-    package static func split(_ line: UnsafeBufferPointer<UInt8>, delimiter: UInt8) -> Result<[String], Failure> {
+    public static func split(_ line: UnsafeBufferPointer<UInt8>, delimiter: UInt8) -> Result<[String], Failure> {
         var fields: [String] = []
         var i = 0
         let n = line.count

@@ -51,9 +51,10 @@ public enum LookupBenchmark {
             perRead.append(Double(BenchData.now() - t) / 1000)
         }
         var audited: [Double] = []
+        let auditLog = try AuditLog.open(beside: registry)
         for k in 0..<min(2000, samples) {
             let t = BenchData.now()
-            _ = try builder.report(for: codes[k], options: .init(asOf: asOf, actor: "bench"))
+            _ = try builder.report(for: codes[k], options: .init(asOf: asOf, actor: "bench"), audit: auditLog)
             audited.append(Double(BenchData.now() - t) / 1000)
         }
         let base = BenchData.percentiles(results[0].1)

@@ -42,10 +42,14 @@ public enum RuleSetLoader {
     /// Loads rule files and directories from disk.
     public static func load(paths: [String]) -> LoadedRuleSet {
         var sources: [SourceFile] = []
+        var shown: [SourceFile] = []
         var diags: [Diagnostic] = []
         for f in ruleFiles(in: paths) {
             if let data = FileManager.default.contents(atPath: f) {
-                sources.append(SourceFile(path: f, text: String(decoding: data, as: UTF8.self)))
+                switch RuleFileDecoder.decode(Array(data), path: f) {
+                case .text(let source): sources.append(source)
+                case .invalid(let d, let display): diags.append(d); shown.append(display)
+                }
             } else {
                 diags.append(Diagnostic("io.read", at: .fileStart(f), "cannot read '\(f)'"))
             }
@@ -55,6 +59,7 @@ public enum RuleSetLoader {
         }
         var loaded = load(sources: sources)
         loaded.diagnostics = Diagnostic.sorted(diags + loaded.diagnostics)
+        loaded.sources += shown
         if diags.hasErrors { loaded.ruleSet = nil }
         return loaded
     }

@@ -10,7 +10,7 @@ struct BridgeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bridge",
         abstract: "Exchange with the national credit-information sharing platform.",
-        subcommands: [ImportNational.self]
+        subcommands: [ImportNational.self, Push.self, Pull.self, Status.self, Reconcile.self, BenchSign.self]
     )
 
     /// `creditctl bridge import-national FILE`

@@ -24,6 +24,7 @@ struct CheckCommand: ParsableCommand {
     var db = "credit.db"
 
     @OptionGroup var logging: LoggingOptions
+    @OptionGroup var audit: AuditKeyOptions
 
     @Option(help: "Who checks, for the audit log.")
     var actor: String?
@@ -55,7 +56,7 @@ struct CheckCommand: ParsableCommand {
     }
 
     func run() throws {
-        let ops = try OpenRegistry.operations(db, logging: logging, mustExist: true)
+        let ops = try OpenRegistry.operations(db, logging: logging, mustExist: true, auditKey: audit.auditKey)
         let input: Int32 = file == "-" ? 0 : open(file, O_RDONLY)
         guard input >= 0 else {
             Terminal.err("creditctl: cannot open \(file): \(String(cString: strerror(errno)))\n")

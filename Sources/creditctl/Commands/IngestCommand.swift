@@ -39,10 +39,23 @@ struct IngestCommand: AsyncParsableCommand {
 enum FeedRunner {
     static func ingest(files: [String], operations: CreditOperations, acceptLegacy: Bool, format: OutputFormat) throws -> [IngestReport] {
         var reports: [IngestReport] = []
+        var failure: (any Error)?
         for file in files {
             let bar = ProgressBar(label: (file as NSString).lastPathComponent)
-            let outcome = try operations.ingestFeed(path: file, acceptLegacyChecksum: acceptLegacy) { p in
-                bar.update(done: p.bytesRead, total: p.fileSize, items: p.records)
+            let outcome: FeedOutcome
+            do {
+                outcome = try operations.ingestFeed(path: file, acceptLegacyChecksum: acceptLegacy) { p in
+                    bar.update(done: p.bytesRead, total: p.fileSize, items: p.records)
+                }
+            } catch {
+                // One file's failure (a database error, say) does not stop the files after it.
+                bar.finish()
+                if failure == nil { failure = error }
+                var report = IngestReport(file: file, outcome: .refused)
+                report.reason = "\(file): \(error)"
+                reports.append(report)
+                emit(report, format: format, index: reports.count)
+                continue
             }
             bar.finish()
             let report = outcome.report
@@ -50,18 +63,32 @@ enum FeedRunner {
             if let reevaluation, format == .table { announce(reevaluation) }
             reports.append(report)
             if format == .json, let reevaluation { print(JSON.line(["reevaluation": reevaluation])) }
-            switch format {
-            case .json: print(JSON.line(report))
-            case .csv:
-                if reports.count == 1 { print("file,outcome,bureau,feed_id,sequence,kind,read,new,changed,unchanged,revoked,rejected,seconds,reason") }
-                print([report.file, report.outcome.rawValue, report.bureau ?? "", report.feedID ?? "", report.sequence.map(String.init) ?? "",
-                       report.kind ?? "", "\(report.read)", "\(report.new)", "\(report.changed)", "\(report.unchanged)",
-                       "\(report.revoked)", "\(report.rejected)", String(format: "%.3f", report.seconds), report.reason ?? ""]
-                    .map(CSV.field).joined(separator: ","))
-            case .table: print(render(report))
-            }
+            emit(report, format: format, index: reports.count)
         }
+        if files.count > 1 { Terminal.err(summary(reports)) }
+        if let failure { throw failure }
         return reports
+    }
+
+    /// One line per file and the totals, for a run over several files.
+    static func summary(_ reports: [IngestReport]) -> String {
+        var s = "\(reports.count) files: \(reports.filter { $0.outcome == .ingested }.count) ingested, "
+        s += "\(reports.filter { $0.outcome == .alreadyIngested }.count) already ingested, \(reports.filter { $0.outcome == .refused }.count) refused\n"
+        for r in reports { s += "  \(r.outcome == .refused ? "REFUSED " : r.outcome == .ingested ? "ingested" : "already ")  \(r.file)\(r.rejected > 0 ? " (\(r.rejected) rejected)" : "")\n" }
+        return s
+    }
+
+    private static func emit(_ report: IngestReport, format: OutputFormat, index: Int) {
+        switch format {
+        case .json: print(JSON.line(report))
+        case .csv:
+            if index == 1 { print("file,outcome,bureau,feed_id,sequence,kind,read,new,changed,unchanged,revoked,rejected,seconds,reason") }
+            print([report.file, report.outcome.rawValue, report.bureau ?? "", report.feedID ?? "", report.sequence.map(String.init) ?? "",
+                   report.kind ?? "", "\(report.read)", "\(report.new)", "\(report.changed)", "\(report.unchanged)",
+                   "\(report.revoked)", "\(report.rejected)", String(format: "%.3f", report.seconds), report.reason ?? ""]
+                .map(CSV.field).joined(separator: ","))
+        case .table: print(render(report))
+        }
     }
 
     /// Tells a person what the re-evaluation after a feed did.

@@ -22,6 +22,7 @@ struct ReportCommand: ParsableCommand {
     var db = "credit.db"
 
     @OptionGroup var logging: LoggingOptions
+    @OptionGroup var audit: AuditKeyOptions
 
     @Argument(help: "Any identifier of the subject (USCC, registration number, organisation code, resident ID).")
     var identifier: String
@@ -44,7 +45,7 @@ struct ReportCommand: ParsableCommand {
     func validate() throws { _ = try DayArgument.optional(asOf) }
 
     func run() throws {
-        let ops = try OpenRegistry.operations(db, logging: logging, mustExist: true)
+        let ops = try OpenRegistry.operations(db, logging: logging, mustExist: true, auditKey: audit.auditKey)
         let options = ReportBuilder.Options(asOf: try DayArgument.optional(asOf), department: department, unmask: unmask,
                                             actor: actor ?? SubjectCommand.defaultActor)
         guard let report = try ops.report(identifier, options: options) else {

@@ -29,6 +29,7 @@ public enum ReportRenderer {
             if let via = m.viaCode { lines.append("    via \(m.viaRole ?? "relation") of \(via)") }
             for f in m.toVerify { lines.append("    to verify: \(VerifiableFact(rawValue: f)?.question ?? f) (\(f))") }
             for c in m.causes { lines.append("    caused by: \(sourceText(c))") }
+            for a in m.applied { lines.append("    \(appliedText(a))") }
             return lines.joined(separator: "\n")
         })
         section(&out, "Status history", r.statusHistory.map { "\($0.since)  \($0.status.chinese) (\($0.status.rawValue))" })
@@ -127,7 +128,8 @@ public enum ReportRenderer {
                           [m.forDepartment ? "▶" : "", m.kind.rawValue + (m.financial ? " · financial" : "") + (m.toVerify.isEmpty ? "" : " · to verify: " + m.toVerify.joined(separator: ", ")),
                            "\(m.measure) \(m.text)",
                            "\(m.departmentName) (\(m.department))", m.basis, m.validFrom.description, m.validUntil?.description ?? "open",
-                           m.viaCode.map { "\(m.viaRole ?? "") \($0)" } ?? "", m.causes.map(sourceText).joined(separator: "; ")]
+                           m.viaCode.map { "\(m.viaRole ?? "") \($0)" } ?? "",
+                           (m.causes.map(sourceText) + m.applied.map(appliedText)).joined(separator: "; ")]
                       })
         body += table("Status history", ["since", "status"], r.statusHistory.map { [$0.since.description, "\($0.status.chinese) (\($0.status.rawValue))"] })
         body += table("Identifiers", ["scheme", "value"], r.aliases.map { [$0.scheme.rawValue, $0.value] })

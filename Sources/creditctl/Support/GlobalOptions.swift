@@ -21,14 +21,16 @@ struct GlobalOptions: ParsableArguments {
 
     @OptionGroup var logging: LoggingOptions
 
+    @OptionGroup var audit: AuditKeyOptions
+
     /// The chosen format: tables for a person, JSON for a pipe unless told otherwise.
     var format: OutputFormat { formatOption ?? (Terminal.stdoutIsTTY ? .table : .json) }
 
     /// The use-cases over the registry at `--db`, created if missing (ingest, activation).
-    func operations() throws -> CreditOperations { try OpenRegistry.operations(db, logging: logging, mustExist: false) }
+    func operations() throws -> CreditOperations { try OpenRegistry.operations(db, logging: logging, mustExist: false, auditKey: audit.auditKey) }
 
     /// The use-cases over an existing registry: refuses (exit 74) to create an empty one by mistake.
-    func existingOperations() throws -> CreditOperations { try OpenRegistry.operations(db, logging: logging, mustExist: true) }
+    func existingOperations() throws -> CreditOperations { try OpenRegistry.operations(db, logging: logging, mustExist: true, auditKey: audit.auditKey) }
 }
 
 /// `--log-level`, shared by every command that logs.
@@ -37,22 +39,54 @@ struct LoggingOptions: ParsableArguments {
     var level: Logger.Level = .warning
 }
 
+/// `--audit-key`, shared by every command that opens the registry (and so its audit log).
+struct AuditKeyOptions: ParsableArguments {
+    @Option(name: .customLong("audit-key"),
+            help: "Audit key file (default: beside the database, credit.db → credit.audit.key; or env CREDIT_AUDIT_KEY).")
+    var auditKey: String?
+}
+
 /// Opening the registry the way every command does.
 enum OpenRegistry {
-    /// Opens the registry at `path` with the CLI's clock and logger. `CREDITCTL_TODAY=yyyy-MM-dd`
-    /// fixes "today" (replays, tests).
-    static func operations(_ path: String, logging: LoggingOptions, mustExist: Bool) throws -> CreditOperations {
+    /// Every registry this process opened, for ``close()``.
+    private static let opened = LockedBox<[CreditOperations]>([])
+
+    /// Opens the registry at `path` and its audit log with the CLI's clock and logger.
+    /// `CREDITCTL_TODAY=yyyy-MM-dd` fixes "today" (replays, tests); the audit key file is
+    /// `auditKey`, else `CREDIT_AUDIT_KEY`, else the file beside the database.
+    static func operations(_ path: String, logging: LoggingOptions, mustExist: Bool, auditKey: String? = nil) throws -> CreditOperations {
         CLILogging.bootstrap(level: logging.level)
         if mustExist && !FileManager.default.fileExists(atPath: path) {
             Terminal.err("creditctl: no registry at \(path) (use --db, or ingest feeds first)\n")
             throw ExitCode(74)
         }
+        let key = auditKey ?? ProcessInfo.processInfo.environment[AuditFiles.keyEnvironmentVariable].flatMap { $0.isEmpty ? nil : $0 }
         do {
-            return try CreditOperations.open(path: path, clock: try clock(), logger: Logger(label: "creditctl"))
+            let ops = try CreditOperations.open(path: path, auditKey: key, busyTimeout: try busyTimeout(), clock: try clock(),
+                                                logger: Logger(label: "creditctl"))
+            opened.withValue { $0.append(ops) }
+            return ops
         } catch let e as ExitCode { throw e } catch {
             Terminal.err("creditctl: cannot open the registry \(path): \(error)\n")
             throw ExitCode(74)
         }
+    }
+
+    /// Signs an audit checkpoint for each registry this process appended audit entries to (the
+    /// command line's "shutdown"); a failure is reported, the exit status left as it was.
+    static func close() {
+        for ops in opened.withValue({ o in defer { o = [] }; return o }) {
+            do { try ops.checkpointAudit() } catch {
+                Terminal.err("creditctl: audit checkpoint not written: \(error)\n")
+            }
+        }
+    }
+
+    /// How long a write waits for another process's (seconds): `CREDITCTL_BUSY_TIMEOUT`, else 10.
+    static func busyTimeout() throws -> Double {
+        guard let text = ProcessInfo.processInfo.environment["CREDITCTL_BUSY_TIMEOUT"], !text.isEmpty else { return 10 }
+        guard let seconds = Double(text), seconds >= 0 else { throw ValidationError("CREDITCTL_BUSY_TIMEOUT: not a number of seconds: \(text)") }
+        return seconds
     }
 
     /// The system calendar, or the day `CREDITCTL_TODAY` names.

@@ -7,7 +7,7 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Benchmarks of look-up, name search and batch check on a generated registry.",
         shouldDisplay: false,
-        subcommands: [BenchBuild.self, BenchLookup.self, BenchSearch.self, BenchCheck.self]
+        subcommands: [BenchBuild.self, BenchLookup.self, BenchSearch.self, BenchCheck.self, BenchPublicFacts.self]
     )
 }
 

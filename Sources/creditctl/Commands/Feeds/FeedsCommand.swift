@@ -5,12 +5,13 @@ import Decisions
 import CreditQuery
 import FeedIngest
 
-/// `creditctl feeds list|show|rejects`: what was ingested and what was quarantined.
+/// `creditctl feeds list|show|rejects|pending`: what was ingested, what was quarantined, and
+/// what waits to be applied.
 struct FeedsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "feeds",
-        abstract: "List ingested feeds, show one, list its quarantined records.",
-        subcommands: [FeedsList.self, FeedsShow.self, FeedsRejects.self]
+        abstract: "List ingested feeds, show one, list its quarantined records or the records that wait.",
+        subcommands: [FeedsList.self, FeedsShow.self, FeedsRejects.self, FeedsPending.self]
     )
 }
 

@@ -23,7 +23,14 @@ extension RulesCommand {
                 guard let data = FileManager.default.contents(atPath: path) else {
                     print("\(path): cannot read"); failed = true; continue
                 }
-                let source = String(decoding: data, as: UTF8.self)
+                let source: String
+                switch RuleFileDecoder.decode(Array(data), path: path) {
+                case .text(let file): source = file.text
+                case .invalid(let d, let display):
+                    print(DiagnosticRenderer.render([d], sources: [display]), terminator: "")
+                    failed = true
+                    continue
+                }
                 let (formatted, diags) = RuleFormatter.format(source, path: path)
                 guard let formatted else {
                     print(DiagnosticRenderer.render(diags, sources: [SourceFile(path: path, text: source)]), terminator: "")

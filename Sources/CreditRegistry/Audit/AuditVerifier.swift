@@ -1,0 +1,104 @@
+import GRDB
+
+/// Walks the audit log's entries and checkpoints once and lists every problem.
+struct AuditVerifier {
+    let log: AuditLog
+    /// Entry problems reported before the rest are summarised (a rewritten log breaks every entry after the first).
+    static let entryProblemLimit = 10
+
+    func run() throws -> AuditVerification {
+        let key = log.key
+        let lines = try log.files.map { try AuditCheckpointFile(path: $0.checkpoints).lines() } ?? []
+        var problems: [AuditVerification.Problem] = []
+        func problem(_ kind: AuditVerification.Problem.Kind, entry: Int64? = nil, checkpoint: Int64? = nil, _ message: String) {
+            problems.append(.init(kind: kind, entry: entry, checkpoint: checkpoint, message: message))
+        }
+
+        // The checkpoint file: parsable lines, signatures, numbering and links.
+        var checkpoints: [AuditCheckpoint] = []
+        var last: AuditCheckpoint?      // the last validly signed checkpoint
+        var lastSeen: AuditCheckpoint?  // the last line that parsed (its successor follows it, even if it is bad)
+        for (line, parsed, _) in lines {
+            guard let c = parsed else {
+                problem(.malformedCheckpoint, "line \(line) of the checkpoint file is not a checkpoint")
+                continue
+            }
+            defer { lastSeen = c }
+            guard c.isSigned(by: key) else {
+                problem(.badCheckpointSignature, checkpoint: c.number,
+                        "checkpoint \(c.number) (line \(line)) has a bad signature: it was forged or edited, or made with another key")
+                continue
+            }
+            let expected = (last?.number ?? 0) + 1
+            let followsValid = c.number == expected && c.previous == (last?.signature ?? AuditEncoding.genesis)
+            let followsSeen = lastSeen.map { c.number == $0.number + 1 && c.previous == $0.signature } ?? false
+            if !followsValid && !followsSeen {
+                problem(.checkpointOutOfSequence, checkpoint: c.number,
+                        "checkpoint \(c.number) (line \(line)) does not follow checkpoint \(expected - 1): checkpoints were removed or reordered")
+            } else if let last, c.count < last.count {
+                problem(.checkpointOutOfSequence, checkpoint: c.number,
+                        "checkpoint \(c.number) records \(c.count) entries, fewer than checkpoint \(last.number)'s \(last.count)")
+            }
+            checkpoints.append(c)
+            last = c
+        }
+        var wanted: [Int64: [AuditCheckpoint]] = [:]
+        for c in checkpoints where c.count > 0 { wanted[c.count, default: []].append(c) }
+
+        // The entries: ids 1, 2, 3…, each MAC over its content and the MAC before it.
+        var count = 0
+        var entryProblems = 0
+        var lastID: Int64 = 0
+        var macs: [Int64: String] = [:]
+        try log.writer.read { db in
+            let cursor = try Row.fetchCursor(db, sql: "SELECT id, at, actor, action, subject, detail, previous_mac, mac FROM audit ORDER BY id")
+            var previous = AuditEncoding.genesis
+            while let row = try cursor.next() {
+                count += 1
+                let id: Int64 = row[0]
+                let previousMac: String = row[6], mac: String = row[7]
+                func report(_ kind: AuditVerification.Problem.Kind, _ message: String) {
+                    entryProblems += 1
+                    if entryProblems <= Self.entryProblemLimit { problem(kind, entry: id, message) }
+                }
+                if id != lastID + 1 {
+                    report(.entryOutOfSequence, id > lastID + 1
+                           ? "entry \(id) follows entry \(lastID): entries \(lastID + 1)…\(id - 1) are missing"
+                           : "entry \(id) follows entry \(lastID): ids out of sequence")
+                }
+                let expect = AuditEncoding.entryMAC(id: id, at: row[1], actor: row[2], action: row[3], subject: row[4], detail: row[5],
+                                                    previous: previousMac, key: key.key)
+                if !AuditEncoding.same(expect, mac) {
+                    report(.entryAltered, "entry \(id): its MAC does not match its content (altered, or written without the key)")
+                } else if !AuditEncoding.same(previousMac, previous) {
+                    report(.entryUnlinked, "entry \(id) does not link to the entry before it (an entry was deleted, reordered or replaced)")
+                }
+                if wanted[id] != nil { macs[id] = mac }
+                previous = mac
+                lastID = id
+            }
+        }
+        if entryProblems > Self.entryProblemLimit {
+            problem(.entryAltered, "… and \(entryProblems - Self.entryProblemLimit) more entry problems")
+        }
+
+        // Each checkpoint against the entries.
+        var anchored: Int64 = 0
+        for c in checkpoints {
+            if c.count > lastID {
+                problem(.missingTail, checkpoint: c.number,
+                        "missing tail after checkpoint \(c.number) (\(c.at)): it recorded \(c.count) entries, the log ends at entry \(lastID)"
+                        + (c.count - lastID == 1 ? " (entry \(c.count) is missing)" : " (entries \(lastID + 1)…\(c.count) are missing)"))
+            } else if c.count > 0, let mac = macs[c.count], !AuditEncoding.same(mac, c.head) {
+                problem(.headMismatch, entry: c.count, checkpoint: c.number,
+                        "entry \(c.count) is not the entry checkpoint \(c.number) (\(c.at)) recorded as head: the log was rewritten up to it")
+            } else if c.isSigned(by: key) {
+                anchored = max(anchored, c.count)
+            }
+        }
+        if lastID != Int64(count) && problems.isEmpty {
+            problem(.entryOutOfSequence, "the log holds \(count) entries but its last id is \(lastID)")
+        }
+        return AuditVerification(entries: count, checkpoints: checkpoints.count, anchored: anchored, problems: problems)
+    }
+}

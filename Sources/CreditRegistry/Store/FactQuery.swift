@@ -1,0 +1,154 @@
+import GRDB
+
+/// How one kind of fact is read from its table: the columns, and how a row becomes a fact.
+///
+/// Every loader of facts — one subject as of a day (``Registry/facts(of:asOf:in:)``, which
+/// incremental re-evaluation, as-of reports and explanations read) and the whole registry in
+/// code order (``FactsStream``, which activation, refresh and impact diffs read) — reads through
+/// these definitions, so they cannot disagree on what a subject's facts are. Facts carry their
+/// whole valid time (published ends included); evaluation as of a day interprets them.
+///
+/// Adding a fact kind is one more `FactQuery` here, one field in ``SubjectFacts`` and one line
+/// in each loader's `assign`.
+struct FactQuery<Value>: Sendable {
+    /// The table and the column naming the subject the row belongs to.
+    let table: String
+    let subjectColumn: String
+    /// The columns the decoder reads, from position 1 (position 0 is the subject column).
+    let columns: String
+    let decode: @Sendable (Row, String) throws -> Value
+
+    /// All rows of the table in subject order (for a merge join over subjects).
+    var streamSQL: String { "SELECT \(subjectColumn), \(columns) FROM \(table) ORDER BY \(subjectColumn)" }
+    /// The rows of one subject.
+    var subjectSQL: String { "SELECT \(subjectColumn), \(columns) FROM \(table) WHERE \(subjectColumn) = ?" }
+
+    /// A stored day at `index`, throwing with table, column and row when it is not one.
+    static func day(_ row: Row, _ index: Int, _ column: String, table: String, subject: String) throws -> Day? {
+        guard let text = row[index] as String? else { return nil }
+        var t = text
+        if let d = t.withUTF8({ Day.parse($0) }) { return d }
+        return try Day.stored(text, table: table, column: column, row: subject)
+    }
+
+    static func requiredDay(_ row: Row, _ index: Int, _ column: String, table: String, subject: String) throws -> Day {
+        guard let d = try day(row, index, column, table: table, subject: subject) else {
+            throw StoredValueError(table: table, column: column, row: subject, value: nil)
+        }
+        return d
+    }
+}
+
+/// The fact kinds of ``SubjectFacts``, one definition each.
+enum FactQueries {
+    static let listEntries = FactQuery<ListEntryFact>(
+        table: "list_entry", subjectColumn: "subject_code",
+        columns: "list, entered_on, exited_on, ground, entry_record, exit_record") { r, code in
+        var ids: [Int64] = [r[5]]
+        if let x = r[6] as Int64? { ids.append(x) }
+        return ListEntryFact(list: r[1], enteredOn: try FactQuery<ListEntryFact>.requiredDay(r, 2, "entered_on", table: "list_entry", subject: code),
+                             exitedOn: try FactQuery<ListEntryFact>.day(r, 3, "exited_on", table: "list_entry", subject: code),
+                             ground: r[4], recordIDs: ids)
+    }
+
+    static let taxGrades = FactQuery<TaxGradeFact>(
+        table: "tax_grade", subjectColumn: "subject_code", columns: "year, grade, published_on, record_id") { r, code in
+        let text: String = r[2]
+        guard let g = TaxGrade(rawValue: text) else {
+            throw StoredValueError(table: "tax_grade", column: "grade", row: code, value: text)
+        }
+        return TaxGradeFact(year: r[1], grade: g,
+                            publishedOn: try FactQuery<TaxGradeFact>.requiredDay(r, 3, "published_on", table: "tax_grade", subject: code),
+                            recordID: r[4])
+    }
+
+    static let penalties = FactQuery<PenaltyFact>(
+        table: "penalty", subjectColumn: "subject_code",
+        columns: "document_number, decided_on, types, fine_micro_wan, severity, authority, publicity_end, repaired_on, revoked_on, record_id") { r, code in
+        typealias Q = FactQuery<PenaltyFact>
+        let types: String = r[3]
+        let severityText: String = r[5]
+        guard let severity = PenaltySeverity(rawValue: severityText) else {
+            throw StoredValueError(table: "penalty", column: "severity", row: code, value: severityText)
+        }
+        return PenaltyFact(documentNumber: r[1], decidedOn: try Q.requiredDay(r, 2, "decided_on", table: "penalty", subject: code),
+                           types: types.split(separator: ";").map(String.init), fineMicroWan: r[4], severity: severity,
+                           authority: r[6] ?? "", publicityEnd: try Q.day(r, 7, "publicity_end", table: "penalty", subject: code),
+                           repairedOn: try Q.day(r, 8, "repaired_on", table: "penalty", subject: code),
+                           revokedOn: try Q.day(r, 9, "revoked_on", table: "penalty", subject: code), recordID: r[10])
+    }
+
+    static let licences = FactQuery<LicenceFact>(
+        table: "licence", subjectColumn: "subject_code", columns: "number, type, granted_on, valid_until, revoked_on, record_id") { r, code in
+        typealias Q = FactQuery<LicenceFact>
+        return LicenceFact(number: r[1], type: r[2], grantedOn: try Q.requiredDay(r, 3, "granted_on", table: "licence", subject: code),
+                           validUntil: try Q.day(r, 4, "valid_until", table: "licence", subject: code),
+                           revokedOn: try Q.day(r, 5, "revoked_on", table: "licence", subject: code), recordID: r[6])
+    }
+
+    private static let relationColumns = "role, from_code, to_code, valid_from, valid_to, record_id"
+
+    @Sendable private static func relation(_ r: Row, _ code: String) throws -> RelationFact {
+        typealias Q = FactQuery<RelationFact>
+        let roleText: String = r[1]
+        guard let role = RelationRole(rawValue: roleText) else {
+            throw StoredValueError(table: "relation", column: "role", row: code, value: roleText)
+        }
+        return RelationFact(role: role, from: r[2], to: r[3], validFrom: try Q.requiredDay(r, 4, "valid_from", table: "relation", subject: code),
+                            validTo: try Q.day(r, 5, "valid_to", table: "relation", subject: code), recordID: r[6] ?? 0)
+    }
+
+    /// Relations in which the subject is the organisation.
+    static let keyPersons = FactQuery<RelationFact>(table: "relation", subjectColumn: "from_code", columns: relationColumns, decode: relation)
+    /// Relations in which the subject is the person.
+    static let roles = FactQuery<RelationFact>(table: "relation", subjectColumn: "to_code", columns: relationColumns, decode: relation)
+
+    /// The status history (the status as of a day is chosen by ``StatusAsOf``).
+    static let statuses = FactQuery<StatusAsOf.Change>(
+        table: "status_history", subjectColumn: "subject_code", columns: "since, status") { r, code in
+        let text: String = r[2]
+        guard let status = SubjectStatus(rawValue: text) else {
+            throw StoredValueError(table: "status_history", column: "status", row: code, value: text)
+        }
+        return StatusAsOf.Change(since: try FactQuery<StatusAsOf.Change>.requiredDay(r, 1, "since", table: "status_history", subject: code),
+                                 status: status)
+    }
+}
+
+/// The status of a subject as of a day, from its status history: the latest change on or
+/// before the day; without one, the subject row's status when it took effect by then, else
+/// active (a subject whose only known status change lies after the day was active before it).
+enum StatusAsOf {
+    struct Change: Hashable, Sendable {
+        var since: Day
+        var status: SubjectStatus
+    }
+
+    static func resolve(current: SubjectStatus, since: Day?, history: [Change], asOf: Day?) -> (SubjectStatus, Day?) {
+        let cut = asOf ?? Day(ordinal: Int.max / 4)
+        let known = history.filter { $0.since <= cut }
+        if let last = known.max(by: { ($0.since, $0.status.rawValue) < ($1.since, $1.status.rawValue) }) {
+            return (last.status, last.since)
+        }
+        if let since, since > cut { return (.active, nil) }
+        return (current, since)
+    }
+}
+
+extension SubjectFacts {
+    /// Puts every fact list in one canonical order, whatever order the loader read rows in.
+    mutating func sortCanonically() {
+        if listEntries.count > 1 {
+            listEntries.sort { ($0.enteredOn, $0.list, $0.recordIDs.first ?? 0) < ($1.enteredOn, $1.list, $1.recordIDs.first ?? 0) }
+        }
+        if taxGrades.count > 1 { taxGrades.sort { ($0.year, $0.recordID) < ($1.year, $1.recordID) } }
+        if penalties.count > 1 {
+            penalties.sort { ($0.decidedOn, $0.documentNumber, $0.recordID) < ($1.decidedOn, $1.documentNumber, $1.recordID) }
+        }
+        if licences.count > 1 { licences.sort { ($0.grantedOn, $0.number, $0.recordID) < ($1.grantedOn, $1.number, $1.recordID) } }
+        if keyPersons.count > 1 {
+            keyPersons.sort { ($0.role.rawValue, $0.validFrom, $0.to) < ($1.role.rawValue, $1.validFrom, $1.to) }
+        }
+        if roles.count > 1 { roles.sort { ($0.from, $0.role.rawValue, $0.validFrom) < ($1.from, $1.role.rawValue, $1.validFrom) } }
+    }
+}

@@ -1,0 +1,76 @@
+import GRDB
+
+/// Which kind of source gave the registry a subject's identity, least authoritative first.
+///
+/// The registration authority is authoritative for names, kinds and status; a person or
+/// shareholder named in a registration comes next; a bureau's record about a subject (a
+/// penalty, a tax case, a licence) next; a national list (the name as the court wrote it)
+/// last. A more authoritative source replaces the current name; every source's name is kept in
+/// `name_variant`.
+public enum IdentitySource: String, Sendable, Codable, CaseIterable, Comparable {
+    case list
+    case record
+    case named
+    case registration
+
+    private var rank: Int { Self.allCases.firstIndex(of: self) ?? 0 }
+    public static func < (a: IdentitySource, b: IdentitySource) -> Bool { a.rank < b.rank }
+}
+
+extension Registry {
+    /// Introduces the subject `code` when the registry does not know it, or lets a more
+    /// authoritative source rename it; records `name` as a variant from `source` either way.
+    /// The same code is always the same subject: nothing is duplicated, no history moves.
+    /// Returns true when the subject is new.
+    ///
+    /// ```swift
+    /// try registry.introduce(code: "11010519491231002X", kind: .naturalPerson, name: "张丽", source: .list, recordID: id, in: db)
+    /// ```
+    @discardableResult
+    public func introduce(code: String, kind: SubjectKind, name: String, source: IdentitySource, recordID: Int64?,
+                          in db: Database) throws -> Bool {
+        let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT COALESCE(identity_source, 'named'), name, kind FROM subject WHERE code = ?"),
+                                   arguments: [code])
+        var isNew = false
+        if let row {
+            let stored = IdentitySource(rawValue: row[0]) ?? .named
+            let current: String = row[1]
+            // A more authoritative source renames; between equal sources the smaller name wins, so
+            // the outcome does not depend on which record arrived first.
+            let renames = source > stored || (source == stored && source != .registration && !current.isEmpty && name < current)
+            if !name.isEmpty, renames || current.isEmpty {
+                try db.cachedStatement(sql: "UPDATE subject SET name = ?, kind = ?, identity_source = ? WHERE code = ?")
+                    .execute(arguments: [name, source >= stored ? kind.rawValue : row[2] as String, max(source, stored).rawValue, code])
+                if kind != .naturalPerson { try addName(name, of: code, from: nil, in: db) }
+            }
+        } else {
+            try db.cachedStatement(sql: "INSERT INTO subject (code, kind, name, status, identity_source) VALUES (?, ?, ?, 'active', ?)")
+                .execute(arguments: [code, kind.rawValue, name, source.rawValue])
+            try addAlias(scheme: kind == .naturalPerson ? .residentID : .uscc, value: code, subject: code, in: db)
+            if kind != .naturalPerson && !name.isEmpty { try addName(name, of: code, from: nil, in: db) }
+            isNew = true
+        }
+        if !name.isEmpty {
+            try db.cachedStatement(sql: "INSERT OR IGNORE INTO name_variant (subject_code, name, source, record_id) VALUES (?, ?, ?, ?)")
+                .execute(arguments: [code, name, source.rawValue, recordID])
+        }
+        return isNew
+    }
+
+    /// The names sources gave a subject, with the source of each (sorted by name, then source).
+    public func nameVariants(of code: String, in db: Database) throws -> [(name: String, source: IdentitySource)] {
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT name, source FROM name_variant WHERE subject_code = ? ORDER BY name, source"),
+                         arguments: [code]).map { row in
+            let text: String = row["source"]
+            guard let source = IdentitySource(rawValue: text) else {
+                throw StoredValueError(table: "name_variant", column: "source", row: code, value: text)
+            }
+            return (row["name"], source)
+        }
+    }
+
+    /// True when the registry knows a subject with exactly this code.
+    public func knows(_ code: String, in db: Database) throws -> Bool {
+        try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS(SELECT 1 FROM subject WHERE code = ?)"), arguments: [code]) ?? false
+    }
+}
