@@ -88,7 +88,13 @@ extension CreditOperations {
 
     /// The live account a bearer token belongs to, or nil (unknown or revoked token).
     public func authenticate(token: String) throws -> Account? {
-        guard let s = try accounts.active(digest: AccessToken.digest(token)), let role = AccountRole(rawValue: s.role) else { return nil }
+        try authenticate(digest: AccessToken.digest(token))
+    }
+
+    /// The live account whose token has the digest `digest` (``AccessToken/digest(_:)``), or nil:
+    /// a signed-in session keeps only the digest and asks again, so revoking ends it.
+    public func authenticate(digest: String) throws -> Account? {
+        guard let s = try accounts.active(digest: digest), let role = AccountRole(rawValue: s.role) else { return nil }
         return Account(name: s.name, role: role, department: s.department)
     }
 

@@ -11,10 +11,12 @@ import Logging
 ///
 /// - `GET /health` — liveness, no token.
 /// - `GET /`, `GET /openapi.json` — the officers' page and the API description, no token.
+/// - `POST /session`, `GET /session`, `DELETE /session`, `POST /session/sign-out` — the page's
+///   sign-in (token → session cookie) and sign-out (``SessionController``).
 /// - `GET /public/`, `GET /public/v1/subjects/{code}`, `GET /public/v1/search` — the public query
 ///   (``PublicController``): no token, rate-limited per client address.
 /// - `GET /v1/subjects/{id}`, `GET /v1/subjects/{id}/measures`, `GET /v1/search`, `POST /v1/check`,
-///   `GET /v1/rules` — bearer token, checked against the caller's role; look-ups are audited with
+///   `GET /v1/rules` — bearer token or the page's session cookie (with its CSRF header on POST), checked against the caller's role; look-ups are audited with
 ///   the caller as actor before they are answered.
 ///
 /// Every database call runs on a dedicated thread pool (batch checks on one of their own, at a
@@ -27,9 +29,10 @@ import Logging
 /// ```
 public func buildApplication(operations: CreditOperations, tokens: TokenStore, host: String, port: Int,
                              limits: ServiceLimits = ServiceLimits(), publicRateLimit: RateLimit = .default,
+                             sessions: SessionStore = SessionStore(),
                              logger: Logger = Logger(label: "credit.service")) -> some ApplicationProtocol {
     buildApplication(router: buildRouter(operations: operations, tokens: tokens, limits: limits,
-                                         publicRateLimit: publicRateLimit, logger: logger),
+                                         publicRateLimit: publicRateLimit, sessions: sessions, logger: logger),
                      host: host, port: port, limits: limits, logger: logger)
 }
 
@@ -50,6 +53,7 @@ public func buildApplication(router: Router<ServiceContext>, host: String, port:
 /// The router alone (tests drive it with or without a socket).
 public func buildRouter(operations: CreditOperations, tokens: TokenStore, limits: ServiceLimits = ServiceLimits(),
                         publicRateLimit: RateLimit = .default,
+                        sessions: SessionStore = SessionStore(),
                         logger: Logger = Logger(label: "credit.service")) -> Router<ServiceContext> {
     // Writing into a pipe whose reader has gone must fail with EPIPE, not kill the process.
     signal(SIGPIPE, SIG_IGN)
@@ -58,12 +62,13 @@ public func buildRouter(operations: CreditOperations, tokens: TokenStore, limits
     router.add(middleware: ErrorMiddleware(logger: logger))
     router.add(middleware: LimitsMiddleware(limits: limits))
     router.get("health") { _, _ in "ok" }
-    router.get("/") { _, _ in try StaticResource.response("officer.html", type: "text/html; charset=utf-8") }
+    router.get("/") { _, _ in try OfficerPage.response() }
     router.get("openapi.json") { _, _ in try StaticResource.response("openapi.json", type: "application/json") }
     let pools = ServicePools.shared
     PublicController(operations: operations, pool: pools.lookups, limit: publicRateLimit, logger: logger).add(to: router)
     _ = try? StaticResource.response("openapi.json", type: "application/json")   // load the resources now, not on a request
-    let v1 = router.group("v1").add(middleware: TokenAuthenticator(tokens: tokens, pool: pools.lookups))
+    SessionController(tokens: tokens, sessions: sessions, pool: pools.lookups).add(to: router)
+    let v1 = router.group("v1").add(middleware: CallerAuthenticator(tokens: tokens, sessions: sessions, pool: pools.lookups))
         .add(middleware: RequestLogger(logger: logger, authenticated: true))
         .add(middleware: ErrorMiddleware(logger: logger))
     v1.addRoutes(SubjectsController(operations: operations, pool: pools.lookups,

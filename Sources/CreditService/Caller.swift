@@ -38,11 +38,13 @@ public final class TokenStore: Sendable {
 
     /// The caller from the cache alone: `.some` when known (an account or known-unknown), nil
     /// when the store must be asked (``caller(token:)``).
-    func cachedCaller(token: String) -> Caller?? {
+    func cachedCaller(token: String) -> Caller?? { cachedCaller(digest: AccessToken.digest(token)) }
+
+    /// ``cachedCaller(token:)`` for a token's digest.
+    func cachedCaller(digest: String) -> Caller?? {
         switch source {
-        case .fixed(let callers): return .some(callers[AccessToken.digest(token)])
+        case .fixed(let callers): return .some(callers[digest])
         case .accounts:
-            let digest = AccessToken.digest(token)
             let now = ContinuousClock.now
             return cache.withValue { c -> Caller?? in
                 guard let hit = c[digest], hit.until > now else { return nil }
@@ -53,11 +55,13 @@ public final class TokenStore: Sendable {
 
     /// The caller a bearer token stands for (blocks on the database on a cache miss: call it on
     /// a blocking pool).
-    public func caller(token: String) throws -> Caller? {
-        if let known = cachedCaller(token: token) { return known }
+    public func caller(token: String) throws -> Caller? { try caller(digest: AccessToken.digest(token)) }
+
+    /// The caller of the token whose digest is `digest` (a session keeps only the digest).
+    public func caller(digest: String) throws -> Caller? {
+        if let known = cachedCaller(digest: digest) { return known }
         guard case .accounts(let operations) = source else { return nil }
-        let account = try operations.authenticate(token: token)
-        let digest = AccessToken.digest(token)
+        let account = try operations.authenticate(digest: digest)
         let until = ContinuousClock.now + ttl
         cache.withValue { c in
             if c.count > 10_000 { c.removeAll() }   // unknown tokens must not grow it without bound

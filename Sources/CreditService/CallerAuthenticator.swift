@@ -1,0 +1,100 @@
+import CreditOperations
+import CreditRegistry
+import Foundation
+import Hummingbird
+import HTTPTypes
+
+/// Finds who is calling `/v1`: `Authorization: Bearer TOKEN` (the scheme in any case), or else
+/// the officers' page's session cookie. A request that changes something (any method but GET
+/// and HEAD) made with the cookie must also carry the session's CSRF token in
+/// `X-CSRF-Token` and come from the service's own origin (`Origin`); otherwise it is refused
+/// (403 `csrf`). Missing, unknown or revoked credentials are 401. A token or a session's token
+/// not in the store's cache is looked up on the look-up pool.
+struct CallerAuthenticator: RouterMiddleware {
+    let tokens: TokenStore
+    let sessions: SessionStore
+    let pool: BlockingPool
+
+    func handle(_ request: Request, context: ServiceContext, next: (Request, ServiceContext) async throws -> Response) async throws -> Response {
+        var context = context
+        if let header = request.headers[.authorization] {
+            guard let token = Self.bearerToken(header) else { throw Self.missing }
+            context.caller = try await caller(digest: AccessToken.digest(token), invalid: "the bearer token is unknown or revoked")
+        } else if let (id, session) = try await cookieSession(request) {
+            if !request.method.isSafe { try Self.checkCSRF(request, session: session) }
+            context.caller = session.account
+            context.sessionID = id
+        } else {
+            throw Self.missing
+        }
+        return try await next(request, context)
+    }
+
+    /// The live session named by the request's cookie, bound to a live account; nil without a
+    /// cookie. An expired session, or one whose account was revoked, is 401 (and forgotten).
+    func cookieSession(_ request: Request) async throws -> (String, SessionStore.Session)? {
+        guard let id = request.cookies[SessionStore.cookieName]?.value, !id.isEmpty else { return nil }
+        guard let session = sessions.session(id: id) else {
+            throw Problem(.unauthorized, code: "unauthenticated", detail: "the session has ended: sign in again")
+        }
+        let account: Caller
+        do { account = try await caller(digest: session.tokenDigest, invalid: "the session's account is revoked: sign in again") } catch {
+            sessions.close(id: id)
+            throw error
+        }
+        var live = session
+        live.account = account
+        return (id, live)
+    }
+
+    private func caller(digest: String, invalid: String) async throws -> Caller {
+        let found: Caller?
+        if let known = tokens.cachedCaller(digest: digest) { found = known } else {
+            let tokens = self.tokens
+            found = try await pool.run { try tokens.caller(digest: digest) }
+        }
+        guard let found else {
+            throw Problem(.unauthorized, code: "unauthenticated", detail: invalid, headers: [.wwwAuthenticate: "Bearer error=\"invalid_token\""])
+        }
+        return found
+    }
+
+    private static var missing: Problem {
+        Problem(.unauthorized, code: "unauthenticated", detail: "a bearer token is required (Authorization: Bearer TOKEN), or a session (sign in at /)",
+                headers: [.wwwAuthenticate: "Bearer"])
+    }
+
+    /// The session's CSRF token in `X-CSRF-Token` and an `Origin` naming this service.
+    static func checkCSRF(_ request: Request, session: SessionStore.Session) throws {
+        guard let sent = request.headers[HTTPField.Name(SessionStore.csrfHeader)!], SessionStore.same(sent, session.csrfToken) else {
+            throw Problem(.forbidden, code: "csrf", detail: "a request with the session cookie that changes something needs the session's \(SessionStore.csrfHeader) header")
+        }
+        try checkOrigin(request, required: true)
+    }
+
+    /// Refuses (403 `csrf`) an `Origin` other than the service's own (scheme, host and port of the
+    /// request's `Host`); `required` refuses a missing one too.
+    static func checkOrigin(_ request: Request, required: Bool) throws {
+        guard let origin = request.headers[.origin] else {
+            if required { throw Problem(.forbidden, code: "csrf", detail: "a request with the session cookie needs an Origin header") }
+            return
+        }
+        guard let host = request.head.authority,
+              origin == "http://\(host)" || origin == "https://\(host)" else {
+            throw Problem(.forbidden, code: "csrf", detail: "requests from origin \(origin) are not accepted")
+        }
+    }
+
+    /// The token of a `Bearer` credential (RFC 9110 §11.1: the scheme is case-insensitive).
+    static func bearerToken(_ header: String) -> String? {
+        let parts = header.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
+        let token = parts[1].trimmingCharacters(in: .whitespaces)
+        return token.isEmpty ? nil : token
+    }
+}
+
+extension HTTPRequest.Method {
+    /// GET and HEAD: methods that change nothing (RFC 9110 §9.2.1), exempt from the CSRF check.
+    var isSafe: Bool { self == .get || self == .head }
+}
