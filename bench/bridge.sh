@@ -31,7 +31,7 @@ cp samples/exchange/national.json "$work/national.json"
 start_peer() { # store lists-dir
     (exec "$bin" national serve --config "$work/national.json" --store "$1" --lists "$2" --port "$port" 2>"$work/peer.log") &
     peer_pid=$!
-    for _ in $(seq 1 200); do curl -sf "http://127.0.0.1:$port/health" >/dev/null 2>&1 && return; sleep 0.05; done
+    for _ in $(seq 1 2400); do curl -sf "http://127.0.0.1:$port/health" >/dev/null 2>&1 && return; kill -0 "$peer_pid" 2>/dev/null || break; sleep 0.05; done
     echo "peer did not start" >&2; cat "$work/peer.log" >&2; exit 1
 }
 stop_peer() { kill "$peer_pid"; wait "$peer_pid" 2>/dev/null || true; peer_pid=""; }
