@@ -15,26 +15,26 @@ import GRDB
 public struct FactsStream {
     private let asOf: Day?
     private var subjects: RowCursor
-    private var statuses: Merge<StatusAsOf.Change>
-    private var lists: Merge<ListEntryFact>
-    private var grades: Merge<TaxGradeFact>
-    private var penalties: Merge<PenaltyFact>
-    private var licences: Merge<LicenceFact>
-    private var keyPersons: Merge<RelationFact>
-    private var roles: Merge<RelationFact>
+    private var statuses: CodeOrderedRows<StatusAsOf.Change>
+    private var lists: CodeOrderedRows<ListEntryFact>
+    private var grades: CodeOrderedRows<TaxGradeFact>
+    private var penalties: CodeOrderedRows<PenaltyFact>
+    private var licences: CodeOrderedRows<LicenceFact>
+    private var keyPersons: CodeOrderedRows<RelationFact>
+    private var roles: CodeOrderedRows<RelationFact>
 
     /// Opens the cursors inside a read (or write) transaction; statuses are those in effect on
     /// `asOf` (the latest when nil), as ``Registry/facts(of:asOf:in:)`` gives them.
     public init(db: Database, asOf: Day? = nil) throws {
         self.asOf = asOf
         subjects = try Row.fetchCursor(db, sql: "SELECT code, kind, name, status, status_since FROM subject ORDER BY code")
-        statuses = try Merge(db, FactQueries.statuses)
-        lists = try Merge(db, FactQueries.listEntries)
-        grades = try Merge(db, FactQueries.taxGrades)
-        penalties = try Merge(db, FactQueries.penalties)
-        licences = try Merge(db, FactQueries.licences)
-        keyPersons = try Merge(db, FactQueries.keyPersons)
-        roles = try Merge(db, FactQueries.roles)
+        statuses = try CodeOrderedRows(db, sql: FactQueries.statuses.streamSQL, decode: FactQueries.statuses.decode)
+        lists = try CodeOrderedRows(db, sql: FactQueries.listEntries.streamSQL, decode: FactQueries.listEntries.decode)
+        grades = try CodeOrderedRows(db, sql: FactQueries.taxGrades.streamSQL, decode: FactQueries.taxGrades.decode)
+        penalties = try CodeOrderedRows(db, sql: FactQueries.penalties.streamSQL, decode: FactQueries.penalties.decode)
+        licences = try CodeOrderedRows(db, sql: FactQueries.licences.streamSQL, decode: FactQueries.licences.decode)
+        keyPersons = try CodeOrderedRows(db, sql: FactQueries.keyPersons.streamSQL, decode: FactQueries.keyPersons.decode)
+        roles = try CodeOrderedRows(db, sql: FactQueries.roles.streamSQL, decode: FactQueries.roles.decode)
     }
 
     /// The next subject's facts, or nil at the end.
@@ -59,39 +59,5 @@ public struct FactsStream {
         f.roles = try roles.values(for: code)
         f.sortCanonically()
         return f
-    }
-
-    /// A cursor over rows ordered by subject code (column 0), decoded one row ahead.
-    private struct Merge<Value> {
-        let cursor: RowCursor
-        let query: FactQuery<Value>
-        var pending: (code: String, value: Value)?
-        var started = false
-
-        init(_ db: Database, _ query: FactQuery<Value>) throws {
-            cursor = try Row.fetchCursor(db, sql: query.streamSQL)
-            self.query = query
-        }
-
-        private mutating func advance() throws {
-            if let row = try cursor.next() {
-                let code: String = row[0]
-                pending = (code, try query.decode(row, code))
-            } else { pending = nil }
-        }
-
-        /// The values of the rows for `code`; rows of codes before it (facts of subjects that
-        /// are not registered) are skipped.
-        mutating func values(for code: String) throws -> [Value] {
-            if !started { try advance(); started = true }
-            var out: [Value] = []
-            while let p = pending {
-                if p.code < code { try advance(); continue }
-                if p.code > code { break }
-                out.append(p.value)
-                try advance()
-            }
-            return out
-        }
     }
 }
