@@ -27,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // Identifiers, Day, the subject/record model, the SQLite store, the audit log.
@@ -70,6 +71,19 @@ let package = Package(
         .target(
             name: "CreditOperations",
             dependencies: ["CreditRegistry", "FeedIngest", "RuleEngine", "Decisions", "CreditQuery", logging],
+            swiftSettings: swiftSettings
+        ),
+        // The registry on PostgreSQL: schema, migrations, the SQLite-to-PostgreSQL copy, the read path
+        // and the audit log behind the same protocols as the SQLite store. Nothing below depends on it.
+        .target(
+            name: "PostgresStore",
+            dependencies: [
+                "CreditRegistry", "Decisions", "CreditQuery", grdb, logging,
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         // Feed generators and benchmark data.
@@ -116,7 +130,7 @@ let package = Package(
             name: "creditctl",
             dependencies: [
                 "CreditRegistry", "FeedIngest", "RuleEngine", "Decisions", "CreditQuery", "CreditOperations",
-                "NationalBridge", "CreditService", "CreditSamples",
+                "NationalBridge", "CreditService", "CreditSamples", "PostgresStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"), logging,
             ],
             swiftSettings: swiftSettings
@@ -164,6 +178,13 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "InMemoryLogging", package: "swift-log"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PostgresStoreTests",
+            // creditctl: the copy and the two-server tests run the real binary.
+            dependencies: ["CreditTestSupport", "PostgresStore", "CreditOperations", "CreditQuery", "CreditRegistry", "Decisions", "creditctl", grdb,
+                           .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -94,7 +94,7 @@ extension CreditOperations {
     /// The live account whose token has the digest `digest` (``AccessToken/digest(_:)``), or nil:
     /// a signed-in session keeps only the digest and asks again, so revoking ends it.
     public func authenticate(digest: String) throws -> Account? {
-        guard let s = try accounts.active(digest: digest), let role = AccountRole(rawValue: s.role) else { return nil }
+        guard let s = try reader.activeAccount(digest: digest), let role = AccountRole(rawValue: s.role) else { return nil }
         return Account(name: s.name, role: role, department: s.department)
     }
 

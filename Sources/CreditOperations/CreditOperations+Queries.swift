@@ -64,22 +64,20 @@ extension CreditOperations {
     /// the look-ups that arrive together, so each costs one probe, not a transaction and a thread
     /// hop. Each request gets its own result, or its own error.
     public func lookUpMeasures(_ requests: [MeasuresRequest]) throws -> [Result<(result: MeasuresLookup.Result?, audit: [AuditLog.Pending]), any Error>] {
-        let lookup = MeasuresLookup(registry: registry, decisions: try activeRules.provider())
         let today = clock.today()
-        return try registry.read { db in
-            requests.map { r in
-                Result {
-                    let day = r.asOf ?? today
-                    let result = try lookup.lookUp(r.identifier, asOf: day, maySeePersonalIDs: r.viewer.maySeePersonalIDs, in: db)
-                    var entries = [AuditLog.Pending(actor: r.viewer.actor, action: "lookup", subject: result?.registryCode,
-                                                    detail: r.viewer.rolePrefix + "measures as-of \(day)"
-                                                        + (result == nil ? " not found: \(IdentityMask.forDisplay(r.identifier))" : ""))]
-                    if let result, r.viewer.maySeePersonalIDs, result.kind == .naturalPerson {
-                        entries.append(AuditLog.Pending(actor: r.viewer.actor, action: "unmask", subject: result.registryCode,
-                                                        detail: r.viewer.rolePrefix + "resident ID shown in full (measures)"))
-                    }
-                    return (result, entries)
+        let queries = requests.map { MeasuresQuery(identifier: $0.identifier, asOf: $0.asOf ?? today, maySeePersonalIDs: $0.viewer.maySeePersonalIDs) }
+        let answers = try reader.lookUpMeasures(queries)
+        return requests.indices.map { i -> Result<(result: MeasuresLookup.Result?, audit: [AuditLog.Pending]), any Error> in
+            let r = requests[i], q = queries[i]
+            return answers[i].map { (result: MeasuresLookup.Result?) -> (result: MeasuresLookup.Result?, audit: [AuditLog.Pending]) in
+                var entries = [AuditLog.Pending(actor: r.viewer.actor, action: "lookup", subject: result?.registryCode,
+                                                detail: r.viewer.rolePrefix + "measures as-of \(q.asOf)"
+                                                    + (result == nil ? " not found: \(IdentityMask.forDisplay(r.identifier))" : ""))]
+                if let result, r.viewer.maySeePersonalIDs, result.kind == .naturalPerson {
+                    entries.append(AuditLog.Pending(actor: r.viewer.actor, action: "unmask", subject: result.registryCode,
+                                                    detail: r.viewer.rolePrefix + "resident ID shown in full (measures)"))
                 }
+                return (result, entries)
             }
         }
     }
@@ -93,7 +91,7 @@ extension CreditOperations {
 
     /// Organisations whose name (current or former) contains `text`, ranked; audited.
     public func searchNames(_ text: String, limit: Int = 20, asOf: Day? = nil, viewer: Viewer) throws -> [NameHit] {
-        let hits = try NameSearch(registry: registry).search(text, limit: limit, asOf: day(asOf), unmask: viewer.maySeePersonalIDs)
+        let hits = try reader.searchNames(text, limit: limit, asOf: day(asOf), unmask: viewer.maySeePersonalIDs)
         let shown = hits.map(\.code).joined(separator: ",")
         try recordAudit([AuditLog.Pending(actor: viewer.actor, action: "search", subject: nil,
                                           detail: viewer.rolePrefix + "name '\(text)' limit \(limit): \(hits.count) hits [\(shown)]")])
@@ -105,8 +103,8 @@ extension CreditOperations {
     /// Throws ``OperationError/busy(_:)`` when another process holds the audit log too long.
     public func recordAudit(_ entries: [AuditLog.Pending]) throws {
         guard !entries.isEmpty else { return }
-        try OperationError.mappingBusy(.audit) { try audit.append(entries) }
-        do { try audit.checkpointIfDue() } catch {
+        try OperationError.mappingBusy(.audit) { try auditTrail.append(entries) }
+        do { try auditTrail.checkpointIfDue() } catch {
             logger.error("audit checkpoint not written", metadata: ["error": "\(error)"])
         }
     }
@@ -115,11 +113,11 @@ extension CreditOperations {
     /// entries since its last one: adapters call it when they shut down (and the service on a timer).
     @discardableResult
     public func checkpointAudit() throws -> AuditCheckpoint? {
-        try OperationError.mappingBusy(.audit) { try audit.checkpointIfAppended() }
+        try OperationError.mappingBusy(.audit) { try auditTrail.checkpointIfAppended() }
     }
 
     /// Checks every audit entry's MAC and link and every checkpoint (see ``AuditVerification``).
-    public func verifyAudit() throws -> AuditVerification { try audit.verify() }
+    public func verifyAudit() throws -> AuditVerification { try auditTrail.verify() }
 
     /// The latest audit entries, about the subject any identifier names when given (nil when
     /// that identifier names no subject).
@@ -129,6 +127,6 @@ extension CreditOperations {
             guard let s = try registry.lookup(identifier) else { return nil }
             code = s.code
         }
-        return try audit.entries(subject: code, limit: limit)
+        return try auditTrail.entries(subject: code, limit: limit)
     }
 }

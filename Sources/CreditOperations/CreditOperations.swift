@@ -1,3 +1,4 @@
+import CreditQuery
 import CreditRegistry
 import Decisions
 import Logging
@@ -37,19 +38,31 @@ public struct CreditOperations: Sendable {
     public let clock: DayClock
     public let logger: Logger
     let activeRules: ActiveRuleCache
+    /// Where the look-up use-cases read (the SQLite registry unless another store is given).
+    public let reader: any RegistryReading
+    /// Where audit entries go (``audit`` unless another store is given).
+    public let auditTrail: any AuditRecording
 
     /// Uses an open registry, creating the decision tables if they are missing, and `audit`
     /// (default: the log beside the registry's file, in memory for a registry in memory).
+    ///
+    /// `reader` and `auditTrail` put the look-ups and the audit log in another store (the
+    /// PostgreSQL backend); the use-cases that have no such store yet keep using `registry`.
     public init(registry: Registry, audit: AuditLog? = nil, clock: DayClock = .system,
-                logger: Logger = Logger(label: "credit.operations")) throws {
+                logger: Logger = Logger(label: "credit.operations"),
+                reader: (any RegistryReading)? = nil, auditTrail: (any AuditRecording)? = nil) throws {
         try DecisionSchema.migrate(registry)
         try AccountStore.migrate(registry)
         try ExchangeSchema.migrate(registry)
         self.registry = registry
-        self.audit = try audit ?? AuditLog.open(beside: registry)
+        let audit = try audit ?? AuditLog.open(beside: registry)
+        self.audit = audit
         self.clock = clock
         self.logger = logger
-        activeRules = ActiveRuleCache(registry: registry)
+        let activeRules = ActiveRuleCache(registry: registry)
+        self.activeRules = activeRules
+        self.reader = reader ?? SQLiteRegistryReading(registry: registry, activeRules: activeRules)
+        self.auditTrail = auditTrail ?? audit
     }
 
     /// Opens (creating and migrating if needed) the registry at `path` and its audit log beside

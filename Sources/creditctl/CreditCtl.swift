@@ -27,6 +27,7 @@ struct CreditCtl: AsyncParsableCommand {
             RulesCommand.self,
             BridgeCommand.self,
             AuditCommand.self,
+            DbCommand.self,
             ServeCommand.self,
             PublishCommand.self,
             UsersCommand.self,
