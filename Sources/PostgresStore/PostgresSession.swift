@@ -41,7 +41,17 @@ public final class PostgresSession: @unchecked Sendable {
 
     /// Closes the connection (errors on close are of no use to anyone).
     public func close() {
+        guard !connection.isClosed else { return }
         try? connection.close().wait()
+    }
+
+    deinit {
+        // A session dropped without close() (a process ending): close without waiting, keeping
+        // the connection alive until the channel has closed.
+        if !connection.isClosed {
+            let connection = self.connection
+            connection.close().whenComplete { _ in _ = connection }
+        }
     }
 
     /// Runs one or more statements without parameters (schema changes, `BEGIN`, `COMMIT`), one

@@ -56,7 +56,7 @@ struct AuditCommand: AsyncParsableCommand {
         @OptionGroup var global: GlobalOptions
 
         func run() async throws {
-            let v = try global.existingOperations().verifyAudit()
+            let v = try global.existingOperations(orPostgres: "audit verify").verifyAudit()
             if global.format == .json {
                 struct Output: Encodable {
                     var intact: Bool; var entries: Int; var checkpoints: Int; var anchored: Int64; var unanchored: Int

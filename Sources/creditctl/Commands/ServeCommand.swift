@@ -6,6 +6,7 @@ import CreditQuery
 import CreditService
 import Hummingbird
 import Logging
+import PostgresStore
 
 /// `creditctl serve`: the HTTP API and the officers' page over the same use-cases as the CLI.
 struct ServeCommand: AsyncParsableCommand {
@@ -20,7 +21,9 @@ struct ServeCommand: AsyncParsableCommand {
         """
     )
 
-    @Option(help: "Registry database file.") var db: String = "credit.db"
+    @Option(name: .customLong("db"), help: "Registry: a SQLite file, or a postgres:// URL (default: env CREDIT_DB, else credit.db). On PostgreSQL the measures look-up, name search, accounts and the audit log are served; several servers may share one database.")
+    var dbOption: String?
+    var db: String { PostgresOperations.database(dbOption) }
     @Option(help: "Address to listen on.") var host: String = "127.0.0.1"
     @Option(help: "Port to listen on.") var port: Int = 8080
     @Option(help: "Public query: requests a second per client address.") var publicRate: Double = RateLimit.default.perSecond
@@ -29,12 +32,14 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup var audit: AuditKeyOptions
 
     func run() async throws {
-        let ops = try OpenRegistry.operations(db, logging: logging, mustExist: true, auditKey: audit.auditKey)
+        let onPostgres = PostgresLocation.isURL(db)
+        let ops = try OpenRegistry.operations(db, logging: logging, mustExist: true, auditKey: audit.auditKey, postgres: true, command: "serve")
         let store = TokenStore(accounts: ops)
-        if try ops.listAccounts().allSatisfy({ $0.revokedAt != nil }) {
+        if !onPostgres, try ops.listAccounts().allSatisfy({ $0.revokedAt != nil }) {
             Terminal.err("creditctl: no live account: create one with creditctl users add NAME --role ROLE\n")
         }
-        Terminal.err("serving \(db) on http://\(host):\(port)  (GET /openapi.json)\n")
+        let shown = onPostgres ? (try? PostgresLocation(url: db).description) ?? "PostgreSQL" : db
+        Terminal.err("serving \(shown) on http://\(host):\(port)  (GET /openapi.json)\n")
         let logger = Logger(label: "credit.service")
         let app = buildApplication(operations: ops, tokens: store, host: host, port: port,
                                    publicRateLimit: RateLimit(perSecond: publicRate, burst: publicBurst), logger: logger)

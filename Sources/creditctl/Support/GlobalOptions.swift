@@ -5,6 +5,7 @@ import Decisions
 import CreditQuery
 import Foundation
 import Logging
+import PostgresStore
 
 /// Output formats every listing command understands.
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable, Sendable {
@@ -13,8 +14,11 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable, Sendable {
 
 /// Options shared by the commands that open the registry.
 struct GlobalOptions: ParsableArguments {
-    @Option(name: .long, help: "Registry database file.")
-    var db: String = "credit.db"
+    @Option(name: .customLong("db"), help: "Registry: a SQLite file, or a postgres:// URL for the commands that run there (default: env CREDIT_DB, else credit.db).")
+    var dbOption: String?
+
+    /// The registry: `--db`, else `CREDIT_DB`, else `credit.db`.
+    var db: String { PostgresOperations.database(dbOption) }
 
     @Option(name: .customLong("format"), help: "Output format: table, json or csv (default: table on a terminal, json when piped).")
     var formatOption: OutputFormat?
@@ -31,6 +35,11 @@ struct GlobalOptions: ParsableArguments {
 
     /// The use-cases over an existing registry: refuses (exit 74) to create an empty one by mistake.
     func existingOperations() throws -> CreditOperations { try OpenRegistry.operations(db, logging: logging, mustExist: true, auditKey: audit.auditKey) }
+
+    /// ``existingOperations()`` for a command whose use-cases also run on a PostgreSQL registry.
+    func existingOperations(orPostgres command: String) throws -> CreditOperations {
+        try OpenRegistry.operations(db, logging: logging, mustExist: true, auditKey: audit.auditKey, postgres: true, command: command)
+    }
 }
 
 /// `--log-level`, shared by every command that logs.
@@ -54,8 +63,23 @@ enum OpenRegistry {
     /// Opens the registry at `path` and its audit log with the CLI's clock and logger.
     /// `CREDITCTL_TODAY=yyyy-MM-dd` fixes "today" (replays, tests); the audit key file is
     /// `auditKey`, else `CREDIT_AUDIT_KEY`, else the file beside the database.
-    static func operations(_ path: String, logging: LoggingOptions, mustExist: Bool, auditKey: String? = nil) throws -> CreditOperations {
+    ///
+    /// A `postgres://` URL opens the PostgreSQL registry for the commands that pass
+    /// `postgres: true` (those whose use-cases run there) and is refused by the others.
+    static func operations(_ path: String, logging: LoggingOptions, mustExist: Bool, auditKey: String? = nil,
+                           postgres: Bool = false, command: String = "this command") throws -> CreditOperations {
         CLILogging.bootstrap(level: logging.level)
+        if PostgresLocation.isURL(path) {
+            guard postgres else { throw PostgresOperations.refuse(command) }
+            do {
+                let ops = try PostgresOperations.open(path, auditKey: auditKey, clock: try clock(), logger: Logger(label: "creditctl"))
+                opened.withValue { $0.append(ops) }
+                return ops
+            } catch let e as ExitCode { throw e } catch let e as ValidationError { throw e } catch {
+                Terminal.err("creditctl: cannot open the registry: \(error)\n")
+                throw ExitCode(74)
+            }
+        }
         if mustExist && !FileManager.default.fileExists(atPath: path) {
             Terminal.err("creditctl: no registry at \(path) (use --db, or ingest feeds first)\n")
             throw ExitCode(74)

@@ -29,7 +29,7 @@ extension SubjectCommand {
         }
 
         func run() throws {
-            let ops = try global.existingOperations()
+            let ops = try global.existingOperations(orPostgres: "subject search")
             let hits = try ops.searchNames(text, limit: limit, viewer: Viewer(actor: SubjectCommand.defaultActor, maySeePersonalIDs: false))
             switch global.format {
             case .json:

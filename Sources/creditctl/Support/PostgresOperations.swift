@@ -1,0 +1,34 @@
+import ArgumentParser
+import CreditOperations
+import CreditRegistry
+import Foundation
+import Logging
+import PostgresStore
+
+/// The use-cases over a PostgreSQL registry (`--db postgres://…` or `CREDIT_DB`): look-ups,
+/// name search, authentication and the audit log run on PostgreSQL; every other use-case is
+/// refused by the commands before it starts (docs/scaling.md lists what runs where).
+enum PostgresOperations {
+    /// `--db` when given, else `CREDIT_DB`, else `fallback`.
+    static func database(_ option: String?, fallback: String = "credit.db") -> String {
+        option ?? ProcessInfo.processInfo.environment["CREDIT_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? fallback
+    }
+
+    /// Opens the PostgreSQL registry at `url`; the audit key file is `auditKey`, else `CREDIT_AUDIT_KEY` (required).
+    static func open(_ url: String, auditKey: String?, clock: DayClock, logger: Logger) throws -> CreditOperations {
+        let key = auditKey ?? ProcessInfo.processInfo.environment[AuditFiles.keyEnvironmentVariable].flatMap { $0.isEmpty ? nil : $0 }
+        guard let key else {
+            throw ValidationError("a PostgreSQL registry needs the audit key file: --audit-key FILE or CREDIT_AUDIT_KEY (the same for every server)")
+        }
+        let backend = try PostgresBackend.open(url: url, auditKey: key)
+        let ops = try CreditOperations(registry: backend.standIn, clock: clock, logger: logger, reader: backend.reader, auditTrail: backend.audit)
+        try backend.seal(ops.registry)
+        return ops
+    }
+
+    /// Refuses a command that does not run on PostgreSQL yet (exit 64).
+    static func refuse(_ command: String) -> ExitCode {
+        Terminal.err("creditctl: \(command) does not run on a PostgreSQL registry yet (there: serve, subject search, db migrate, db copy, audit verify)\n")
+        return ExitCode(64)
+    }
+}
