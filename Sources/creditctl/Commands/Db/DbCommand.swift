@@ -8,7 +8,7 @@ struct DbCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "db",
         abstract: "Create or upgrade a PostgreSQL registry, or copy a SQLite registry into one.",
-        subcommands: [DbMigrate.self, DbCopy.self]
+        subcommands: [DbMigrate.self, DbCopy.self, DbBench.self]
     )
 
     /// `--db`, else `CREDIT_DB`, else nil.
