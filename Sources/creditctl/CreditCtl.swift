@@ -11,6 +11,7 @@ struct CreditCtl: AsyncParsableCommand {
         Exit status: 0 success; 1 findings (invalid codes, failed checks, rejected records); \
         64 usage error; 65 bad input data; 74 I/O or database error, or a database locked by another \
         writer past the busy timeout (try again). Environment: CREDIT_AUDIT_KEY (audit key file), \
+        CREDIT_DB (the registry for --db: a SQLite file, or a postgres:// URL for serve, subject search, audit verify, db), \
         CREDITCTL_BUSY_TIMEOUT (seconds a write waits for another process's, default 10), \
         CREDITCTL_TODAY (fixes "today", yyyy-MM-dd).
         """,

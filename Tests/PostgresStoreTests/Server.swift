@@ -8,6 +8,7 @@ final class Server: @unchecked Sendable {
     let process = Process()
     let port: Int
     let log: URL
+    private var launched = false
 
     /// Starts `creditctl serve` with `arguments` on a free port and waits until `/health` answers
     /// (or the process dies, which throws with its log).
@@ -23,6 +24,7 @@ final class Server: @unchecked Sendable {
         process.standardOutput = handle
         process.standardError = handle
         try process.run()
+        launched = true
         for _ in 0..<600 {
             guard process.isRunning else {
                 throw ServerError(message: "\(name) exited: " + ((try? String(contentsOf: log, encoding: .utf8)) ?? ""))
@@ -45,6 +47,7 @@ final class Server: @unchecked Sendable {
 
     /// Stops the server (SIGTERM, then waits for it).
     func stop() {
+        guard launched else { return }
         if process.isRunning { process.terminate() }
         process.waitUntilExit()
     }
