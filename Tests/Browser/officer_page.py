@@ -197,6 +197,12 @@ def run(args, driver):
                 return t
         return None
     seen["applied"] = driver.until("the recorded feedback in the report", applied, tries=30)
+    status = driver.until("the confirmation", lambda: (lambda t: t if args.case_number in t else None)(driver.text(driver.element("#status"))))
+    seen["status"] = status
+    # The keyboard stays at the measure just given feedback, not at the top of the report.
+    focused = driver.script("const a = document.activeElement; return a && a.dataset ? a.dataset.measure || null : null;")
+    if focused != measure:
+        raise PageError(f"after feedback the focus is on {focused!r}, not on the measure {measure}")
 
     resources = driver.script("return performance.getEntriesByType('resource').map(e => e.name);")
     origin = args.url.rstrip("/")

@@ -26,7 +26,7 @@ extension ServiceTests {
                 "--screenshot", Self.screenshot.path,
             ], scratch: scratch)
         }
-        #expect(run.status == 0, "officer_page.py failed:\n\(run.stderr)")
+        try #require(run.status == 0, "officer_page.py failed:\n\(run.stderr)")
         let seen = json(run.stdout)
         #expect((seen["hits"] as? [String])?.contains { $0.contains("华兴") } == true, "\(run.stdout)")
         #expect((seen["who"] as? String)?.contains("officer-07") == true)
