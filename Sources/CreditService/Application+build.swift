@@ -71,7 +71,7 @@ public func buildRouter(operations: CreditOperations, tokens: TokenStore, limits
     PublicController(operations: operations, pool: pools.lookups, limit: publicRateLimit, logger: logger).add(to: router)
     _ = try? StaticResource.response("openapi.json", type: "application/json")   // load the resources now, not on a request
     SessionController(tokens: tokens, sessions: sessions, pool: pools.lookups).add(to: router)
-    metrics.add(to: router, authenticator: CallerAuthenticator(tokens: tokens, sessions: sessions, pool: pools.lookups))
+    MetricsController(metrics: metrics, authenticator: CallerAuthenticator(tokens: tokens, sessions: sessions, pool: pools.lookups)).add(to: router)
     let v1 = router.group("v1").add(middleware: CallerAuthenticator(tokens: tokens, sessions: sessions, pool: pools.lookups))
         .add(middleware: RequestLogger(logger: logger, authenticated: true))
         .add(middleware: ErrorMiddleware(logger: logger))

@@ -37,12 +37,4 @@ public final class ServiceMetrics: Sendable {
         Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8", .cacheControl: "no-store"],
                  body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
     }
-
-    /// `GET /metrics` for the roles that may read it (``Caller/Role/mayReadMetrics``).
-    func add(to router: Router<ServiceContext>, authenticator: CallerAuthenticator) {
-        router.group("metrics").add(middleware: authenticator).get { [self] _, context in
-            _ = try context.require(\.mayReadMetrics, "read the service's metrics")
-            return response()
-        }
-    }
 }
