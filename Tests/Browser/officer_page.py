@@ -88,8 +88,8 @@ class WebDriver:
                 "--no-first-run", "--no-default-browser-check", "--disable-extensions"]},
         }}}
         self.session = self.call("POST", "/session", caps, timeout=120)["sessionId"]
-        # Finding an element waits (inside chromedriver) up to 10 s for it to appear.
-        self.s("POST", "/timeouts", {"implicit": 10000, "pageLoad": 30000, "script": 10000})
+        # Finding an element waits (inside chromedriver) up to 20 s for it to appear (CI runs tests side by side).
+        self.s("POST", "/timeouts", {"implicit": 20000, "pageLoad": 30000, "script": 10000})
 
     def element(self, css):
         return self.s("POST", "/element", {"using": "css selector", "value": css})[ELEMENT]
@@ -112,7 +112,7 @@ class WebDriver:
     def script(self, source, *args):
         return self.s("POST", "/execute/sync", {"script": source, "args": list(args)})
 
-    def until(self, what, condition, tries=100, pause=0.1):
+    def until(self, what, condition, tries=300, pause=0.1):
         """Polls `condition` (a function returning a truthy value) up to `tries` times."""
         for _ in range(tries):
             try:
@@ -196,7 +196,7 @@ def run(args, driver):
             if args.case_number in t:
                 return t
         return None
-    seen["applied"] = driver.until("the recorded feedback in the report", applied, tries=30)
+    seen["applied"] = driver.until("the recorded feedback in the report", applied, tries=60)
     status = driver.until("the confirmation", lambda: (lambda t: t if args.case_number in t else None)(driver.text(driver.element("#status"))))
     seen["status"] = status
     # The keyboard stays at the measure just given feedback, not at the top of the report.
