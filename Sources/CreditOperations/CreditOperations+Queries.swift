@@ -104,6 +104,7 @@ extension CreditOperations {
     public func recordAudit(_ entries: [AuditLog.Pending]) throws {
         guard !entries.isEmpty else { return }
         try OperationError.mappingBusy(.audit) { try auditTrail.append(entries) }
+        metrics.auditCommitted(entries.count)
         do { try auditTrail.checkpointIfDue() } catch {
             logger.error("audit checkpoint not written", metadata: ["error": "\(error)"])
         }

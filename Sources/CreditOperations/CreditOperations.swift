@@ -37,6 +37,8 @@ public struct CreditOperations: Sendable {
     /// Where "today" comes from (tests fix it).
     public let clock: DayClock
     public let logger: Logger
+    /// Where the use-cases count feeds, records, evaluations and audit commits.
+    public private(set) var metrics: OperationMetrics
     let activeRules: ActiveRuleCache
     /// Where the look-up use-cases read (the SQLite registry unless another store is given).
     public let reader: any RegistryReading
@@ -59,10 +61,18 @@ public struct CreditOperations: Sendable {
         self.audit = audit
         self.clock = clock
         self.logger = logger
+        metrics = OperationMetrics()
         let activeRules = ActiveRuleCache(registry: registry)
         self.activeRules = activeRules
         self.reader = reader ?? SQLiteRegistryReading(registry: registry, activeRules: activeRules)
         self.auditTrail = auditTrail ?? audit
+    }
+
+    /// The same operations counting into `metrics` (the service exports its own registry's).
+    public func reportingMetrics(to metrics: OperationMetrics) -> CreditOperations {
+        var copy = self
+        copy.metrics = metrics
+        return copy
     }
 
     /// Opens (creating and migrating if needed) the registry at `path` and its audit log beside
