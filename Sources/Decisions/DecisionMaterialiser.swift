@@ -36,6 +36,7 @@ public struct DecisionMaterialiser: Sendable {
         try db.execute(sql: "DELETE FROM decision")
         var extendedTo = Set<String>()
         let evaluator = RegistryEvaluator(rules: rules, registry: registry)
+        let rows = try DecisionRows(rules: rules, asOf: asOf, in: db)
         // Streamed facts get the verification facts the per-subject loader attaches, so both
         // paths evaluate the same facts (one query a subject only when any were recorded).
         let verifications = try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM verification_fact)") ?? false
@@ -47,7 +48,7 @@ public struct DecisionMaterialiser: Sendable {
             let ds = rules.readsRelatedFacts ? try evaluator.decisions(for: facts.code, asOf: asOf, in: db) : rules.evaluate(facts, asOf: asOf)
             var own = 0
             for d in ds {
-                if d.subject == facts.code { try insert(d, asOf: asOf, in: db); own += 1 } else { extendedTo.insert(d.subject) }
+                if d.subject == facts.code { try rows.insert(d); own += 1 } else { extendedTo.insert(d.subject) }
             }
             if own > 0 { summary.subjectsWithMeasures += 1 }
             summary.decisions += own
@@ -91,7 +92,7 @@ public struct DecisionMaterialiser: Sendable {
             let before = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM decision WHERE subject_code = ?", arguments: [code]) ?? 0
             try db.execute(sql: "DELETE FROM decision WHERE subject_code = ?", arguments: [code])
             let ds = try evaluator.decisions(for: code, asOf: asOf, in: db)
-            for d in ds { try insert(d, asOf: asOf, in: db) }
+            for d in ds { try rows.insert(d) }
             if before == 0 && !ds.isEmpty { summary.subjectsWithMeasures += 1 }
             summary.decisions += ds.count - before
         }
@@ -122,29 +123,16 @@ public struct DecisionMaterialiser: Sendable {
         let started = Date()
         var summary = Summary()
         let evaluator = RegistryEvaluator(rules: rules, registry: registry)
+        let rows = try DecisionRows(rules: rules, asOf: asOf, in: db)
         for code in try affected(by: touched, in: db).sorted() {
             summary.subjectsEvaluated += 1
             try db.cachedStatement(sql: "DELETE FROM decision WHERE subject_code = ?").execute(arguments: [code])
             let ds = try evaluator.decisions(for: code, asOf: asOf, in: db)
-            for d in ds { try insert(d, asOf: asOf, in: db) }
+            for d in ds { try rows.insert(d) }
             if !ds.isEmpty { summary.subjectsWithMeasures += 1 }
             summary.decisions += ds.count
         }
         summary.seconds = Date().timeIntervalSince(started)
         return summary
-    }
-
-    private func insert(_ d: Decision, asOf: Day, in db: Database) throws {
-        let stmt = try db.cachedStatement(sql: """
-            INSERT INTO decision (subject_code, measure, rule, memorandum, kind, category, department, department_name, basis, text,
-                valid_from, valid_until, financial, via_code, via_role, caused_by, ruleset_version, evaluated_on, to_verify, cooperating)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
-        let causes = "[" + d.causedBy.map(String.init).joined(separator: ",") + "]"
-        try stmt.execute(arguments: [d.subject, d.measureID, d.ruleID, d.memorandum, d.kind.rawValue, d.category.rawValue,
-                                     d.department.id, d.department.name, d.legalBasis, d.measureText, d.from.description,
-                                     d.until?.description, d.financial, d.via?.organisation, d.via?.role.rawValue, causes,
-                                     rules.version, asOf.description, d.toVerify.joined(separator: ","),
-                                     d.cooperating.map(\.id).joined(separator: ",")])
     }
 }
