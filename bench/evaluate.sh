@@ -14,7 +14,8 @@ N=${1:-666667}
 export CREDITCTL_TODAY=${TODAY:-2026-06-30}
 OUT=${BENCH_OUT:-/tmp/credit-bench-feeds}/n$N
 mkdir -p "$OUT"
-swift build -c release --product creditctl >/dev/null
+# CREDITCTL=path runs that build of creditctl (no build step); otherwise the release build.
+if [ -z "${CREDITCTL:-}" ]; then swift build -c release --product creditctl >/dev/null; fi
 BIN=${CREDITCTL:-$(swift build -c release --show-bin-path)/creditctl}
 [ -f "$OUT/commerce-0001-full.xml" ] || "$BIN" samples generate --subjects "$N" --seed 42 --out "$OUT" >/dev/null
 DB="$OUT/evaluate.db"; rm -f "$DB" "$DB-wal" "$DB-shm"

@@ -13,7 +13,8 @@ OUT=${BENCH_OUT:-/tmp/credit-bench-feeds}
 SEED=${SEED:-42}
 SIZES=${*:-${SIZES:-666667}}
 mkdir -p "$OUT"
-swift build -c release --product creditctl >/dev/null
+# CREDITCTL=path runs that build of creditctl (no build step); otherwise the release build.
+if [ -z "${CREDITCTL:-}" ]; then swift build -c release --product creditctl >/dev/null; fi
 BIN=${CREDITCTL:-$(swift build -c release --show-bin-path)/creditctl}
 XSD=Sources/FeedIngest/Schemas/commerce-v1.xsd
 TIME=/usr/bin/time

@@ -54,7 +54,7 @@ public struct RelatedFactsStream {
 
         init(db: Database, key: String, other: String) throws {
             subjects = try KeyedRows(db, sql: """
-                SELECT r.\(key), r.id, s.code, s.kind, s.name, s.status, s.status_since
+                SELECT s.code, s.kind, s.name, s.status, s.status_since, r.\(key), r.id
                 FROM relation r JOIN subject s ON s.code = r.\(other) ORDER BY r.\(key)
                 """) { row, code in
                 (row[1], row[2], row[3], try FactQuery<Void>.day(row, 4, "status_since", table: "subject", subject: code))
@@ -62,7 +62,7 @@ public struct RelatedFactsStream {
             func rows<V>(_ q: FactQuery<V>) throws -> KeyedRows<V> {
                 let columns = q.columns.split(separator: ",").map { "t." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")
                 return try KeyedRows(db, sql: """
-                    SELECT r.\(key), r.id, t.\(q.subjectColumn), \(columns)
+                    SELECT t.\(q.subjectColumn), \(columns), r.\(key), r.id
                     FROM relation r JOIN \(q.table) t ON t.\(q.subjectColumn) = r.\(other) ORDER BY r.\(key)
                     """, decode: q.decode)
             }
@@ -118,8 +118,8 @@ public struct RelatedFactsStream {
     }
 }
 
-/// Rows ordered by a key (column 0), each carrying the relation it was reached through
-/// (column 1) and the subject it is about (column 2, then the decoded columns): the merge-join
+/// Rows about a subject (column 0, then the decoded columns), each ending with the key it is
+/// ordered by and the relation it was reached through (the last two columns): the merge-join
 /// cursor of ``RelatedFactsStream``. A subject reached through several relations of the same
 /// key (two roles in one organisation) is taken through the first of them only, so its rows
 /// are not repeated.
@@ -129,17 +129,18 @@ struct KeyedRows<Value> {
     private var pending: (key: String, relation: Int64, code: String, value: Value)?
     private var started = false
 
-    /// `decode` gets the row from column 2 on (column 0 of what it sees is the subject) and the subject's code.
+    /// `decode` gets each row (column 0 the subject, the key and relation after its own columns)
+    /// and the subject's code.
     init(_ db: Database, sql: String, decode: @escaping (Row, String) throws -> Value) throws {
-        cursor = try Row.fetchCursor(db, sql: sql, adapter: SuffixRowAdapter(fromIndex: 2))
+        cursor = try Row.fetchCursor(db, sql: sql)
         self.decode = decode
     }
 
     private mutating func advance() throws {
         if let row = try cursor.next() {
-            let base = row.unadapted
             let code: String = row[0]
-            pending = (base[0], base[1], code, try decode(row, code))
+            let n = row.count
+            pending = (row[n - 2], row[n - 1], code, try decode(row, code))
         } else { pending = nil }
     }
 
