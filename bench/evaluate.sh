@@ -53,12 +53,13 @@ import json, re, sys
 s = json.load(open(sys.argv[1]))["summary"]
 wall, rss, user, system = map(float, open(sys.argv[2]).read().split()[-4:])
 n, secs = s["subjectsEvaluated"], s["seconds"]
-m = re.search(r"of (\d+) registry subjects on one core: ([\d.]+) s, ([\d.]+) µs/subject, (\d+) decisions", open(sys.argv[3]).read())
-base_n, base_s, base_us = int(m.group(1)), float(m.group(2)), float(m.group(3))
+m = re.search(r"of (\d+) registry subjects on one core: ([\d.]+) s, ([\d.]+) µs/subject, (\d+) decisions, CPU ([\d.]+) s", open(sys.argv[3]).read())
+base_n, base_s, base_us, base_cpu = int(m.group(1)), float(m.group(2)), float(m.group(3)), float(m.group(5))
 print(f"full evaluation (read facts, evaluate, write decisions): {n} subjects in {secs:.1f} s = {secs/n*1e6:.2f} µs/subject; "
       f"{s['subjectsWithMeasures']} under measures, {s['decisions']} decisions; peak RSS {rss/1024:.0f} MiB, CPU {user + system:.1f} s")
 print(f"in-memory evaluation, same {base_n} subjects, one core (baseline)  : {base_s:.1f} s = {base_us:.2f} µs/subject")
 print(f"  ratio full / in-memory = {secs/n*1e6/base_us:.2f}x (reading and writing cost {max(0.0, secs/n*1e6 - base_us):.2f} µs/subject beside {base_us:.2f} µs evaluating)")
+print(f"  CPU seconds: activation {user + system:.1f} (process, both threads) / in-memory evaluation {base_cpu:.1f} = {(user + system)/base_cpu:.2f}x")
 print(f"  projection to 10,000,000 subjects: {10_000_000*secs/n:.0f} s (target 60 s)")
 PY
 "$BIN" ingest --db "$DB" --format json "$OUT/commerce-delta-10k.xml" > "$OUT/delta.json"

@@ -10,6 +10,8 @@ extension DecisionMaterialiser {
         public var subjects = 0
         public var decisions = 0
         public var seconds = 0.0
+        /// CPU seconds of the evaluating thread (what others' load on the machine does not inflate).
+        public var cpuSeconds = 0.0
     }
 
     /// Reads every subject's facts (and its related subjects' when the rules read them) into
@@ -27,11 +29,20 @@ extension DecisionMaterialiser {
         }
         var result = InMemoryEvaluation(subjects: loaded.count)
         let started = Date()
+        let cpuStarted = Self.threadCPUSeconds()
         for (own, related) in loaded {
             result.decisions += withRelated ? rules.decisions(for: own.code, own: own, related: related, asOf: asOf).count
                                             : rules.evaluate(own, asOf: asOf).count
         }
         result.seconds = Date().timeIntervalSince(started)
+        result.cpuSeconds = Self.threadCPUSeconds() - cpuStarted
         return result
+    }
+
+    /// CPU time the calling thread has used.
+    static func threadCPUSeconds() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
     }
 }

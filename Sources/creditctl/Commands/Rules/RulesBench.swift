@@ -41,7 +41,7 @@ extension RulesCommand {
                 let r = try DecisionMaterialiser(rules: rs, registry: registry).evaluateInMemory(asOf: day)
                 let us = r.seconds * 1_000_000 / Double(max(1, r.subjects))
                 print("in-memory evaluation of \(r.subjects) registry subjects on one core: \(String(format: "%.2f", r.seconds)) s, "
-                      + "\(String(format: "%.2f", us)) µs/subject, \(r.decisions) decisions")
+                      + "\(String(format: "%.2f", us)) µs/subject, \(r.decisions) decisions, CPU \(String(format: "%.2f", r.cpuSeconds)) s")
                 return
             }
             let facts = SyntheticFacts.generate(count: subjects, seed: seed, around: day)
