@@ -52,9 +52,10 @@ public struct BatchChecker: Sendable {
         public var codeColumn: String?
         /// Header name (or 1-based column number) of the name column.
         public var nameColumn: String?
-        /// Look-up workers beside the reading thread; nil chooses: 2 while the registry fits
-        /// SQLite's memory map (1 GiB), else 1 — each connection keeps its own page cache, and on
-        /// two cores a second worker then costs more in cache misses than it gains.
+        /// Look-up workers beside the reading thread; nil chooses: 2 while the whole registry
+        /// file fits SQLite's memory map (the workers map it whole, up to the library's limit),
+        /// else 1 — beyond the map each connection keeps its own page cache, and on two cores a
+        /// second worker then costs more in cache misses than it gains.
         public var threads: Int?
         /// Rows per batch handed to a worker.
         public var batchRows: Int
@@ -151,10 +152,8 @@ public struct BatchChecker: Sendable {
         var layout: BatchLayout?
         var records = 0
         var batch = Batch(seq: 0, firstLine: 1)
-        let workers = try options.threads ?? registry.read { db in
-            let bytes = try Int.fetchOne(db, sql: "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()") ?? 0
-            return bytes <= 1 << 30 ? 2 : 1
-        }
+        let mapping = try registry.read { db in try MemoryMap.plan(db) }
+        let workers = options.threads ?? (mapping.coversFile ? 2 : 1)
         let pipeline = BatchPipeline(sink: sink, maxInFlight: workers * 4)
         let group = DispatchGroup()
 
@@ -168,6 +167,8 @@ public struct BatchChecker: Sendable {
                     defer { group.leave() }
                     do {
                         try registry.writer.read { db in
+                            try mapping.apply(db)
+                            defer { mapping.restore(db) }
                             let processor = try BatchRowProcessor(db: db, layout: layout, codeCheck: codeCheck, provider: decisions,
                                                                   asOf: asOf, format: options.format, known: known,
                                                                   persons: options.persons)
@@ -252,6 +253,37 @@ public struct BatchChecker: Sendable {
         return Summary(rows: t.rows, valid: t.valid, found: t.found, flagged: t.flagged, errors: t.errors,
                        seconds: Date().timeIntervalSince(started),
                        encoding: (encoding ?? .utf8).rawValue, asOf: asOf)
+    }
+}
+
+/// The memory map of the batch workers' connections: the whole file when SQLite allows it, so
+/// that the workers read the registry's pages from one shared mapping instead of copying them
+/// into a page cache each.
+struct MemoryMap: Sendable {
+    var fileBytes: Int
+    /// What the workers ask for (the file and room to grow), capped by the library.
+    var size: Int
+    /// The size the connections had, restored when a worker ends.
+    var previous: Int
+
+    var coversFile: Bool { size >= fileBytes }
+
+    static func plan(_ db: Database) throws -> MemoryMap {
+        let bytes = try Int.fetchOne(db, sql: "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()") ?? 0
+        let previous = try Int.fetchOne(db, sql: "PRAGMA mmap_size") ?? 0
+        // SQLite caps the request at its compile-time limit and reports what it took.
+        try db.execute(sql: "PRAGMA mmap_size = \(max(previous, bytes + (bytes >> 3)))")
+        let granted = try Int.fetchOne(db, sql: "PRAGMA mmap_size") ?? previous
+        try db.execute(sql: "PRAGMA mmap_size = \(previous)")
+        return MemoryMap(fileBytes: bytes, size: max(granted, previous), previous: previous)
+    }
+
+    func apply(_ db: Database) throws {
+        if size != previous { try db.execute(sql: "PRAGMA mmap_size = \(size)") }
+    }
+
+    func restore(_ db: Database) {
+        if size != previous { try? db.execute(sql: "PRAGMA mmap_size = \(previous)") }
     }
 }
 

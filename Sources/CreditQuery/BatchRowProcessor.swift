@@ -6,11 +6,58 @@ import GRDBSQLite
 /// Codes of the subjects that have any list entry or decision, loaded once for a large file so
 /// that the other rows need only their look-up.
 final class KnownCodes: Sendable {
-    let lists: Set<String>
-    let decisions: Set<String>
+    private let lists: CodeSet
+    private let decisions: CodeSet
     init(db: Database, withDecisions: Bool) throws {
-        lists = Set(try String.fetchAll(db, sql: "SELECT DISTINCT subject_code FROM list_entry"))
-        decisions = withDecisions ? Set(try String.fetchAll(db, sql: "SELECT DISTINCT subject_code FROM decision")) : []
+        lists = CodeSet(try String.fetchAll(db, sql: "SELECT DISTINCT subject_code FROM list_entry"))
+        decisions = CodeSet(withDecisions ? try String.fetchAll(db, sql: "SELECT DISTINCT subject_code FROM decision") : [])
+    }
+    func listed(_ code: String) -> Bool { lists.contains(code) }
+    func decided(_ code: String) -> Bool { decisions.contains(code) }
+}
+
+/// A set of codes hashed as packed words (a code is up to 24 bytes), so that a membership test
+/// neither hashes nor compares strings; longer codes are kept as strings.
+struct CodeSet: Sendable {
+    private var packed = Set<CodeKey>()
+    private var long = Set<String>()
+
+    init(_ codes: [String]) {
+        packed.reserveCapacity(codes.count)
+        for c in codes {
+            if let k = CodeKey(c) { packed.insert(k) } else { long.insert(c) }
+        }
+    }
+
+    func contains(_ code: String) -> Bool {
+        if let k = CodeKey(code) { return packed.contains(k) }
+        return long.contains(code)
+    }
+}
+
+/// Up to 24 bytes (no NUL) in three words.
+struct CodeKey: Hashable, Sendable {
+    var w0: UInt64 = 0, w1: UInt64 = 0, w2: UInt64 = 0
+
+    init?(_ code: String) {
+        var s = code
+        var w = (UInt64(0), UInt64(0), UInt64(0))
+        let fits = s.withUTF8 { u -> Bool in
+            guard u.count <= 24 else { return false }
+            for i in 0..<u.count {
+                let b = u[i]
+                if b == 0 { return false }
+                let v = UInt64(b) << UInt64((i & 7) << 3)
+                switch i >> 3 {
+                case 0: w.0 |= v
+                case 1: w.1 |= v
+                default: w.2 |= v
+                }
+            }
+            return true
+        }
+        guard fits else { return nil }
+        (w0, w1, w2) = w
     }
 }
 
@@ -175,8 +222,8 @@ final class BatchRowProcessor {
             v.registeredName = person ? IdentityMask.personName(name) : name
             var hasDecisions = sqlite3_column_int(lookup.sqliteStatement, 5) != 0
             if let known {
-                hasDecisions = known.decisions.contains(code)
-                if known.lists.contains(code) {
+                hasDecisions = known.decided(code)
+                if known.listed(code) {
                     bind(lists, 1, code)
                     defer { sqlite3_reset(lists.sqliteStatement) }
                     while try step(lists) { if let l = text(lists, 0) { v.lists.append(l) } }
