@@ -1,4 +1,5 @@
 import GRDB
+import GRDBSQLite
 
 /// The index behind one- and two-character name searches (`name_gram`): for every character
 /// and every pair of adjacent characters of a searchable name, one posting at its first
@@ -148,16 +149,35 @@ public enum NameGramIndex {
             INSERT INTO name_gram (gram, class, former, position, length, name, subject_code) VALUES (?, ?, ?, ?, ?, ?, ?)
             """)
         let cut = try db.makeStatement(sql: "INSERT INTO name_gram_cut (gram) VALUES (?)")
+        // Millions of rows: bound and stepped through the C API, in key order.
+        let stmt = insert.sqliteStatement
+        func bind(_ index: Int32, _ text: String) {
+            var t = text
+            t.withUTF8 { u in
+                _ = sqlite3_bind_text(stmt, index, UnsafeRawPointer(u.baseAddress)?.assumingMemoryBound(to: CChar.self),
+                                      Int32(u.count), transient)
+            }
+        }
         for g in grams {
             var list = lists[g.key]!
             list.finish(keep: keep)
+            bind(1, g.text)
             for p in list.postings {
                 let (cls, former, position, length) = unpack(p.packed)
-                try insert.execute(arguments: [g.text, cls, former, position, length, p.name, p.code])
+                sqlite3_bind_int64(stmt, 2, Int64(cls)); sqlite3_bind_int64(stmt, 3, Int64(former))
+                sqlite3_bind_int64(stmt, 4, Int64(position)); sqlite3_bind_int64(stmt, 5, Int64(length))
+                bind(6, p.name); bind(7, p.code)
+                let rc = sqlite3_step(stmt)
+                sqlite3_reset(stmt)
+                guard rc == SQLITE_DONE else {
+                    throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+                }
             }
             if list.cut { try cut.execute(arguments: [g.text]) }
         }
     }
+
+    private static let transient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
 
     /// Cuts the lists that grew past twice `keep` postings back to `keep` (after many names were
     /// added through the triggers). ``NameIndex/refreshStatistics(sample:in:)`` calls it.
