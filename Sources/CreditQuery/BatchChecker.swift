@@ -29,9 +29,10 @@ import GRDB
 /// summary.found   // 1
 /// ```
 ///
-/// Throughput: the calling thread reads, transcodes and splits records into batches; two workers
-/// (each on its own read transaction, statements prepared once) turn batches into verdicts; the
-/// finished batches are written in input order, one `write` per batch.
+/// Throughput: the calling thread reads, transcodes and parses records (fields split, codes
+/// validated: ``ParsedRow``) into batches; one or two workers (each on its own read transaction,
+/// statements prepared once) look the rows up and turn batches into verdicts; the finished
+/// batches are written in input order, one `write` per batch.
 public struct BatchChecker: Sendable {
     public enum Format: String, Sendable, Hashable, Codable, CaseIterable { case csv, json }
 
@@ -128,11 +129,7 @@ public struct BatchChecker: Sendable {
     struct Batch: Sendable {
         var seq: Int
         var firstLine: Int
-        var bytes: [UInt8] = []
-        /// End offset of each record in `bytes` (each record is followed by one separator byte).
-        var ends: [Int] = []
-        /// The line each record starts on.
-        var lines: [Int] = []
+        var rows: [ParsedRow] = []
     }
 
     /// Files from this size on load the codes with list entries or decisions first (a few hundred
@@ -173,16 +170,9 @@ public struct BatchChecker: Sendable {
                                                                   asOf: asOf, format: options.format, known: known,
                                                                   persons: options.persons)
                             while let b = pipeline.pop() {
-                                var out = BatchOutput(capacity: b.bytes.count * 2 + 256)
+                                var out = BatchOutput(capacity: b.rows.count * 256 + 256)
                                 var tally = BatchRowProcessor.Tally()
-                                try b.bytes.withUnsafeBufferPointer { buf in
-                                    var start = 0
-                                    for (k, end) in b.ends.enumerated() {
-                                        try processor.process(line: UnsafeBufferPointer(rebasing: buf[start..<end]), number: b.lines[k],
-                                                              into: &out, tally: &tally)
-                                        start = end + 1
-                                    }
-                                }
+                                for row in b.rows { try processor.process(row, into: &out, tally: &tally) }
                                 pipeline.complete(seq: b.seq, bytes: out.bytes, tally: tally)
                             }
                         }
@@ -209,15 +199,11 @@ public struct BatchChecker: Sendable {
                 try startWorkers(l)
                 if l.hasHeader { return }
             }
-            batch.bytes.append(contentsOf: record)
-            batch.ends.append(batch.bytes.count)
-            batch.lines.append(line)
-            batch.bytes.append(0x0A)
-            if batch.ends.count >= options.batchRows {
+            batch.rows.append(ParsedRow.parse(record, number: line, layout: layout!, codeCheck: codeCheck))
+            if batch.rows.count >= options.batchRows {
                 try pipeline.push(batch)
                 batch = Batch(seq: batch.seq + 1, firstLine: line + 1)
-                batch.bytes.reserveCapacity(options.batchRows * 64)
-                batch.lines.reserveCapacity(options.batchRows)
+                batch.rows.reserveCapacity(options.batchRows)
                 progress?(Progress(bytesRead: bytesRead, rows: records))
             }
         }
@@ -237,7 +223,7 @@ public struct BatchChecker: Sendable {
                 throw BatchError(message: bytesRead == 0 ? "the file is empty (0 bytes): no header and no rows"
                                                          : "the file has no rows: \(bytesRead) bytes without a single record")
             }
-            if !batch.ends.isEmpty { try pipeline.push(batch) }
+            if !batch.rows.isEmpty { try pipeline.push(batch) }
         } catch {
             let failure = (error as? CSVReadError).map { BatchError(message: $0.description) } ?? error
             pipeline.fail(failure)

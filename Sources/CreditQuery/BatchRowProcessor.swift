@@ -150,12 +150,11 @@ final class BatchRowProcessor {
     /// Counts of one batch, added up for the summary.
     struct Tally { var rows = 0, valid = 0, found = 0, flagged = 0, errors = 0 }
 
-    /// Appends the verdict on one line to `out`.
-    func process(line: UnsafeBufferPointer<UInt8>, number: Int, into out: inout BatchOutput, tally: inout Tally) throws {
-        var v = BatchVerdict(row: number, input: [:], code: nil, codeValid: false, codeProblem: nil, found: false, registeredName: nil,
-                             nameMatch: nil, nameScore: nil, status: nil, lists: [], punishments: [], incentives: [],
-                             financialMeasures: [], flagged: true, asOf: asOf, error: nil)
-        var inputs = [String](repeating: "", count: layout.passthrough.count)
+    /// Appends the verdict on one parsed row to `out`.
+    func process(_ row: ParsedRow, into out: inout BatchOutput, tally: inout Tally) throws {
+        var v = BatchVerdict(row: row.number, input: [:], code: nil, codeValid: false, codeProblem: row.codeProblem, found: false,
+                             registeredName: nil, nameMatch: nil, nameScore: nil, status: nil, lists: [], punishments: [], incentives: [],
+                             financialMeasures: [], flagged: true, asOf: asOf, error: row.error)
         defer {
             tally.rows += 1
             if v.codeValid { tally.valid += 1 }
@@ -163,39 +162,12 @@ final class BatchRowProcessor {
             if v.flagged { tally.flagged += 1 }
             if v.error != nil { tally.errors += 1 }
             switch format {
-            case .csv: out.csv(v, inputs: inputs, asOf: asOfText)
-            case .json: out.json(v, headers: headers, inputs: inputs, asOf: asOfText)
+            case .csv: out.csv(v, inputs: row.inputs, asOf: asOfText)
+            case .json: out.json(v, headers: headers, inputs: row.inputs, asOf: asOfText)
             }
         }
-        let fields: [String]
-        switch CSVLine.split(line, delimiter: layout.delimiter) {
-        case .success(let f): fields = f
-        case .failure(let why):
-            // Keep what can be kept so the bank can find the row: a split that ignores quotes.
-            let naive = line.split(separator: layout.delimiter, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
-            for (k, p) in layout.passthrough.enumerated() where p.index < naive.count { inputs[k] = naive[p.index] }
-            v.error = why.reason; v.codeProblem = "not checked"; return
-        }
-        for (k, p) in layout.passthrough.enumerated() where p.index < fields.count { inputs[k] = fields[p.index] }
-        if fields.count == 1 && fields[0].trimmingCharactersInSet().isEmpty {
-            v.error = "empty row"; v.codeProblem = "blank code"; return
-        }
-        guard layout.codeIndex < fields.count else {
-            v.error = "missing columns: the row has \(fields.count) of \(max(layout.columns, layout.codeIndex + 1)); no code"
-            v.codeProblem = "blank code"
-            return
-        }
-        if layout.columns > 0 && fields.count != layout.columns {
-            v.error = "the row has \(fields.count) columns, the header \(layout.columns)"
-        }
-        var raw = fields[layout.codeIndex].trimmingCharactersInSet()
-        if raw.hasPrefix("'") { raw.removeFirst() }                       // spreadsheet text marker
-        if raw.hasPrefix("=\"") && raw.hasSuffix("\"") && raw.count >= 3 { raw = String(raw.dropFirst(2).dropLast()) }
-        let given: String? = layout.nameIndex.flatMap { $0 < fields.count ? fields[$0].trimmingCharactersInSet() : nil }
-        if raw.isEmpty {
-            v.error = v.error ?? "blank code"; v.codeProblem = "blank code"; return
-        }
-        let check = codeCheck(raw)
+        guard let check = row.check else { return }
+        let given = row.given
         v.codeValid = check.valid
         v.codeProblem = check.reason
         var shownCode = check.normalised
