@@ -11,5 +11,4 @@ DB="${2:-/tmp/bench-search-$N.db}"
 SAMPLES="${3:-2000}"
 swift build -c release --product creditctl
 BIN=.build/release/creditctl
-"$BIN" subject bench build  --db "$DB" --subjects "$N"
 "$BIN" subject bench search --db "$DB" --subjects "$N" --samples "$SAMPLES"

@@ -132,6 +132,27 @@ import Decisions
         try expectSame(limits: [1, 3, 10], offsets: [0, 2])
     }
 
+    @Test func listsFedByTheTriggersStayBoundedAndExact() throws {
+        // 700 more names with 天 through the triggers: its list is cut at the index's size, not grown.
+        let registry = self.registry
+        try registry.write { db in
+            for i in 0..<700 {
+                try registry.upsert(Subject(code: String(format: "T%04d", i), kind: .enterprise, name: "天" + Self.name(20_000 + i)), in: db)
+            }
+        }
+        let stored = try registry.read { db in
+            (try Int.fetchOne(db, sql: "SELECT count(*) FROM name_gram WHERE gram = '天'") ?? 0,
+             try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM name_gram_cut WHERE gram = '天')") ?? false)
+        }
+        #expect(stored.0 <= NameGramIndex.defaultKeep + 50)
+        #expect(stored.1)
+        for (limit, offset) in [(20, 0), (20, 200), (50, 300)] {
+            for q in ["天", "天天", "天行", "华天"] {
+                #expect(try fast(q, limit: limit, offset: offset) == bruteForce(q, limit: limit, offset: offset), "'\(q)' \(limit) \(offset)")
+            }
+        }
+    }
+
     @Test func trimCutsListsThatGrewLong() throws {
         try registry.write { db in try NameGramIndex.trim(keep: 2, in: db) }
         let longest = try registry.read { db in

@@ -11,9 +11,11 @@ import GRDBSQLite
 /// postings of a gram and marks it in `name_gram_cut`. The stored postings of a cut gram are
 /// always every posting up to the last one stored, so a query that finds enough subjects among
 /// them has its exact top hits; one that runs out falls back to scanning the names. Triggers on
-/// `name_index` keep the postings in step in the writing transaction: a new posting of a cut gram
-/// is stored only when it ranks before the gram's last stored one; deleted and changed names
-/// remove theirs. ``trim(keep:in:)`` cuts lists that have grown again.
+/// `name_index` keep the postings in step in the writing transaction: a cut gram takes a new
+/// posting only when it ranks before the gram's last stored one, which then leaves the
+/// list (its size stays); a list that is not cut takes new postings until it holds
+/// ``defaultKeep`` and is cut then; deleted and changed names remove theirs (a cut list that
+/// shrank is refilled by a rebuild). ``trim(keep:in:)`` cuts lists that have grown long.
 ///
 /// Positions and lengths count Unicode scalars, as SQLite's `length`, `substr` and `instr` do;
 /// grams starting past ``maxPosition`` are not indexed (names are far shorter).
@@ -58,16 +60,31 @@ public enum NameGramIndex {
         """
     }
 
+    /// Stores the postings of `row`'s name so that every list stays exact and small: a list that
+    /// is not cut takes every posting until it holds ``defaultKeep``, and is cut then; a cut list
+    /// takes a posting only when it ranks before the list's last one, which then leaves the list.
     private static func insertPostings(_ row: String) -> String {
-        """
-        INSERT OR IGNORE INTO name_gram (gram, class, former, position, length, name, subject_code)
-            SELECT g.gram, g.class, \(row).former, g.position, length(\(row).name), \(row).name, \(row).subject_code
-            FROM (\(grams(row))) g
-            WHERE NOT EXISTS (SELECT 1 FROM name_gram_cut c WHERE c.gram = g.gram)
-               OR (g.class, \(row).former, g.position, length(\(row).name), \(row).name, \(row).subject_code)
-                  < (SELECT x.class, x.former, x.position, x.length, x.name, x.subject_code FROM name_gram x WHERE x.gram = g.gram
-                     ORDER BY x.class DESC, x.former DESC, x.position DESC, x.length DESC, x.name DESC, x.subject_code DESC LIMIT 1);
-        """
+        let key = "(g.class, \(row).former, g.position, length(\(row).name), \(row).name, \(row).subject_code)"
+        let order = "ORDER BY x.class DESC, x.former DESC, x.position DESC, x.length DESC, x.name DESC, x.subject_code DESC LIMIT 1"
+        let last = "(SELECT x.class, x.former, x.position, x.length, x.name, x.subject_code FROM name_gram x WHERE x.gram = g.gram \(order))"
+        func lastColumn(_ c: String) -> String { "(SELECT x.\(c) FROM name_gram x WHERE x.gram = g.gram \(order))" }
+        let cut = "EXISTS (SELECT 1 FROM name_gram_cut c WHERE c.gram = g.gram)"
+        let stored = "(SELECT count(*) FROM (SELECT 1 FROM name_gram x WHERE x.gram = g.gram LIMIT \(defaultKeep)))"
+        let inserted = """
+            EXISTS (SELECT 1 FROM name_gram y WHERE (y.gram, y.class, y.former, y.position, y.length, y.name, y.subject_code)
+                    = (g.gram, g.class, \(row).former, g.position, length(\(row).name), \(row).name, \(row).subject_code))
+            """
+        return """
+            INSERT OR IGNORE INTO name_gram_cut (gram)
+                SELECT g.gram FROM (\(grams(row))) g WHERE NOT \(cut) AND \(stored) >= \(defaultKeep);
+            INSERT OR IGNORE INTO name_gram (gram, class, former, position, length, name, subject_code)
+                SELECT g.gram, g.class, \(row).former, g.position, length(\(row).name), \(row).name, \(row).subject_code
+                FROM (\(grams(row))) g
+                WHERE (NOT \(cut) AND \(stored) < \(defaultKeep)) OR \(key) < \(last);
+            DELETE FROM name_gram WHERE (gram, class, former, position, length, name, subject_code) IN
+                (SELECT g.gram, \(["class", "former", "position", "length", "name", "subject_code"].map(lastColumn).joined(separator: ", "))
+                 FROM (\(grams(row))) g WHERE \(cut) AND \(inserted));
+            """
     }
 
     private static func deletePostings(_ row: String) -> String {
