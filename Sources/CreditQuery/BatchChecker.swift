@@ -29,9 +29,10 @@ import GRDB
 /// summary.found   // 1
 /// ```
 ///
-/// Throughput: the calling thread reads, transcodes and splits records into batches; two workers
-/// (each on its own read transaction, statements prepared once) turn batches into verdicts; the
-/// finished batches are written in input order, one `write` per batch.
+/// Throughput: the calling thread reads, transcodes and parses records (fields split, codes
+/// validated: ``ParsedRow``) into batches; one or two workers (each on its own read transaction,
+/// statements prepared once) look the rows up and turn batches into verdicts; the finished
+/// batches are written in input order, one `write` per batch.
 public struct BatchChecker: Sendable {
     public enum Format: String, Sendable, Hashable, Codable, CaseIterable { case csv, json }
 
@@ -52,9 +53,10 @@ public struct BatchChecker: Sendable {
         public var codeColumn: String?
         /// Header name (or 1-based column number) of the name column.
         public var nameColumn: String?
-        /// Look-up workers beside the reading thread; nil chooses: 2 while the registry fits
-        /// SQLite's memory map (1 GiB), else 1 — each connection keeps its own page cache, and on
-        /// two cores a second worker then costs more in cache misses than it gains.
+        /// Look-up workers beside the reading thread; nil chooses: 2 while the whole registry
+        /// file fits SQLite's memory map (the workers map it whole, up to the library's limit),
+        /// else 1 — beyond the map each connection keeps its own page cache, and on two cores a
+        /// second worker then costs more in cache misses than it gains.
         public var threads: Int?
         /// Rows per batch handed to a worker.
         public var batchRows: Int
@@ -127,11 +129,7 @@ public struct BatchChecker: Sendable {
     struct Batch: Sendable {
         var seq: Int
         var firstLine: Int
-        var bytes: [UInt8] = []
-        /// End offset of each record in `bytes` (each record is followed by one separator byte).
-        var ends: [Int] = []
-        /// The line each record starts on.
-        var lines: [Int] = []
+        var rows: [ParsedRow] = []
     }
 
     /// Files from this size on load the codes with list entries or decisions first (a few hundred
@@ -151,10 +149,8 @@ public struct BatchChecker: Sendable {
         var layout: BatchLayout?
         var records = 0
         var batch = Batch(seq: 0, firstLine: 1)
-        let workers = try options.threads ?? registry.read { db in
-            let bytes = try Int.fetchOne(db, sql: "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()") ?? 0
-            return bytes <= 1 << 30 ? 2 : 1
-        }
+        let mapping = try registry.read { db in try MemoryMap.plan(db) }
+        let workers = options.threads ?? (mapping.coversFile ? 2 : 1)
         let pipeline = BatchPipeline(sink: sink, maxInFlight: workers * 4)
         let group = DispatchGroup()
 
@@ -168,20 +164,15 @@ public struct BatchChecker: Sendable {
                     defer { group.leave() }
                     do {
                         try registry.writer.read { db in
+                            try mapping.apply(db)
+                            defer { mapping.restore(db) }
                             let processor = try BatchRowProcessor(db: db, layout: layout, codeCheck: codeCheck, provider: decisions,
                                                                   asOf: asOf, format: options.format, known: known,
                                                                   persons: options.persons)
                             while let b = pipeline.pop() {
-                                var out = BatchOutput(capacity: b.bytes.count * 2 + 256)
+                                var out = BatchOutput(capacity: b.rows.count * 256 + 256)
                                 var tally = BatchRowProcessor.Tally()
-                                try b.bytes.withUnsafeBufferPointer { buf in
-                                    var start = 0
-                                    for (k, end) in b.ends.enumerated() {
-                                        try processor.process(line: UnsafeBufferPointer(rebasing: buf[start..<end]), number: b.lines[k],
-                                                              into: &out, tally: &tally)
-                                        start = end + 1
-                                    }
-                                }
+                                for row in b.rows { try processor.process(row, into: &out, tally: &tally) }
                                 pipeline.complete(seq: b.seq, bytes: out.bytes, tally: tally)
                             }
                         }
@@ -208,15 +199,11 @@ public struct BatchChecker: Sendable {
                 try startWorkers(l)
                 if l.hasHeader { return }
             }
-            batch.bytes.append(contentsOf: record)
-            batch.ends.append(batch.bytes.count)
-            batch.lines.append(line)
-            batch.bytes.append(0x0A)
-            if batch.ends.count >= options.batchRows {
+            batch.rows.append(ParsedRow.parse(record, number: line, layout: layout!, codeCheck: codeCheck))
+            if batch.rows.count >= options.batchRows {
                 try pipeline.push(batch)
                 batch = Batch(seq: batch.seq + 1, firstLine: line + 1)
-                batch.bytes.reserveCapacity(options.batchRows * 64)
-                batch.lines.reserveCapacity(options.batchRows)
+                batch.rows.reserveCapacity(options.batchRows)
                 progress?(Progress(bytesRead: bytesRead, rows: records))
             }
         }
@@ -236,7 +223,7 @@ public struct BatchChecker: Sendable {
                 throw BatchError(message: bytesRead == 0 ? "the file is empty (0 bytes): no header and no rows"
                                                          : "the file has no rows: \(bytesRead) bytes without a single record")
             }
-            if !batch.ends.isEmpty { try pipeline.push(batch) }
+            if !batch.rows.isEmpty { try pipeline.push(batch) }
         } catch {
             let failure = (error as? CSVReadError).map { BatchError(message: $0.description) } ?? error
             pipeline.fail(failure)
@@ -252,6 +239,37 @@ public struct BatchChecker: Sendable {
         return Summary(rows: t.rows, valid: t.valid, found: t.found, flagged: t.flagged, errors: t.errors,
                        seconds: Date().timeIntervalSince(started),
                        encoding: (encoding ?? .utf8).rawValue, asOf: asOf)
+    }
+}
+
+/// The memory map of the batch workers' connections: the whole file when SQLite allows it, so
+/// that the workers read the registry's pages from one shared mapping instead of copying them
+/// into a page cache each.
+struct MemoryMap: Sendable {
+    var fileBytes: Int
+    /// What the workers ask for (the file and room to grow), capped by the library.
+    var size: Int
+    /// The size the connections had, restored when a worker ends.
+    var previous: Int
+
+    var coversFile: Bool { size >= fileBytes }
+
+    static func plan(_ db: Database) throws -> MemoryMap {
+        let bytes = try Int.fetchOne(db, sql: "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()") ?? 0
+        let previous = try Int.fetchOne(db, sql: "PRAGMA mmap_size") ?? 0
+        // SQLite caps the request at its compile-time limit and reports what it took.
+        try db.execute(sql: "PRAGMA mmap_size = \(max(previous, bytes + (bytes >> 3)))")
+        let granted = try Int.fetchOne(db, sql: "PRAGMA mmap_size") ?? previous
+        try db.execute(sql: "PRAGMA mmap_size = \(previous)")
+        return MemoryMap(fileBytes: bytes, size: max(granted, previous), previous: previous)
+    }
+
+    func apply(_ db: Database) throws {
+        if size != previous { try db.execute(sql: "PRAGMA mmap_size = \(size)") }
+    }
+
+    func restore(_ db: Database) {
+        if size != previous { try? db.execute(sql: "PRAGMA mmap_size = \(previous)") }
     }
 }
 

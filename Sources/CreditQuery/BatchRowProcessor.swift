@@ -6,11 +6,58 @@ import GRDBSQLite
 /// Codes of the subjects that have any list entry or decision, loaded once for a large file so
 /// that the other rows need only their look-up.
 final class KnownCodes: Sendable {
-    let lists: Set<String>
-    let decisions: Set<String>
+    private let lists: CodeSet
+    private let decisions: CodeSet
     init(db: Database, withDecisions: Bool) throws {
-        lists = Set(try String.fetchAll(db, sql: "SELECT DISTINCT subject_code FROM list_entry"))
-        decisions = withDecisions ? Set(try String.fetchAll(db, sql: "SELECT DISTINCT subject_code FROM decision")) : []
+        lists = CodeSet(try String.fetchAll(db, sql: "SELECT DISTINCT subject_code FROM list_entry"))
+        decisions = CodeSet(withDecisions ? try String.fetchAll(db, sql: "SELECT DISTINCT subject_code FROM decision") : [])
+    }
+    func listed(_ code: String) -> Bool { lists.contains(code) }
+    func decided(_ code: String) -> Bool { decisions.contains(code) }
+}
+
+/// A set of codes hashed as packed words (a code is up to 24 bytes), so that a membership test
+/// neither hashes nor compares strings; longer codes are kept as strings.
+struct CodeSet: Sendable {
+    private var packed = Set<CodeKey>()
+    private var long = Set<String>()
+
+    init(_ codes: [String]) {
+        packed.reserveCapacity(codes.count)
+        for c in codes {
+            if let k = CodeKey(c) { packed.insert(k) } else { long.insert(c) }
+        }
+    }
+
+    func contains(_ code: String) -> Bool {
+        if let k = CodeKey(code) { return packed.contains(k) }
+        return long.contains(code)
+    }
+}
+
+/// Up to 24 bytes (no NUL) in three words.
+struct CodeKey: Hashable, Sendable {
+    var w0: UInt64 = 0, w1: UInt64 = 0, w2: UInt64 = 0
+
+    init?(_ code: String) {
+        var s = code
+        var w = (UInt64(0), UInt64(0), UInt64(0))
+        let fits = s.withUTF8 { u -> Bool in
+            guard u.count <= 24 else { return false }
+            for i in 0..<u.count {
+                let b = u[i]
+                if b == 0 { return false }
+                let v = UInt64(b) << UInt64((i & 7) << 3)
+                switch i >> 3 {
+                case 0: w.0 |= v
+                case 1: w.1 |= v
+                default: w.2 |= v
+                }
+            }
+            return true
+        }
+        guard fits else { return nil }
+        (w0, w1, w2) = w
     }
 }
 
@@ -103,12 +150,11 @@ final class BatchRowProcessor {
     /// Counts of one batch, added up for the summary.
     struct Tally { var rows = 0, valid = 0, found = 0, flagged = 0, errors = 0 }
 
-    /// Appends the verdict on one line to `out`.
-    func process(line: UnsafeBufferPointer<UInt8>, number: Int, into out: inout BatchOutput, tally: inout Tally) throws {
-        var v = BatchVerdict(row: number, input: [:], code: nil, codeValid: false, codeProblem: nil, found: false, registeredName: nil,
-                             nameMatch: nil, nameScore: nil, status: nil, lists: [], punishments: [], incentives: [],
-                             financialMeasures: [], flagged: true, asOf: asOf, error: nil)
-        var inputs = [String](repeating: "", count: layout.passthrough.count)
+    /// Appends the verdict on one parsed row to `out`.
+    func process(_ row: ParsedRow, into out: inout BatchOutput, tally: inout Tally) throws {
+        var v = BatchVerdict(row: row.number, input: [:], code: nil, codeValid: false, codeProblem: row.codeProblem, found: false,
+                             registeredName: nil, nameMatch: nil, nameScore: nil, status: nil, lists: [], punishments: [], incentives: [],
+                             financialMeasures: [], flagged: true, asOf: asOf, error: row.error)
         defer {
             tally.rows += 1
             if v.codeValid { tally.valid += 1 }
@@ -116,39 +162,12 @@ final class BatchRowProcessor {
             if v.flagged { tally.flagged += 1 }
             if v.error != nil { tally.errors += 1 }
             switch format {
-            case .csv: out.csv(v, inputs: inputs, asOf: asOfText)
-            case .json: out.json(v, headers: headers, inputs: inputs, asOf: asOfText)
+            case .csv: out.csv(v, inputs: row.inputs, asOf: asOfText)
+            case .json: out.json(v, headers: headers, inputs: row.inputs, asOf: asOfText)
             }
         }
-        let fields: [String]
-        switch CSVLine.split(line, delimiter: layout.delimiter) {
-        case .success(let f): fields = f
-        case .failure(let why):
-            // Keep what can be kept so the bank can find the row: a split that ignores quotes.
-            let naive = line.split(separator: layout.delimiter, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
-            for (k, p) in layout.passthrough.enumerated() where p.index < naive.count { inputs[k] = naive[p.index] }
-            v.error = why.reason; v.codeProblem = "not checked"; return
-        }
-        for (k, p) in layout.passthrough.enumerated() where p.index < fields.count { inputs[k] = fields[p.index] }
-        if fields.count == 1 && fields[0].trimmingCharactersInSet().isEmpty {
-            v.error = "empty row"; v.codeProblem = "blank code"; return
-        }
-        guard layout.codeIndex < fields.count else {
-            v.error = "missing columns: the row has \(fields.count) of \(max(layout.columns, layout.codeIndex + 1)); no code"
-            v.codeProblem = "blank code"
-            return
-        }
-        if layout.columns > 0 && fields.count != layout.columns {
-            v.error = "the row has \(fields.count) columns, the header \(layout.columns)"
-        }
-        var raw = fields[layout.codeIndex].trimmingCharactersInSet()
-        if raw.hasPrefix("'") { raw.removeFirst() }                       // spreadsheet text marker
-        if raw.hasPrefix("=\"") && raw.hasSuffix("\"") && raw.count >= 3 { raw = String(raw.dropFirst(2).dropLast()) }
-        let given: String? = layout.nameIndex.flatMap { $0 < fields.count ? fields[$0].trimmingCharactersInSet() : nil }
-        if raw.isEmpty {
-            v.error = v.error ?? "blank code"; v.codeProblem = "blank code"; return
-        }
-        let check = codeCheck(raw)
+        guard let check = row.check else { return }
+        let given = row.given
         v.codeValid = check.valid
         v.codeProblem = check.reason
         var shownCode = check.normalised
@@ -175,8 +194,8 @@ final class BatchRowProcessor {
             v.registeredName = person ? IdentityMask.personName(name) : name
             var hasDecisions = sqlite3_column_int(lookup.sqliteStatement, 5) != 0
             if let known {
-                hasDecisions = known.decisions.contains(code)
-                if known.lists.contains(code) {
+                hasDecisions = known.decided(code)
+                if known.listed(code) {
                     bind(lists, 1, code)
                     defer { sqlite3_reset(lists.sqliteStatement) }
                     while try step(lists) { if let l = text(lists, 0) { v.lists.append(l) } }

@@ -42,17 +42,21 @@ extension NameHit {
     }
 }
 
-extension NameHit.Match {
-    /// Exact before prefix before substring (the first element of the ranking key).
-    public var rank: Int { order }
-}
-
-/// The ranking of ``NameSearch`` for stores that gather candidates their own way: the key to
-/// sort candidates by, and the query as searched.
+/// The ranking of ``NameSearch`` for stores that gather candidate names their own way.
 public enum NameRanking {
-    /// (class, former, position of the match, length, name, code): smaller ranks first.
-    public static func key(_ m: NameHit.Match, former: Bool, position: Int, name: String, code: String) -> (Int, Int, Int, Int, String, String) {
-        NameSearch.key(m, former, position, name, code)
+    /// A name that contains the query, classified and placed as ``NameSearch`` ranks it.
+    public struct Ranked: Sendable, Hashable {
+        public var code: String
+        public var name: String
+        public var former: Bool
+        public var match: NameHit.Match
+    }
+
+    /// One hit per subject (its best match), ranked; names that do not contain `query` are dropped.
+    public static func rank(_ names: [(code: String, name: String, former: Bool)], query: String) -> [Ranked] {
+        let q = Array(query.unicodeScalars)
+        let candidates = names.compactMap { NameSearch.Candidate(code: $0.code, name: $0.name, former: $0.former, query: q) }
+        return NameSearch.bestPerSubject(candidates).map { Ranked(code: $0.code, name: $0.name, former: $0.former, match: $0.match) }
     }
 
     /// The query trimmed and without control characters.

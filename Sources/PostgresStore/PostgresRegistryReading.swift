@@ -126,51 +126,35 @@ public struct PostgresRegistryReading: RegistryReading {
         let q = NameRanking.clean(text)
         guard !q.isEmpty, limit > 0 else { return [] }
         let k = max(limit * candidateFactor, 20)
-        struct Candidate { var code: String; var name: String; var former: Bool; var match: NameHit.Match; var position: Int }
         return try pool.with { session in
-            var best: [String: Candidate] = [:]
-            func key(_ c: Candidate) -> (Int, Int, Int, Int, String, String) {
-                NameRanking.key(c.match, former: c.former, position: c.position, name: c.name, code: c.code)
+            var names: [(code: String, name: String, former: Bool)] = []
+            func add(_ query: PostgresQuery, _ what: String) throws {
+                for row in try session.query(query, what) {
+                    let (code, name, former) = try row.decode((String, String, Bool).self)
+                    names.append((code, name, former))
+                }
             }
-            func consider(_ c: Candidate) {
-                if let old = best[c.code], key(Candidate(code: "", name: old.name, former: old.former, match: old.match, position: old.position))
-                    <= key(Candidate(code: "", name: c.name, former: c.former, match: c.match, position: c.position)) { return }
-                best[c.code] = c
-            }
-            func rows(_ query: PostgresQuery, _ what: String) throws -> [(String, String, Bool)] {
-                try session.query(query, what).map { try $0.decode((String, String, Bool).self) }
-            }
-            for (code, name, former) in try rows("""
+            try add("""
                 SELECT subject_code, name, valid_to IS NOT NULL FROM subject_name WHERE name COLLATE "C" = \(q) LIMIT \(k)
-                """, "exact name search") {
-                consider(Candidate(code: code, name: name, former: former, match: .exact, position: 0))
-            }
+                """, "exact name search")
             let upper = q + "\u{10FFFF}"
-            for (code, name, former) in try rows("""
+            try add("""
                 SELECT subject_code, name, valid_to IS NOT NULL FROM subject_name
                 WHERE name COLLATE "C" > \(q) AND name COLLATE "C" < \(upper) ORDER BY name COLLATE "C" LIMIT \(k)
-                """, "prefix name search") {
-                consider(Candidate(code: code, name: name, former: former, match: .prefix, position: 0))
-            }
-            let substrings: [(String, String, Bool)]
-            if q.count >= 3 {
+                """, "prefix name search")
+            if q.unicodeScalars.count >= 3 {
                 let pattern = "%" + Self.likeEscaped(q) + "%"
-                substrings = try rows("""
+                try add("""
                     SELECT subject_code, name, valid_to IS NOT NULL FROM subject_name WHERE name LIKE \(pattern) LIMIT \(k)
                     """, "substring name search")
             } else {
-                substrings = try rows("""
+                try add("""
                     SELECT subject_code, name, former FROM
                         (SELECT subject_code, name, valid_to IS NOT NULL AS former FROM subject_name LIMIT \(shortQueryScanBudget)) n
                     WHERE strpos(name, \(q)) > 1 LIMIT \(k)
                     """, "short name search")
             }
-            for (code, name, former) in substrings {
-                guard let r = name.range(of: q) else { continue }
-                let pos = name.distance(from: name.startIndex, to: r.lowerBound)
-                consider(Candidate(code: code, name: name, former: former, match: pos == 0 ? (name == q ? .exact : .prefix) : .substring, position: pos))
-            }
-            let ranked = best.values.sorted { key($0) < key($1) }.prefix(limit)
+            let ranked = NameRanking.rank(names, query: q).prefix(limit)
             guard !ranked.isEmpty else { return [] }
             let day = asOf.description
             let codes = ranked.map(\.code)

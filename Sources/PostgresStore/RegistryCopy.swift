@@ -13,7 +13,7 @@ import PostgresNIO
 /// The source is read from one snapshot. A target that already holds rows is refused unless
 /// `replace` is set (then its tables are emptied in the same transaction). A table of the
 /// source that has no counterpart is refused too, so that nothing is silently left behind;
-/// structures SQLite derives (the FTS5 name index and its statistics, migration bookkeeping)
+/// structures SQLite derives (the FTS5 name index, the short-query gram index and their statistics, migration bookkeeping)
 /// are not copied — PostgreSQL keeps its own (``PostgresMigrations``).
 ///
 /// ```swift
@@ -32,7 +32,8 @@ public struct RegistryCopy: Sendable {
     /// What SQLite derives or keeps for itself, which PostgreSQL keeps its own way.
     static let derivedTables: Set<String> = [
         "name_index", "name_fts", "name_fts_data", "name_fts_idx", "name_fts_content", "name_fts_docsize", "name_fts_config",
-        "name_trigram_common", "grdb_migrations", "sqlite_sequence", "sqlite_stat1", "sqlite_stat4",
+        "name_trigram_common", "name_gram", "name_gram_cut", "name_gram_offset",
+        "grdb_migrations", "sqlite_sequence", "sqlite_stat1", "sqlite_stat4",
     ]
 
     /// One table as copied and verified.

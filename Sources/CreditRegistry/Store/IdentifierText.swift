@@ -3,6 +3,10 @@
 public enum IdentifierText {
     /// `"９１３５ 0100-m000100y43"` → `"91350100M000100Y43"`.
     public static func normalise(_ text: String) -> String {
+        // Most codes arrive already normal (ASCII, upper case, no separators): return them as they are.
+        if text.utf8.allSatisfy({ $0 < 0x80 && $0 != 0x20 && $0 != 0x2D && $0 != 0x09 && !($0 >= 0x61 && $0 <= 0x7A) }) {
+            return text
+        }
         var out = String.UnicodeScalarView()
         for s in text.unicodeScalars {
             var v = s.value

@@ -247,6 +247,14 @@ enum RegistryMigrations {
                 CREATE INDEX parked_feed ON parked(feed);
                 """)
         }
+        m.registerMigration("v8-short-name-search") { db in
+            // One- and two-character name searches: postings of every character and character
+            // pair of the searchable names in rank order (see `NameGramIndex`), built here for an
+            // existing registry and kept in step with `name_index` by triggers.
+            try db.execute(sql: NameGramIndex.schema)
+            try db.execute(sql: NameGramIndex.triggers)
+            try NameGramIndex.rebuild(in: db)
+        }
         return m
     }
 

@@ -6,10 +6,13 @@ public enum NameIndex {
     /// Drops the triggers that keep the name index in step, for a bulk load of names; call
     /// ``rebuild(in:)`` afterwards (in the same or a later transaction).
     public static func suspendIndexing(in db: Database) throws {
-        for t in RegistryMigrations.nameIndexTriggerNames { try db.execute(sql: "DROP TRIGGER IF EXISTS \(t)") }
+        for t in RegistryMigrations.nameIndexTriggerNames + NameGramIndex.triggerNames {
+            try db.execute(sql: "DROP TRIGGER IF EXISTS \(t)")
+        }
     }
 
-    /// Rebuilds `name_index` and the trigram index from `subject_name` and re-creates the triggers.
+    /// Rebuilds `name_index`, the trigram index and the short-query index (``NameGramIndex``)
+    /// from `subject_name` and re-creates the triggers.
     public static func rebuild(in db: Database) throws {
         try suspendIndexing(in: db)
         try db.execute(sql: """
@@ -22,12 +25,21 @@ public enum NameIndex {
             INSERT INTO name_fts(name_fts) VALUES ('optimize');
             """)
         try db.execute(sql: RegistryMigrations.nameIndexTriggers)
-        try refreshStatistics(in: db)
+        try NameGramIndex.rebuild(in: db)
+        try db.execute(sql: NameGramIndex.triggers)
+        try sampleTrigrams(in: db)
     }
 
-    /// Samples up to `sample` names and records the trigrams found in at least 0.5% of them.
-    /// ``rebuild(in:)`` calls it; call it after large ingests that used the triggers.
+    /// Samples up to `sample` names and records the trigrams found in at least 0.5% of them, and
+    /// cuts short-query posting lists that grew long (``NameGramIndex/trim(keep:in:)``).
+    /// ``rebuild(in:)`` leaves the index in that state; call this after large ingests that used
+    /// the triggers.
     public static func refreshStatistics(sample: Int = 100_000, in db: Database) throws {
+        try NameGramIndex.trim(in: db)
+        try sampleTrigrams(sample: sample, in: db)
+    }
+
+    static func sampleTrigrams(sample: Int = 100_000, in db: Database) throws {
         let total = try Int.fetchOne(db, sql: "SELECT max(id) FROM name_index") ?? 0
         guard total > 0 else { return }
         let step = max(1, total / sample)
