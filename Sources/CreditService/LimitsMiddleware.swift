@@ -34,13 +34,13 @@ struct LimitsMiddleware: RouterMiddleware {
             let timedOut = LockedBox(false)
             let deadline = RequestDeadlines.shared.add(limit) { timedOut.value = true; task.cancel() }
             defer { RequestDeadlines.shared.remove(deadline) }
-            do {
-                return try await withTaskCancellationHandler { try await task.value } onCancel: { task.cancel() }
-            } catch {
-                guard timedOut.value else { throw error }
+            // Past the deadline the answer is 503, whatever the cancelled work ended with.
+            let result = await withTaskCancellationHandler { await task.result } onCancel: { task.cancel() }
+            if timedOut.value {
                 throw Problem(.serviceUnavailable, code: "timeout", detail: "\(path) was not answered within \(limit)",
                               headers: [.retryAfter: "1"])
             }
+            return try result.get()
         }
     }
 }

@@ -45,6 +45,9 @@ final class RequestDeadlines: Sendable {
         _ = state.withValue { $0.entries.removeValue(forKey: id) }
     }
 
+    /// Registrations not yet answered nor expired.
+    var registered: Int { state.value.entries.count }
+
     private func run() async {
         while true {
             try? await Task.sleep(for: tick)

@@ -143,7 +143,7 @@ public struct AuditLog: Sendable {
     /// returns the last entry written.
     @discardableResult
     func insert(_ entries: [(Pending, at: String)], in db: Database) throws -> Entry {
-        let head = try Row.fetchOne(db, sql: "SELECT id, mac FROM audit ORDER BY id DESC LIMIT 1")
+        let head = try Row.fetchOne(db.cachedStatement(sql: "SELECT id, mac FROM audit ORDER BY id DESC LIMIT 1"))
         var id: Int64 = head?["id"] ?? 0
         var previous: String = head?["mac"] ?? AuditEncoding.genesis
         let statement = try db.cachedStatement(sql: """
