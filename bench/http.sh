@@ -2,7 +2,8 @@
 # Audited HTTP look-ups against the server's own /health, in the same run: `creditctl serve`
 # (release) over a generated registry of SUBJECTS subjects, `wrk --latency` on 127.0.0.1 sharing
 # the machine's cores, with a bearer token of an officer account (`creditctl users add`):
-#   1. GET /health                             the baseline: the same server doing no work,
+#   1. GET /health                             the baseline: the same server doing no work (also
+#                                              with requests made by a Lua script, as below),
 #   2. GET /v1/subjects/{code}/measures        a random subject per request (a wrk Lua script
 #                                              picks from CODES codes of the registry), audited,
 #   3. GET /v1/subjects/{code}                 the full report, random subjects, audited.
@@ -57,6 +58,12 @@ function request()
 end
 LUA
 
+# The same per-request Lua call for /health: the client's share of the cores it shares with the
+# server, without the look-up.
+cat > "$WORK/health.lua" <<'LUA'
+function request() return wrk.format(nil, "/health") end
+LUA
+
 bench_serve "$DB" "$PORT"
 SAMPLE=$(head -1 "$WORK/codes.txt")
 STATUS=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOKEN" "$BASE/v1/subjects/$SAMPLE/measures")
@@ -67,6 +74,8 @@ load() {
   local name=$1 seconds=$2; shift 2
   if [ "$name" = health ] || [ "$name" = health-warmup ]; then
     wrk -t"$THREADS" -c"$CONNECTIONS" -d"${seconds}s" --latency "$BASE/health" > "$WORK/$name.wrk"
+  elif [ "$name" = health-lua ]; then
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d"${seconds}s" --latency -s "$WORK/health.lua" "$BASE" > "$WORK/$name.wrk"
   else
     wrk -t"$THREADS" -c"$CONNECTIONS" -d"${seconds}s" --latency -H "Authorization: Bearer $TOKEN" \
       -s "$WORK/random-subject.lua" "$BASE" -- "$WORK/codes.txt" "$@" > "$WORK/$name.wrk"
@@ -79,6 +88,7 @@ echo "registry: $SUBJECTS subjects ($WITH_MEASURES with measures); look-ups of $
 load health-warmup 2
 load warmup 3 /measures           # the registry's pages into the cache, the server's pools started
 load health "$DURATION"
+load health-lua "$DURATION"
 if [ -n "${PERF_OUT:-}" ]; then
   perf record ${PERF_ARGS:--g} -o "$PERF_OUT" -p "$SERVER" -- sleep "$DURATION" 2>"$WORK/perf.log" &
   PERF_PID=$!
@@ -92,20 +102,22 @@ printf '  %-38s %10s %9s %9s %14s %8s\n' endpoint "req/s" "p50 ms" "p99 ms" "soc
 row() { printf '  %-38s %10s %9s %9s %14s %8s\n' "$1" "$(wrk_rps "$WORK/$2.wrk")" "$(wrk_ms "$WORK/$2.wrk" 50)" \
           "$(wrk_p99_ms "$WORK/$2.wrk")" "$(wrk_socket_errors "$WORK/$2.wrk")" "$(wrk_non2xx "$WORK/$2.wrk")"; }
 row "/health (baseline)" health
+row "/health, requests made by Lua" health-lua
 row "/v1/subjects/{random}/measures" measures
 row "/v1/subjects/{random} (full report)" report
-awk -v m="$(wrk_rps "$WORK/measures.wrk")" -v r="$(wrk_rps "$WORK/report.wrk")" -v h="$(wrk_rps "$WORK/health.wrk")" 'BEGIN {
+awk -v m="$(wrk_rps "$WORK/measures.wrk")" -v r="$(wrk_rps "$WORK/report.wrk")" -v h="$(wrk_rps "$WORK/health.wrk")" \
+    -v l="$(wrk_rps "$WORK/health-lua.wrk")" 'BEGIN {
   printf "  audited look-ups: %.0f %% of /health (target >= 50 %% and >= 20,000 req/s); full report: %.0f %%\n",
-    (h > 0 ? 100 * m / h : 0), (h > 0 ? 100 * r / h : 0) }'
+    (h > 0 ? 100 * m / h : 0), (h > 0 ? 100 * r / h : 0)
+  if (l > 0) printf "  against /health with the same Lua request path: look-ups %.0f %%, full report %.0f %%\n", 100 * m / l, 100 * r / l }'
 
 # The audit log once the server has stopped (it drains its queue and writes a checkpoint).
 bench_stop
 LOOKUPS=$(( $(answered warmup) + $(answered measures) + $(answered report) + 1 ))
 AUDITED=$(sqlite3 "$WORK/http.audit.db" "SELECT COUNT(*) FROM audit WHERE action = 'lookup'")
-ERRORS=$(( $(wrk_errors "$WORK/health.wrk") + $(wrk_errors "$WORK/warmup.wrk") + $(wrk_errors "$WORK/measures.wrk") + $(wrk_errors "$WORK/report.wrk") ))
+ERRORS=$(( $(wrk_errors "$WORK/health.wrk") + $(wrk_errors "$WORK/health-lua.wrk") + $(wrk_errors "$WORK/warmup.wrk") + $(wrk_errors "$WORK/measures.wrk") + $(wrk_errors "$WORK/report.wrk") ))
 echo "  audit entries 'lookup': $AUDITED for $LOOKUPS look-ups answered (wrk counts; requests in flight when wrk stops are answered and audited too)"
 [ "$AUDITED" -ge "$LOOKUPS" ] || echo "  MISSING AUDIT ENTRIES: $(( LOOKUPS - AUDITED ))"
 echo "  audit verify: $("$BIN" audit verify --db "$DB" --format table | head -1)"
 echo "  errors in all runs: $ERRORS (expected 0)"
 grep -m3 -i "error" "$WORK/serve.log" >&2 || true
-[ -n "${KEEP_LOG:-}" ] && cp "$WORK/serve.log" "$KEEP_LOG"

@@ -26,7 +26,7 @@ final class LookupBatcher: Sendable {
     private let drainers: Int
     private let state = LockedBox(State())
 
-    init(operations: CreditOperations, pool: BlockingPool, drainers: Int = 1) {
+    init(operations: CreditOperations, pool: BlockingPool, drainers: Int = ProcessInfo.processInfo.activeProcessorCount) {
         self.operations = operations
         self.pool = pool
         self.drainers = max(1, drainers)
