@@ -7,6 +7,7 @@ let swiftSettings: [SwiftSetting] = [
 
 let grdb = Target.Dependency.product(name: "GRDB", package: "GRDB.swift")
 let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
+let coreMetrics = Target.Dependency.product(name: "CoreMetrics", package: "swift-metrics")
 
 // Targets, lowest first; each depends only on targets above it (docs/architecture.md).
 let package = Package(
@@ -27,6 +28,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // Identifiers, Day, the subject/record model, the SQLite store, the audit log.
@@ -69,7 +72,7 @@ let package = Package(
         // Every use-case the adapters perform; invariants that span targets live here.
         .target(
             name: "CreditOperations",
-            dependencies: ["CreditRegistry", "FeedIngest", "RuleEngine", "Decisions", "CreditQuery", logging],
+            dependencies: ["CreditRegistry", "FeedIngest", "RuleEngine", "Decisions", "CreditQuery", logging, coreMetrics],
             swiftSettings: swiftSettings
         ),
         // Feed generators and benchmark data.
@@ -108,6 +111,7 @@ let package = Package(
                 "CreditRegistry", "CreditQuery", "CreditOperations",
                 .product(name: "Hummingbird", package: "hummingbird"), logging,
                 .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOCore", package: "swift-nio"),
+                coreMetrics, .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             resources: [.copy("Resources")],
             swiftSettings: swiftSettings
@@ -147,7 +151,8 @@ let package = Package(
         ),
         .testTarget(
             name: "CreditOperationsTests",
-            dependencies: ["CreditTestSupport", "CreditOperations", "NationalBridge", "CreditRegistry", "FeedIngest", "RuleEngine", "Decisions", "CreditQuery", grdb, logging],
+            dependencies: ["CreditTestSupport", "CreditOperations", "NationalBridge", "CreditRegistry", "FeedIngest", "RuleEngine", "Decisions", "CreditQuery", grdb, logging,
+                           coreMetrics, .product(name: "MetricsTestKit", package: "swift-metrics")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

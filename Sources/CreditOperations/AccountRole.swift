@@ -27,4 +27,6 @@ public enum AccountRole: String, Sendable, Hashable, Codable, CaseIterable {
     public var mayGiveFeedback: Bool { self == .officer }
     /// Choose the department a report is ordered for (`?department=`); an officer's is their account's.
     public var mayChooseDepartment: Bool { self == .administrator || self == .auditor }
+    /// The service's metrics (`GET /metrics`): counts and latencies, nothing about a subject.
+    public var mayReadMetrics: Bool { self == .administrator || self == .operator }
 }

@@ -78,6 +78,7 @@ extension CreditOperations {
     /// Logs the outcome; a feed too large to list its subjects is followed by a full re-evaluation.
     func finish(_ report: IngestReport, inTransaction: DecisionMaterialiser.Summary?) throws -> FeedOutcome {
         var outcome = FeedOutcome(report: report, reevaluation: inTransaction)
+        metrics.ingested(report)
         var meta: Logger.Metadata = ["file": "\(report.file)", "outcome": "\(report.outcome.rawValue)",
                                      "feed": "\(report.bureau ?? "")/\(report.feedID ?? "")", "read": "\(report.read)",
                                      "rejected": "\(report.rejected)"]
@@ -95,6 +96,7 @@ extension CreditOperations {
             }
         }
         if let s = outcome.reevaluation {
+            metrics.evaluated(s, by: .feed)
             logger.info("re-evaluated after feed", metadata: ["subjects": "\(s.subjectsEvaluated)", "decisions": "\(s.decisions)"])
         }
         return outcome

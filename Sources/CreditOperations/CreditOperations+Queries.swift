@@ -106,6 +106,7 @@ extension CreditOperations {
     public func recordAudit(_ entries: [AuditLog.Pending]) throws {
         guard !entries.isEmpty else { return }
         try OperationError.mappingBusy(.audit) { try audit.append(entries) }
+        metrics.auditCommitted(entries.count)
         do { try audit.checkpointIfDue() } catch {
             logger.error("audit checkpoint not written", metadata: ["error": "\(error)"])
         }

@@ -48,6 +48,7 @@ extension CreditOperations {
             }
         }
         activeRules.invalidate()
+        metrics.evaluated(summary, by: .activation)
         logger.info("rules activated", metadata: ["version": "\(rules.version)", "author": "\(author)", "asOf": "\(day)",
                                                   "decisions": "\(summary.decisions)", "seconds": "\(summary.seconds)"])
         return RuleActivation(version: rules.version, previousVersion: previous, author: author, asOf: day, summary: summary)
@@ -93,6 +94,7 @@ extension CreditOperations {
             }
         }
         activeRules.invalidate()
+        metrics.evaluated(summary, by: .rollback)
         logger.info("rules rolled back", metadata: ["from": "\(current.version)", "to": "\(target.version)", "author": "\(author)"])
         return RuleActivation(version: target.version, previousVersion: current.version, author: author, asOf: day, summary: summary)
     }
@@ -110,6 +112,7 @@ extension CreditOperations {
                 try DecisionMaterialiser(rules: rules, registry: registry).materialiseAll(asOf: day, in: db) { n in progress?(n, total) }
             }
         }
+        metrics.evaluated(summary, by: .refresh)
         logger.info("decisions refreshed", metadata: ["version": "\(rules.version)", "asOf": "\(day)", "decisions": "\(summary.decisions)"])
         return (rules.version, summary)
     }

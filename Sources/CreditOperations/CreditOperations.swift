@@ -36,6 +36,8 @@ public struct CreditOperations: Sendable {
     /// Where "today" comes from (tests fix it).
     public let clock: DayClock
     public let logger: Logger
+    /// Where the use-cases count feeds, records, evaluations and audit commits.
+    public private(set) var metrics: OperationMetrics
     let activeRules: ActiveRuleCache
 
     /// Uses an open registry, creating the decision tables if they are missing, and `audit`
@@ -49,7 +51,15 @@ public struct CreditOperations: Sendable {
         self.audit = try audit ?? AuditLog.open(beside: registry)
         self.clock = clock
         self.logger = logger
+        metrics = OperationMetrics()
         activeRules = ActiveRuleCache(registry: registry)
+    }
+
+    /// The same operations counting into `metrics` (the service exports its own registry's).
+    public func reportingMetrics(to metrics: OperationMetrics) -> CreditOperations {
+        var copy = self
+        copy.metrics = metrics
+        return copy
     }
 
     /// Opens (creating and migrating if needed) the registry at `path` and its audit log beside

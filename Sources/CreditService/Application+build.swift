@@ -11,6 +11,7 @@ import Logging
 ///
 /// - `GET /health` — liveness, no token.
 /// - `GET /`, `GET /openapi.json` — the officers' page and the API description, no token.
+/// - `GET /metrics` — Prometheus metrics (``ServiceMetrics``), for administrators and operators.
 /// - `POST /session`, `GET /session`, `DELETE /session`, `POST /session/sign-out` — the page's
 ///   sign-in (token → session cookie) and sign-out (``SessionController``).
 /// - `GET /public/`, `GET /public/v1/subjects/{code}`, `GET /public/v1/search` — the public query
@@ -29,10 +30,10 @@ import Logging
 /// ```
 public func buildApplication(operations: CreditOperations, tokens: TokenStore, host: String, port: Int,
                              limits: ServiceLimits = ServiceLimits(), publicRateLimit: RateLimit = .default,
-                             sessions: SessionStore = SessionStore(),
+                             sessions: SessionStore = SessionStore(), metrics: ServiceMetrics = ServiceMetrics(),
                              logger: Logger = Logger(label: "credit.service")) -> some ApplicationProtocol {
     buildApplication(router: buildRouter(operations: operations, tokens: tokens, limits: limits,
-                                         publicRateLimit: publicRateLimit, sessions: sessions, logger: logger),
+                                         publicRateLimit: publicRateLimit, sessions: sessions, metrics: metrics, logger: logger),
                      host: host, port: port, limits: limits, logger: logger)
 }
 
@@ -53,11 +54,13 @@ public func buildApplication(router: Router<ServiceContext>, host: String, port:
 /// The router alone (tests drive it with or without a socket).
 public func buildRouter(operations: CreditOperations, tokens: TokenStore, limits: ServiceLimits = ServiceLimits(),
                         publicRateLimit: RateLimit = .default,
-                        sessions: SessionStore = SessionStore(),
+                        sessions: SessionStore = SessionStore(), metrics: ServiceMetrics = ServiceMetrics(),
                         logger: Logger = Logger(label: "credit.service")) -> Router<ServiceContext> {
     // Writing into a pipe whose reader has gone must fail with EPIPE, not kill the process.
     signal(SIGPIPE, SIG_IGN)
+    let operations = operations.reportingMetrics(to: metrics.operations)
     let router = Router(context: ServiceContext.self)
+    router.add(middleware: MetricsMiddleware(factory: metrics.factory))
     router.add(middleware: RequestLogger(logger: logger, authenticated: false))
     router.add(middleware: ErrorMiddleware(logger: logger))
     router.add(middleware: LimitsMiddleware(limits: limits))
@@ -68,6 +71,7 @@ public func buildRouter(operations: CreditOperations, tokens: TokenStore, limits
     PublicController(operations: operations, pool: pools.lookups, limit: publicRateLimit, logger: logger).add(to: router)
     _ = try? StaticResource.response("openapi.json", type: "application/json")   // load the resources now, not on a request
     SessionController(tokens: tokens, sessions: sessions, pool: pools.lookups).add(to: router)
+    MetricsController(metrics: metrics, authenticator: CallerAuthenticator(tokens: tokens, sessions: sessions, pool: pools.lookups)).add(to: router)
     let v1 = router.group("v1").add(middleware: CallerAuthenticator(tokens: tokens, sessions: sessions, pool: pools.lookups))
         .add(middleware: RequestLogger(logger: logger, authenticated: true))
         .add(middleware: ErrorMiddleware(logger: logger))

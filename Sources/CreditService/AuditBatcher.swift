@@ -21,6 +21,7 @@ actor AuditBatcher {
     func record(_ entries: [AuditLog.Pending]) async throws {
         try await withCheckedThrowingContinuation { (c: CheckedContinuation<Void, any Error>) in
             pending.append((entries, c))
+            operations.metrics.auditQueued(entries.count)
             if !flushing {
                 flushing = true
                 Task { await self.flush() }
@@ -37,8 +38,10 @@ actor AuditBatcher {
             let operations = self.operations
             do {
                 try await pool.run { try operations.recordAudit(entries) }
+                operations.metrics.auditDequeued(entries.count)
                 batch.forEach { $0.done.resume() }
             } catch {
+                operations.metrics.auditDequeued(entries.count)
                 batch.forEach { $0.done.resume(throwing: error) }
             }
         }

@@ -57,9 +57,12 @@ final class LookupBatcher: Sendable {
             do {
                 let answers = try operations.lookUpMeasures(batch.map(\.request))
                 // A look-up that failed answers with its error and leaves no entry (nothing was shown).
-                try operations.recordAudit(answers.flatMap { answer -> [AuditLog.Pending] in
+                let entries = answers.flatMap { answer -> [AuditLog.Pending] in
                     if case .success(let a) = answer { a.audit } else { [] }
-                })
+                }
+                operations.metrics.auditQueued(entries.count)
+                defer { operations.metrics.auditDequeued(entries.count) }
+                try operations.recordAudit(entries)
                 for (w, answer) in zip(batch, answers) { w.continuation.resume(with: answer.map(\.result)) }
             } catch {
                 for w in batch { w.continuation.resume(throwing: error) }

@@ -142,7 +142,8 @@ import Testing
             #expect(spec.status == 200)
             let json = try JSONSerialization.jsonObject(with: Data(spec.body.utf8)) as? [String: Any]
             let paths = (json?["paths"] as? [String: Any])?.keys.sorted() ?? []
-            #expect(paths == ["/health", "/public/v1/search", "/public/v1/subjects/{code}", "/v1/check", "/v1/feedback", "/v1/rules", "/v1/search", "/v1/subjects/{id}", "/v1/subjects/{id}/measures"])
+            #expect(paths == ["/", "/health", "/metrics", "/openapi.json", "/public", "/public/v1/search", "/public/v1/subjects/{code}", "/session",
+                              "/session/sign-out", "/v1/check", "/v1/feedback", "/v1/rules", "/v1/search", "/v1/subjects/{id}", "/v1/subjects/{id}/measures"])
         }
     }
 
