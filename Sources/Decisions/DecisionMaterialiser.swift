@@ -36,18 +36,30 @@ public struct DecisionMaterialiser: Sendable {
         try db.execute(sql: "DELETE FROM decision")
         var extendedTo = Set<String>()
         let evaluator = RegistryEvaluator(rules: rules, registry: registry)
+        let rows = try DecisionRows(rules: rules, asOf: asOf, in: db)
         // Streamed facts get the verification facts the per-subject loader attaches, so both
         // paths evaluate the same facts (one query a subject only when any were recorded).
         let verifications = try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM verification_fact)") ?? false
 
-        func handle(_ streamed: SubjectFacts) throws {
+        // Rules that read related subjects get them streamed beside each subject's own facts
+        // (verification facts, when any were recorded, are attached per subject instead).
+        let streamsRelated = rules.readsRelatedFacts && !verifications
+
+        func handle(_ streamed: SubjectFacts, related: [SubjectFacts]) throws {
             summary.subjectsEvaluated += 1
             var facts = streamed
             if verifications && !rules.readsRelatedFacts { try VerificationStore.attach(to: &facts, asOf: asOf, in: db) }
-            let ds = rules.readsRelatedFacts ? try evaluator.decisions(for: facts.code, asOf: asOf, in: db) : rules.evaluate(facts, asOf: asOf)
+            let ds: [Decision]
+            if streamsRelated {
+                ds = rules.decisions(for: facts.code, own: facts, related: related, asOf: asOf)
+            } else if rules.readsRelatedFacts {
+                ds = try evaluator.decisions(for: facts.code, asOf: asOf, in: db)
+            } else {
+                ds = rules.evaluate(facts, asOf: asOf)
+            }
             var own = 0
             for d in ds {
-                if d.subject == facts.code { try insert(d, asOf: asOf, in: db); own += 1 } else { extendedTo.insert(d.subject) }
+                if d.subject == facts.code { try rows.insert(d); own += 1 } else { extendedTo.insert(d.subject) }
             }
             if own > 0 { summary.subjectsWithMeasures += 1 }
             summary.decisions += own
@@ -55,17 +67,20 @@ public struct DecisionMaterialiser: Sendable {
         }
 
         if let pool = registry.writer as? DatabasePool {
-            let queue = BoundedQueue<[SubjectFacts]>(capacity: 16)
+            let queue = BoundedQueue<[(SubjectFacts, [SubjectFacts])]>(capacity: 16)
             let failure = LockedBox<(any Error)?>(nil)
             let thread = Thread {
                 do {
                     try pool.read { rdb in
-                        var stream = try FactsStream(db: rdb, asOf: asOf)
-                        var batch: [SubjectFacts] = []
+                        var batch: [(SubjectFacts, [SubjectFacts])] = []
                         batch.reserveCapacity(512)
-                        while let f = try stream.next() {
-                            batch.append(f)
-                            if batch.count == 512 { guard queue.put(batch) else { return }; batch.removeAll(keepingCapacity: true) }
+                        try Self.stream(rdb, asOf: asOf, related: streamsRelated) { f, related in
+                            batch.append((f, related))
+                            if batch.count == 512 {
+                                guard queue.put(batch) else { return false }
+                                batch.removeAll(keepingCapacity: true)
+                            }
+                            return true
                         }
                         if !batch.isEmpty { _ = queue.put(batch) }
                     }
@@ -74,15 +89,14 @@ public struct DecisionMaterialiser: Sendable {
             }
             thread.start()
             do {
-                while let batch = queue.take() { for f in batch { try handle(f) } }
+                while let batch = queue.take() { for (f, related) in batch { try handle(f, related: related) } }
             } catch {
                 queue.close()
                 throw error
             }
             if let e = failure.value { throw e }
         } else {
-            var stream = try FactsStream(db: db, asOf: asOf)
-            while let facts = try stream.next() { try handle(facts) }
+            try Self.stream(db, asOf: asOf, related: streamsRelated) { f, related in try handle(f, related: related); return true }
         }
 
         // Persons reached through organisations: their final set merges every route and applies
@@ -91,13 +105,24 @@ public struct DecisionMaterialiser: Sendable {
             let before = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM decision WHERE subject_code = ?", arguments: [code]) ?? 0
             try db.execute(sql: "DELETE FROM decision WHERE subject_code = ?", arguments: [code])
             let ds = try evaluator.decisions(for: code, asOf: asOf, in: db)
-            for d in ds { try insert(d, asOf: asOf, in: db) }
+            for d in ds { try rows.insert(d) }
             if before == 0 && !ds.isEmpty { summary.subjectsWithMeasures += 1 }
             summary.decisions += ds.count - before
         }
         progress?(summary.subjectsEvaluated)
         summary.seconds = Date().timeIntervalSince(started)
         return summary
+    }
+
+    /// Reads every subject's facts in code order, with its related subjects' facts when
+    /// `related` (else none); `each` returns false to stop.
+    private static func stream(_ db: Database, asOf: Day, related withRelated: Bool,
+                               _ each: (SubjectFacts, [SubjectFacts]) throws -> Bool) throws {
+        var own = try FactsStream(db: db, asOf: asOf)
+        var related = withRelated ? try RelatedFactsStream(db: db, asOf: asOf, keyPersons: true) : nil
+        while let f = try own.next() {
+            guard try each(f, try related?.related(of: f.code) ?? []) else { return }
+        }
     }
 
     /// The subjects whose decisions may change when the facts of `touched` changed: the
@@ -122,29 +147,16 @@ public struct DecisionMaterialiser: Sendable {
         let started = Date()
         var summary = Summary()
         let evaluator = RegistryEvaluator(rules: rules, registry: registry)
+        let rows = try DecisionRows(rules: rules, asOf: asOf, in: db)
         for code in try affected(by: touched, in: db).sorted() {
             summary.subjectsEvaluated += 1
             try db.cachedStatement(sql: "DELETE FROM decision WHERE subject_code = ?").execute(arguments: [code])
             let ds = try evaluator.decisions(for: code, asOf: asOf, in: db)
-            for d in ds { try insert(d, asOf: asOf, in: db) }
+            for d in ds { try rows.insert(d) }
             if !ds.isEmpty { summary.subjectsWithMeasures += 1 }
             summary.decisions += ds.count
         }
         summary.seconds = Date().timeIntervalSince(started)
         return summary
-    }
-
-    private func insert(_ d: Decision, asOf: Day, in db: Database) throws {
-        let stmt = try db.cachedStatement(sql: """
-            INSERT INTO decision (subject_code, measure, rule, memorandum, kind, category, department, department_name, basis, text,
-                valid_from, valid_until, financial, via_code, via_role, caused_by, ruleset_version, evaluated_on, to_verify, cooperating)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
-        let causes = "[" + d.causedBy.map(String.init).joined(separator: ",") + "]"
-        try stmt.execute(arguments: [d.subject, d.measureID, d.ruleID, d.memorandum, d.kind.rawValue, d.category.rawValue,
-                                     d.department.id, d.department.name, d.legalBasis, d.measureText, d.from.description,
-                                     d.until?.description, d.financial, d.via?.organisation, d.via?.role.rawValue, causes,
-                                     rules.version, asOf.description, d.toVerify.joined(separator: ","),
-                                     d.cooperating.map(\.id).joined(separator: ",")])
     }
 }

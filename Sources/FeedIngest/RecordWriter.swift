@@ -37,10 +37,15 @@ final class RecordWriter {
     /// when what it needs has not arrived; otherwise appended to the history, its subject
     /// introduced if the registry does not know it, and applied to the derived state.
     func apply(_ rec: PreparedRecord, into r: inout IngestReport) throws {
-        let head = try Row.fetchOne(db.cachedStatement(sql: "SELECT content_hash, revoked FROM record_head WHERE bureau = ? AND bureau_key = ?"),
-                                    arguments: [bureau, rec.key])
+        let probe = try db.cachedStatement(sql: "SELECT content_hash, revoked FROM record_head WHERE bureau = ? AND bureau_key = ?")
+        probe.bind(1, bureau); probe.bind(2, rec.key)
+        var head: (hash: String, revoked: Bool)?
+        if try probe.step(db) {
+            head = (probe.text(at: 0) ?? "", probe.int64(at: 1) != 0)
+            probe.finish()
+        }
         let isRevoke = rec.operation == .revoke
-        if let head, head["content_hash"] as String == rec.hash, (head["revoked"] as Bool) == isRevoke {
+        if let head, head.hash == rec.hash, head.revoked == isRevoke {
             r.unchanged += 1
             return
         }
@@ -59,15 +64,18 @@ final class RecordWriter {
                                                effectiveFrom: rec.effectiveFrom, contentHash: rec.hash, payload: rec.payload),
                                      recordedAt: recordedAt, in: db)
         appended.append(id)
-        if let identity = rec.identity, try identity.source == .list || !registry.knows(identity.code, in: db) {
+        if let identity = rec.identity {
+            // A list names its subject authoritatively enough to rename it; other records only
+            // introduce a subject the registry does not know yet.
             try registry.introduce(code: identity.code, kind: identity.kind, name: identity.name, source: identity.source,
-                                   recordID: id, in: db)
+                                   recordID: id, onlyIfAbsent: identity.source != .list, in: db)
         }
-        try db.cachedStatement(sql: """
-            INSERT INTO record_head (bureau, bureau_key, record_id, content_hash, revoked) VALUES (?, ?, ?, ?, ?)
-            ON CONFLICT(bureau, bureau_key) DO UPDATE SET record_id = excluded.record_id,
-                content_hash = excluded.content_hash, revoked = excluded.revoked
-            """).execute(arguments: [bureau, rec.key, id, rec.hash, isRevoke])
+        // A new key is a plain insert; a known one is updated in place (no conflict probe).
+        let putHead = try head == nil
+            ? db.cachedStatement(sql: "INSERT INTO record_head (record_id, content_hash, revoked, bureau, bureau_key) VALUES (?, ?, ?, ?, ?)")
+            : db.cachedStatement(sql: "UPDATE record_head SET record_id = ?, content_hash = ?, revoked = ? WHERE bureau = ? AND bureau_key = ?")
+        putHead.bind(1, id); putHead.bind(2, rec.hash); putHead.bind(3, isRevoke); putHead.bind(4, bureau); putHead.bind(5, rec.key)
+        try putHead.run(db)
         let changed = try rec.apply(registry, db, id)
         touch(changed)
         touch([rec.subject])

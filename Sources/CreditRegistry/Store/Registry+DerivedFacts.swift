@@ -13,7 +13,9 @@ extension Registry {
                 entered_on = excluded.entered_on, ground = excluded.ground, reason = excluded.reason,
                 authority = excluded.authority, entry_record = excluded.entry_record
             """)
-        try stmt.execute(arguments: [subject, list, enteredOn.description, ground, reason, authority, entryKey, recordID])
+        stmt.bind(1, subject); stmt.bind(2, list); stmt.bind(3, enteredOn); stmt.bind(4, ground); stmt.bind(5, reason)
+        stmt.bind(6, authority); stmt.bind(7, entryKey); stmt.bind(8, recordID)
+        try stmt.run(db)
     }
 
     /// Closes a list entry: the one named by `entryKey` when given, else the subject's latest
@@ -44,9 +46,11 @@ extension Registry {
             INSERT OR REPLACE INTO penalty (record_key, subject_code, document_number, decided_on, types, fine_micro_wan,
                 severity, authority, publicity_end, repaired_on, revoked_on, record_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
-        try stmt.execute(arguments: [recordKey, subject, p.documentNumber, p.decidedOn.description, p.types.joined(separator: ";"),
-                                     p.fineMicroWan, p.severity.rawValue, p.authority, p.publicityEnd?.description,
-                                     p.repairedOn?.description, p.revokedOn?.description, p.recordID])
+        stmt.bind(1, recordKey); stmt.bind(2, subject); stmt.bind(3, p.documentNumber); stmt.bind(4, p.decidedOn)
+        stmt.bind(5, p.types.joined(separator: ";")); stmt.bind(6, p.fineMicroWan); stmt.bind(7, p.severity.rawValue)
+        stmt.bind(8, p.authority); stmt.bind(9, p.publicityEnd); stmt.bind(10, p.repairedOn); stmt.bind(11, p.revokedOn)
+        stmt.bind(12, p.recordID)
+        try stmt.run(db)
     }
 
     /// Marks a penalty revoked (撤销) from `day`.
@@ -60,15 +64,18 @@ extension Registry {
             INSERT OR REPLACE INTO licence (record_key, subject_code, number, type, granted_on, valid_until, revoked_on, record_id)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """)
-        try stmt.execute(arguments: [recordKey, subject, l.number, l.type, l.grantedOn.description, l.validUntil?.description,
-                                     l.revokedOn?.description, l.recordID])
+        stmt.bind(1, recordKey); stmt.bind(2, subject); stmt.bind(3, l.number); stmt.bind(4, l.type); stmt.bind(5, l.grantedOn)
+        stmt.bind(6, l.validUntil); stmt.bind(7, l.revokedOn); stmt.bind(8, l.recordID)
+        try stmt.run(db)
     }
 
     /// The annual tax credit grade of a subject (a later publication for the same year replaces it).
     public func putTaxGrade(_ g: TaxGradeFact, subject: String, in db: Database) throws {
-        try db.cachedStatement(sql: """
+        let stmt = try db.cachedStatement(sql: """
             INSERT OR REPLACE INTO tax_grade (subject_code, year, grade, published_on, record_id) VALUES (?, ?, ?, ?, ?)
-            """).execute(arguments: [subject, g.year, g.grade.rawValue, g.publishedOn.description, g.recordID])
+            """)
+        stmt.bind(1, subject); stmt.bind(2, g.year); stmt.bind(3, g.grade.rawValue); stmt.bind(4, g.publishedOn); stmt.bind(5, g.recordID)
+        try stmt.run(db)
     }
 
     /// Removes a tax grade revoked by its bureau.

@@ -26,33 +26,46 @@ extension Registry {
     /// ```swift
     /// try registry.introduce(code: "11010519491231002X", kind: .naturalPerson, name: "张丽", source: .list, recordID: id, in: db)
     /// ```
+    ///
+    /// With `onlyIfAbsent`, a subject the registry already knows is left as it is (no rename, no
+    /// variant): one probe for what a caller would otherwise ask ``knows(_:in:)`` first.
     @discardableResult
     public func introduce(code: String, kind: SubjectKind, name: String, source: IdentitySource, recordID: Int64?,
-                          in db: Database) throws -> Bool {
-        let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT COALESCE(identity_source, 'named'), name, kind FROM subject WHERE code = ?"),
-                                   arguments: [code])
+                          onlyIfAbsent: Bool = false, in db: Database) throws -> Bool {
+        let probe = try db.cachedStatement(sql: "SELECT COALESCE(identity_source, 'named'), name, kind FROM subject WHERE code = ?")
+        probe.bind(1, code)
+        var row: (source: String, name: String, kind: String)?
+        if try probe.step(db) {
+            row = (probe.text(at: 0) ?? "named", probe.text(at: 1) ?? "", probe.text(at: 2) ?? "")
+            probe.finish()
+        }
+        if row != nil && onlyIfAbsent { return false }
         var isNew = false
         if let row {
-            let stored = IdentitySource(rawValue: row[0]) ?? .named
-            let current: String = row[1]
+            let stored = IdentitySource(rawValue: row.source) ?? .named
+            let current = row.name
             // A more authoritative source renames; between equal sources the smaller name wins, so
             // the outcome does not depend on which record arrived first.
             let renames = source > stored || (source == stored && source != .registration && !current.isEmpty && name < current)
             if !name.isEmpty, renames || current.isEmpty {
-                try db.cachedStatement(sql: "UPDATE subject SET name = ?, kind = ?, identity_source = ? WHERE code = ?")
-                    .execute(arguments: [name, source >= stored ? kind.rawValue : row[2] as String, max(source, stored).rawValue, code])
+                let update = try db.cachedStatement(sql: "UPDATE subject SET name = ?, kind = ?, identity_source = ? WHERE code = ?")
+                update.bind(1, name); update.bind(2, source >= stored ? kind.rawValue : row.kind)
+                update.bind(3, max(source, stored).rawValue); update.bind(4, code)
+                try update.run(db)
                 if kind != .naturalPerson { try addName(name, of: code, from: nil, in: db) }
             }
         } else {
-            try db.cachedStatement(sql: "INSERT INTO subject (code, kind, name, status, identity_source) VALUES (?, ?, ?, 'active', ?)")
-                .execute(arguments: [code, kind.rawValue, name, source.rawValue])
+            let insert = try db.cachedStatement(sql: "INSERT INTO subject (code, kind, name, status, identity_source) VALUES (?, ?, ?, 'active', ?)")
+            insert.bind(1, code); insert.bind(2, kind.rawValue); insert.bind(3, name); insert.bind(4, source.rawValue)
+            try insert.run(db)
             try addAlias(scheme: kind == .naturalPerson ? .residentID : .uscc, value: code, subject: code, in: db)
             if kind != .naturalPerson && !name.isEmpty { try addName(name, of: code, from: nil, in: db) }
             isNew = true
         }
         if !name.isEmpty {
-            try db.cachedStatement(sql: "INSERT OR IGNORE INTO name_variant (subject_code, name, source, record_id) VALUES (?, ?, ?, ?)")
-                .execute(arguments: [code, name, source.rawValue, recordID])
+            let variant = try db.cachedStatement(sql: "INSERT OR IGNORE INTO name_variant (subject_code, name, source, record_id) VALUES (?, ?, ?, ?)")
+            variant.bind(1, code); variant.bind(2, name); variant.bind(3, source.rawValue); variant.bind(4, recordID)
+            try variant.run(db)
         }
         return isNew
     }

@@ -77,8 +77,10 @@ public struct Registry: Sendable {
                 region = COALESCE(excluded.region, region), authority = COALESCE(excluded.authority, authority),
                 updated_by_record = COALESCE(excluded.updated_by_record, updated_by_record)
             """)
-        try stmt.execute(arguments: [s.code, s.kind.rawValue, s.name, s.status.rawValue, s.statusSince?.description,
-                                     s.establishedOn?.description, s.region, s.authority, recordID])
+        stmt.bind(1, s.code); stmt.bind(2, s.kind.rawValue); stmt.bind(3, s.name); stmt.bind(4, s.status.rawValue)
+        stmt.bind(5, s.statusSince); stmt.bind(6, s.establishedOn); stmt.bind(7, s.region); stmt.bind(8, s.authority)
+        stmt.bind(9, recordID)
+        try stmt.run(db)
         try addAlias(scheme: s.kind == .naturalPerson ? .residentID : .uscc, value: s.code, subject: s.code, in: db)
         if s.kind != .naturalPerson { try addName(s.name, of: s.code, from: s.establishedOn, in: db) }
     }
@@ -106,7 +108,8 @@ public struct Registry: Sendable {
             ON CONFLICT(subject_code, name) DO UPDATE SET valid_to = excluded.valid_to,
                 valid_from = COALESCE(valid_from, excluded.valid_from)
             """)
-        try stmt.execute(arguments: [code, name, from?.description, to?.description])
+        stmt.bind(1, code); stmt.bind(2, name); stmt.bind(3, from); stmt.bind(4, to)
+        try stmt.run(db)
     }
 
     /// Maps an identifier to a subject. Values are stored normalised (upper case, no hyphens).
@@ -115,7 +118,8 @@ public struct Registry: Sendable {
             INSERT INTO alias (value, scheme, subject_code) VALUES (?, ?, ?)
             ON CONFLICT(value, scheme) DO UPDATE SET subject_code = excluded.subject_code
             """)
-        try stmt.execute(arguments: [IdentifierText.normalise(value), scheme.rawValue, subject])
+        stmt.bind(1, IdentifierText.normalise(value)); stmt.bind(2, scheme.rawValue); stmt.bind(3, subject)
+        try stmt.run(db)
     }
 
     /// Records a role; the same (from, role, to, validFrom) updates its end and share.
@@ -135,7 +139,9 @@ public struct Registry: Sendable {
                 share = excluded.share, record_id = excluded.record_id
             WHERE NOT EXISTS (SELECT 1 FROM record WHERE record.id = relation.record_id AND record.kind = 'registration')
             """)
-        try stmt.execute(arguments: [r.from, r.role.rawValue, r.to, r.share, r.validFrom.description, r.validTo?.description, r.recordID])
+        stmt.bind(1, r.from); stmt.bind(2, r.role.rawValue); stmt.bind(3, r.to); stmt.bind(4, r.share)
+        stmt.bind(5, r.validFrom); stmt.bind(6, r.validTo); stmt.bind(7, r.recordID)
+        try stmt.run(db)
     }
 
     /// Ends, on `day`, every role of `role` held in organisation `from` by someone other than `keep`.
@@ -144,7 +150,8 @@ public struct Registry: Sendable {
             UPDATE relation SET valid_to = ? WHERE from_code = ? AND role = ? AND valid_to IS NULL
                 AND to_code IS NOT ? AND valid_from < ?
             """)
-        try stmt.execute(arguments: [day.description, from, role.rawValue, keep, day.description])
+        stmt.bind(1, day); stmt.bind(2, from); stmt.bind(3, role.rawValue); stmt.bind(4, keep); stmt.bind(5, day)
+        try stmt.run(db)
     }
 
     /// Appends a record to the history and returns its id. Records are never updated.
@@ -156,8 +163,11 @@ public struct Registry: Sendable {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         let p = r.provenance
-        try stmt.execute(arguments: [r.subjectCode, r.kind, p.bureau, p.bureauKey, r.operation, p.feed, p.line, p.documentNumber,
-                                     r.effectiveFrom?.description, r.effectiveTo?.description, recordedAt, r.contentHash, r.payload])
+        stmt.bind(1, r.subjectCode); stmt.bind(2, r.kind); stmt.bind(3, p.bureau); stmt.bind(4, p.bureauKey)
+        stmt.bind(5, r.operation); stmt.bind(6, p.feed); stmt.bind(7, p.line); stmt.bind(8, p.documentNumber)
+        stmt.bind(9, r.effectiveFrom); stmt.bind(10, r.effectiveTo); stmt.bind(11, recordedAt); stmt.bind(12, r.contentHash)
+        stmt.bind(13, r.payload)
+        try stmt.run(db)
         return db.lastInsertedRowID
     }
 
@@ -167,7 +177,8 @@ public struct Registry: Sendable {
             INSERT INTO status_history (subject_code, since, status, record_id) VALUES (?, ?, ?, ?)
             ON CONFLICT DO UPDATE SET record_id = excluded.record_id
             """)
-        try stmt.execute(arguments: [code, since.description, status.rawValue, recordID])
+        stmt.bind(1, code); stmt.bind(2, since); stmt.bind(3, status.rawValue); stmt.bind(4, recordID)
+        try stmt.run(db)
     }
 
     // MARK: - Reading
