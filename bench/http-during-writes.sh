@@ -13,47 +13,25 @@
 #     SUBJECTS  subjects of the registry activated in phase 3 (default 10,000,000)
 #     CREDITCTL a binary to measure (default: release build of this checkout)
 # Environment: DURATION (s of wrk per phase, default 20), CONNECTIONS (default 16),
-# BENCH_DIR (generated registry and feeds, reused while their sizes match; default /tmp/bench-writes),
+# BENCH_DIR (generated registry and feeds, reused while their sizes match; default .bench-data/),
 # PORT (default 18097).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-for tool in wrk curl sqlite3; do
-  command -v "$tool" >/dev/null || { echo "$tool is missing (apt-get install $tool)" >&2; exit 1; }
-done
+source bench/lib.sh
+bench_require wrk curl sqlite3
 RECORDS=${1:-1000000}
 SUBJECTS=${2:-10000000}
-if [ -n "${3:-}" ]; then
-  BIN=$(realpath "$3")
-else
-  swift build -c release --product creditctl >/dev/null
-  BIN=$(swift build -c release --show-bin-path)/creditctl
-fi
-[ -x "$BIN" ] || { echo "not an executable: $BIN" >&2; exit 1; }
+bench_binary "${3:-}"
 DURATION=${DURATION:-20}
 CONNECTIONS=${CONNECTIONS:-16}
-DIR=${BENCH_DIR:-/tmp/bench-writes}
 PORT=${PORT:-18097}
-BASE="http://127.0.0.1:$PORT"
-mkdir -p "$DIR"
-
-WORK=$(mktemp -d /tmp/bench-writes-run.XXXXXX)
-SERVER=""; WRITER=""
-cleanup() {
-  [ -n "$WRITER" ] && kill "$WRITER" 2>/dev/null || true
-  [ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null || true
-  [ -n "$SERVER" ] && wait "$SERVER" 2>/dev/null || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT INT TERM
+bench_workdir writes
+WRITER=""
 
 # The registry (generated once per size) and the feed (about 1.5 commerce records a generated
 # subject, so RECORDS / 1.5 subjects; its subjects are new to the registry).
-REGISTRY="$DIR/registry-$SUBJECTS.db"
-if [ ! -f "$REGISTRY" ]; then
-  echo "generating a registry of $SUBJECTS subjects at $REGISTRY" >&2
-  "$BIN" subject bench build --db "$REGISTRY" --subjects "$SUBJECTS" >&2
-fi
-FEEDS="$DIR/feed-$RECORDS"
+REGISTRY=$(bench_registry "$SUBJECTS")
+FEEDS="$BENCH_DIR/feed-$RECORDS"
 FEED="$FEEDS/commerce-0001-full.xml"
 if [ ! -f "$FEED" ]; then
   echo "generating a feed of about $RECORDS records at $FEED" >&2
@@ -63,31 +41,18 @@ FEED_RECORDS=$(grep -c ' key="' "$FEED" || true)
 
 # Everything below works on a copy: the server, the ingest and the activation share it.
 DB="$WORK/credit.db"
-cp "$REGISTRY" "$DB"
+bench_copy "$REGISTRY" "$DB"
 CODE=$(sqlite3 "$DB" 'SELECT code FROM subject LIMIT 1 OFFSET 12345')
-OFFICER=bench-officer-token-0123456789
-printf '[{"token":"%s","name":"bench-officer","role":"officer","department":"sat"}]\n' "$OFFICER" > "$WORK/tokens.json"
-chmod 600 "$WORK/tokens.json"
-"$BIN" users import --db "$DB" "$WORK/tokens.json" >/dev/null
-"$BIN" serve --db "$DB" --host 127.0.0.1 --port "$PORT" 2>"$WORK/serve.log" &
-SERVER=$!
-for _ in $(seq 1 120); do
-  curl -sf -o /dev/null "$BASE/health" && break
-  kill -0 "$SERVER" 2>/dev/null || { echo "server exited:" >&2; cat "$WORK/serve.log" >&2; exit 1; }
-  sleep 0.5
-done
-curl -sf -o /dev/null "$BASE/health" || { echo "server not up after 60 s" >&2; exit 1; }
+OFFICER=$(bench_token "$DB" bench-officer officer sat)
+bench_serve "$DB" "$PORT"
 STATUS=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $OFFICER" "$BASE/v1/subjects/$CODE/measures")
 [ "$STATUS" = 200 ] || { echo "look-up of $CODE answered $STATUS" >&2; exit 1; }
 
 look() { wrk -t1 -c"$CONNECTIONS" "-d${2:-$DURATION}s" --latency -H "Authorization: Bearer $OFFICER" \
            "$BASE/v1/subjects/$CODE/measures" > "$WORK/$1.wrk"; }
-p99_ms() { awk '$1 == "99%" { v = $2; u = v; sub(/[0-9.]+/, "", u); sub(/[a-z]+$/, "", v)
-             m = (u == "us") ? 0.001 : (u == "ms") ? 1 : (u == "s") ? 1000 : (u == "m") ? 60000 : -1
-             printf "%.2f", v * m }' "$WORK/$1.wrk"; }
-rps() { awk '/^Requests\/sec/ { printf "%.0f", $2 }' "$WORK/$1.wrk"; }
-errcount() { awk '/Socket errors/ { gsub(/,/, ""); s = $4 + $6 + $8 + $10 } /Non-2xx or 3xx/ { n = $5 }
-                  END { print s + n }' "$WORK/$1.wrk"; }
+p99_ms() { wrk_p99_ms "$WORK/$1.wrk"; }
+rps() { wrk_rps "$WORK/$1.wrk"; }
+errcount() { wrk_errors "$WORK/$1.wrk"; }
 
 # Runs the writer command in the background, waits until it holds the registry's write lock
 # (a write attempt from here is refused), runs wrk, and reports whether the writer outlasted it.
@@ -96,6 +61,7 @@ during() {
   local t0; t0=$(date +%s.%N)
   "$@" > "$WORK/$name.out" 2> "$WORK/$name.err" &
   WRITER=$!
+  bench_child "$WRITER"
   for _ in $(seq 1 600); do
     sqlite3 -cmd '.timeout 0' "$DB" 'BEGIN IMMEDIATE; ROLLBACK;' 2>/dev/null || break
     kill -0 "$WRITER" 2>/dev/null || break

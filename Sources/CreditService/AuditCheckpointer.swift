@@ -26,7 +26,9 @@ public struct AuditCheckpointer: Sendable {
         while (try? await Task.sleep(for: interval)) != nil {
             await checkpoint()
         }
-        await checkpoint()
+        // This task is cancelled now, and the pool refuses work from a cancelled task: the last
+        // checkpoint runs in a task of its own.
+        await Task.detached { await self.checkpoint() }.value
     }
 
     /// One checkpoint on the look-up pool, logged if it fails.

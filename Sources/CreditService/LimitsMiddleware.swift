@@ -1,3 +1,4 @@
+import CreditRegistry
 import Foundation
 import Hummingbird
 
@@ -23,20 +24,23 @@ struct LimitsMiddleware: RouterMiddleware {
         }
     }
 
-    /// `body`'s answer, or 503 `timeout` when it takes longer than `limit` (the work is cancelled).
+    /// `body`'s answer, or 503 `timeout` when it takes longer than `limit` (the work is cancelled;
+    /// ``RequestDeadlines`` keeps the time, to within its tick).
     private func withTimeout(_ limit: Duration, path: String, _ body: () async throws -> Response) async throws -> Response {
         try await withoutActuallyEscaping(body) { body in
             let box = UnsafeSendableBox(body)
-            return try await withThrowingTaskGroup(of: Response?.self) { group in
-                group.addTask { try await box.value() }
-                group.addTask { try await Task.sleep(for: limit); return nil }
-                defer { group.cancelAll() }
-                guard let first = try await group.next(), let response = first else {
-                    throw Problem(.serviceUnavailable, code: "timeout", detail: "\(path) was not answered within \(limit)",
-                                  headers: [.retryAfter: "1"])
-                }
-                return response
+            // The task is awaited below before this function returns: `body` does not escape.
+            let task = Task { try await box.value() }
+            let timedOut = LockedBox(false)
+            let deadline = RequestDeadlines.shared.add(limit) { timedOut.value = true; task.cancel() }
+            defer { RequestDeadlines.shared.remove(deadline) }
+            // Past the deadline the answer is 503, whatever the cancelled work ended with.
+            let result = await withTaskCancellationHandler { await task.result } onCancel: { task.cancel() }
+            if timedOut.value {
+                throw Problem(.serviceUnavailable, code: "timeout", detail: "\(path) was not answered within \(limit)",
+                              headers: [.retryAfter: "1"])
             }
+            return try result.get()
         }
     }
 }

@@ -26,10 +26,11 @@ public struct TableDecisionProvider: DecisionProvider {
 
     public func decisions(for code: String, asOf: Day, in db: Database) throws -> [StoredDecision] {
         let day = asOf.description
-        return try Row.fetchAll(db.cachedStatement(sql: """
+        // Decoded from the cursor's live rows (no copy of each row, see `Registry.lookup`).
+        return try Array(Row.fetchCursor(db.cachedStatement(sql: """
             SELECT \(StoredDecision.columns) FROM decision
             WHERE subject_code = ?1 AND valid_from <= ?2 AND (valid_until IS NULL OR valid_until > ?2)
             ORDER BY kind DESC, department, measure, valid_from
-            """), arguments: [code, day]).map { try StoredDecision(positional: $0) }
+            """), arguments: [code, day]).map { try StoredDecision(positional: $0) })
     }
 }

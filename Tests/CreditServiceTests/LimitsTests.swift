@@ -40,7 +40,12 @@ extension ServiceTests {
         limits.maxConnections = 2
         try await app(limits).test(.live) { client in
             // The test client's own connection is the first.
-            let health = try await client.execute(uri: "/health", method: .get) { Int($0.status.code) }
+            // The server still answers. The 200 ms limit holds for /health too, which a machine
+            // running the whole suite side by side may exceed: a few tries, each a real request.
+            var health = 0
+            for _ in 0..<5 where health != 200 {
+                health = try await client.execute(uri: "/health", method: .get) { Int($0.status.code) }
+            }
             #expect(health == 200)
             let held = try RawConnection(port: client.port!)
             held.send("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
@@ -118,7 +123,12 @@ extension ServiceTests {
         }).test(.live) { client in
             let r = try await client.execute(uri: "/stalled", method: .get) { (Int($0.status.code), String(buffer: $0.body)) }
             #expect(r.0 == 503 && problemCode(r.1) == "timeout", "\(r.1)")
-            let health = try await client.execute(uri: "/health", method: .get) { Int($0.status.code) }
+            // The server still answers. The 200 ms limit holds for /health too, which a machine
+            // running the whole suite side by side may exceed: a few tries, each a real request.
+            var health = 0
+            for _ in 0..<5 where health != 200 {
+                health = try await client.execute(uri: "/health", method: .get) { Int($0.status.code) }
+            }
             #expect(health == 200)
         }
     }

@@ -112,7 +112,7 @@ public struct AuditLog: Sendable {
     /// calls ``checkpointIfDue()`` (a failed checkpoint must not undo the entries).
     public func append(_ entries: [Pending]) throws {
         guard !entries.isEmpty else { return }
-        let at = ISO8601DateFormatter().string(from: Date())
+        let at = AuditTimestamp.string()
         _ = try writer.write { db in try insert(entries.map { ($0, at) }, in: db) }
         pace.withValue { $0.sinceCheckpoint += entries.count }
     }
@@ -132,7 +132,7 @@ public struct AuditLog: Sendable {
     /// Appends one entry and returns it as stored.
     @discardableResult
     public func append(actor: String, action: String, subject: String? = nil, detail: String = "") throws -> Entry {
-        let at = ISO8601DateFormatter().string(from: Date())
+        let at = AuditTimestamp.string()
         let pending = Pending(actor: actor, action: action, subject: subject, detail: detail)
         let entry = try writer.write { db in try insert([(pending, at)], in: db) }
         pace.withValue { $0.sinceCheckpoint += 1 }
@@ -143,7 +143,7 @@ public struct AuditLog: Sendable {
     /// returns the last entry written.
     @discardableResult
     func insert(_ entries: [(Pending, at: String)], in db: Database) throws -> Entry {
-        let head = try Row.fetchOne(db, sql: "SELECT id, mac FROM audit ORDER BY id DESC LIMIT 1")
+        let head = try Row.fetchOne(db.cachedStatement(sql: "SELECT id, mac FROM audit ORDER BY id DESC LIMIT 1"))
         var id: Int64 = head?["id"] ?? 0
         var previous: String = head?["mac"] ?? AuditEncoding.genesis
         let statement = try db.cachedStatement(sql: """
@@ -187,7 +187,7 @@ public struct AuditLog: Sendable {
                     let then = try String.fetchOne(db, sql: "SELECT mac FROM audit WHERE id = ?", arguments: [last.count])
                     guard count >= last.count, then == last.head else { throw AuditError.doesNotExtendCheckpoint(number: last.number) }
                 }
-                let c = AuditCheckpoint.make(count: count, head: mac, after: last, at: ISO8601DateFormatter().string(from: Date()), key: key)
+                let c = AuditCheckpoint.make(count: count, head: mac, after: last, at: AuditTimestamp.string(), key: key)
                 try file.append(c)
                 result = c
                 return .commit

@@ -193,10 +193,12 @@ public struct Registry: Sendable {
     /// ``lookup(_:)`` inside an existing transaction.
     public func lookup(_ identifier: String, in db: Database) throws -> Subject? {
         let value = IdentifierText.normalise(identifier)
-        let row = try Row.fetchOne(db.cachedStatement(sql: """
+        // A cursor's row reads the statement in place: no copy of the row and no map of its
+        // column names per look-up (`Row.fetchOne` builds both).
+        let rows = try Row.fetchCursor(db.cachedStatement(sql: """
             SELECT \(Subject.columns) FROM alias a JOIN subject s ON s.code = a.subject_code WHERE a.value = ? LIMIT 1
             """), arguments: [value])
-        return try row.map(Subject.init(positional:))
+        return try rows.next().map(Subject.init(positional:))
     }
 
     /// The subject with exactly this registry code.
