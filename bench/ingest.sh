@@ -36,9 +36,10 @@ for SUBJECTS in $SIZES; do
   sqlite3 "$BASE" "CREATE TABLE record (bureau TEXT, bureau_key TEXT, subject_code TEXT, kind TEXT, line INTEGER, content_hash TEXT, payload TEXT, PRIMARY KEY (bureau, bureau_key))"
   read -r SS SM < <("$TIME" -f "%e %M" sqlite3 "$BASE" ".mode csv" ".import $DIR/records.csv record" 2>&1 | tail -1)
   # Second baseline: every row the ingest wrote (all registry tables, same schema and indexes),
-  # imported by sqlite3 from CSV into an empty registry, then the name index built as the ingest does.
+  # imported by sqlite3 from CSV into an empty registry (the short-query index `name_gram` too),
+  # then the name index built as the ingest does.
   ALL="$DIR/baseline-all.db"; rm -f "$ALL"
-  TABLES="subject alias subject_name status_history relation record record_head list_entry penalty licence tax_grade"
+  TABLES="subject alias subject_name status_history relation record record_head list_entry penalty licence tax_grade name_gram name_gram_cut name_gram_offset"
   python3 - "$DB" "$ALL" <<'PY'
 import sqlite3, sys
 src, dst = sqlite3.connect(sys.argv[1]), sqlite3.connect(sys.argv[2])
