@@ -56,30 +56,15 @@ public enum TestPostgres {
         return c.string ?? url
     }
 
-    /// Runs a tool; its output goes through files, not pipes (a server it starts keeps its
-    /// descriptors, and a pipe would never reach its end).
+    /// Runs a tool to its end (output through files: ``FileOutputProcess``); a non-zero exit
+    /// throws with what it wrote to standard error.
     @discardableResult
     static func run(_ tool: String, _ arguments: [String]) throws -> String {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("credit-pg-run-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let outURL = dir.appendingPathComponent("out"), errURL = dir.appendingPathComponent("err")
-        FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: tool)
-        p.arguments = arguments
-        p.standardInput = FileHandle.nullDevice
-        p.standardOutput = try FileHandle(forWritingTo: outURL)
-        p.standardError = try FileHandle(forWritingTo: errURL)
-        try p.run()
-        p.waitUntilExit()
-        let out = (try? String(contentsOf: outURL, encoding: .utf8)) ?? ""
-        guard p.terminationStatus == 0 else {
-            throw TestPostgresError(message: "\(tool) \(arguments.joined(separator: " ")) failed: "
-                + ((try? String(contentsOf: errURL, encoding: .utf8)) ?? ""))
+        let r = try FileOutputProcess.run(URL(fileURLWithPath: tool), arguments)
+        guard r.status == 0 else {
+            throw TestPostgresError(message: "\(tool) \(arguments.joined(separator: " ")) failed: " + r.stderr)
         }
-        return out
+        return r.stdout
     }
 }
 
