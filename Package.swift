@@ -159,7 +159,7 @@ let package = Package(
         ),
         .testTarget(
             name: "RuleEngineTests",
-            dependencies: ["RuleEngine", "CreditRegistry"],
+            dependencies: ["CreditTestSupport", "RuleEngine", "CreditRegistry"],
             exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),

@@ -1,3 +1,4 @@
+import CreditTestSupport
 import Foundation
 import Testing
 
@@ -131,19 +132,21 @@ struct CodeValidateTests {
         #expect(legacy.stdout.contains("identifier.legacyChecksum"))
     }
 
-    @Test func stdinStreamsLineByLine() throws {
-        let gen = try CreditCtlBinary.run(["code", "generate", "--count", "50000", "--seed", "7"])
-        #expect(gen.status == 0)
-        let codes = gen.stdout.split(separator: "\n")
-        #expect(codes.count == 50_000)
-        // CRLF line ends, blank lines and a last line without a line break are all handled.
-        let input = codes.joined(separator: "\r\n") + "\r\n\n  \n91350100M000100Y43"
-        let r = try CreditCtlBinary.run(["code", "validate", "-", "--format", "json"], input: input)
-        #expect(r.status == 0, "\(r.stderr)")
-        let lines = r.stdout.split(separator: "\n")
-        #expect(lines.count == 50_001)
-        #expect(lines.allSatisfy { $0.contains("\"valid\":true") })
-        #expect(lines.last?.contains("\"input\":\"91350100M000100Y43\"") == true)
+    @Test func stdinStreamsLineByLine() async throws {
+        try await onOwnThread {
+            let gen = try CreditCtlBinary.run(["code", "generate", "--count", "50000", "--seed", "7"])
+            #expect(gen.status == 0)
+            let codes = gen.stdout.split(separator: "\n")
+            #expect(codes.count == 50_000)
+            // CRLF line ends, blank lines and a last line without a line break are all handled.
+            let input = codes.joined(separator: "\r\n") + "\r\n\n  \n91350100M000100Y43"
+            let r = try CreditCtlBinary.run(["code", "validate", "-", "--format", "json"], input: input)
+            #expect(r.status == 0, "\(r.stderr)")
+            let lines = r.stdout.split(separator: "\n")
+            #expect(lines.count == 50_001)
+            #expect(lines.allSatisfy { $0.contains("\"valid\":true") })
+            #expect(lines.last?.contains("\"input\":\"91350100M000100Y43\"") == true)
+        }
     }
 
     @Test func stdinWithAnInvalidLineExitsOne() throws {

@@ -82,54 +82,56 @@ import Testing
         return out.sorted()
     }
 
-    @Test func anyArrivalOrderEndsLikeAFreshRegistry() throws {
-        let feeds = dir.appendingPathComponent("feeds")
-        try FileManager.default.createDirectory(at: feeds, withIntermediateDirectories: true)
-        _ = try FeedGenerator(subjects: Self.subjects, seed: 2026).write(to: feeds.path)
-        var streams: [[Unit]] = []
-        for (i, bureau) in ["commerce", "tax", "food"].enumerated() {
-            streams.append(try split(feeds.appendingPathComponent("\(bureau)-0001-full.xml").path, share: [0.7, 0.5, 0.4][i]).map(Unit.feed))
-        }
-        streams.append([.national(Self.samples.appendingPathComponent("national/dishonest-debtors.csv").path)])
-        let usual = streams.flatMap { $0 }
+    @Test func anyArrivalOrderEndsLikeAFreshRegistry() async throws {
+        try await onOwnThread {
+            let feeds = dir.appendingPathComponent("feeds")
+            try FileManager.default.createDirectory(at: feeds, withIntermediateDirectories: true)
+            _ = try FeedGenerator(subjects: Self.subjects, seed: 2026).write(to: feeds.path)
+            var streams: [[Unit]] = []
+            for (i, bureau) in ["commerce", "tax", "food"].enumerated() {
+                streams.append(try split(feeds.appendingPathComponent("\(bureau)-0001-full.xml").path, share: [0.7, 0.5, 0.4][i]).map(Unit.feed))
+            }
+            streams.append([.national(Self.samples.appendingPathComponent("national/dishonest-debtors.csv").path)])
+            let usual = streams.flatMap { $0 }
 
-        let fresh = try CreditOperations.open(path: dir.appendingPathComponent("fresh.db").path, clock: .fixed(Self.today))
-        for unit in usual { try ingest(unit, fresh) }
-        _ = try fresh.activateRules(paths: [Support.rulesDir.path], author: "property")
-        let expected = try RegistryFingerprint(fresh.registry)
-        let codes = try fresh.registry.read { db in
-            try Row.fetchAll(db, sql: "SELECT code, name FROM subject ORDER BY code").enumerated()
-                .filter { $0.offset % 9 == 0 }.map { ($0.element[0] as String, $0.element[1] as String) }
-        }
-        let expectedViews = try views(fresh, codes: codes)
-        #expect(expected.lines.contains { $0.hasPrefix("decision:") }, "the feeds give decisions to compare")
+            let fresh = try CreditOperations.open(path: dir.appendingPathComponent("fresh.db").path, clock: .fixed(Self.today))
+            for unit in usual { try ingest(unit, fresh) }
+            _ = try fresh.activateRules(paths: [Support.rulesDir.path], author: "property")
+            let expected = try RegistryFingerprint(fresh.registry)
+            let codes = try fresh.registry.read { db in
+                try Row.fetchAll(db, sql: "SELECT code, name FROM subject ORDER BY code").enumerated()
+                    .filter { $0.offset % 9 == 0 }.map { ($0.element[0] as String, $0.element[1] as String) }
+            }
+            let expectedViews = try views(fresh, codes: codes)
+            #expect(expected.lines.contains { $0.hasPrefix("decision:") }, "the feeds give decisions to compare")
 
-        var rng = SeededRandom(seed: 9)
-        for n in 0..<Self.orders {
-            // A random interleaving that keeps each bureau's own sequence.
-            var queues = streams, order: [Unit] = []
-            while queues.contains(where: { !$0.isEmpty }) {
-                let open = queues.indices.filter { !queues[$0].isEmpty }
-                let pick = open[Int.random(in: 0..<open.count, using: &rng)]
-                order.append(queues[pick].removeFirst())
+            var rng = SeededRandom(seed: 9)
+            for n in 0..<Self.orders {
+                // A random interleaving that keeps each bureau's own sequence.
+                var queues = streams, order: [Unit] = []
+                while queues.contains(where: { !$0.isEmpty }) {
+                    let open = queues.indices.filter { !queues[$0].isEmpty }
+                    let pick = open[Int.random(in: 0..<open.count, using: &rng)]
+                    order.append(queues[pick].removeFirst())
+                }
+                let activateAt = Int.random(in: 0...order.count, using: &rng)
+                let refreshAt = Int.random(in: 0...order.count, using: &rng)
+                let ops = try CreditOperations.open(path: dir.appendingPathComponent("order-\(n).db").path, clock: .fixed(Self.today))
+                for (i, unit) in order.enumerated() {
+                    if i == activateAt { _ = try ops.activateRules(paths: [Support.rulesDir.path], author: "property") }
+                    if i == refreshAt && i > activateAt { _ = try ops.refreshDecisions() }
+                    try ingest(unit, ops)
+                }
+                if activateAt == order.count { _ = try ops.activateRules(paths: [Support.rulesDir.path], author: "property") }
+                #expect(try ops.pendingRecords().isEmpty)
+                let got = try RegistryFingerprint(ops.registry)
+                let described = order.map { u -> String in
+                    switch u { case .feed(let p): (p as NSString).lastPathComponent; case .national: "national" }
+                }
+                #expect(got == expected, "order \(n) \(described), activated at \(activateAt): \(got.difference(from: expected))")
+                #expect(try views(ops, codes: codes) == expectedViews, "order \(n) \(described): reports and verdicts")
+                try? FileManager.default.removeItem(atPath: dir.appendingPathComponent("order-\(n).db").path)
             }
-            let activateAt = Int.random(in: 0...order.count, using: &rng)
-            let refreshAt = Int.random(in: 0...order.count, using: &rng)
-            let ops = try CreditOperations.open(path: dir.appendingPathComponent("order-\(n).db").path, clock: .fixed(Self.today))
-            for (i, unit) in order.enumerated() {
-                if i == activateAt { _ = try ops.activateRules(paths: [Support.rulesDir.path], author: "property") }
-                if i == refreshAt && i > activateAt { _ = try ops.refreshDecisions() }
-                try ingest(unit, ops)
-            }
-            if activateAt == order.count { _ = try ops.activateRules(paths: [Support.rulesDir.path], author: "property") }
-            #expect(try ops.pendingRecords().isEmpty)
-            let got = try RegistryFingerprint(ops.registry)
-            let described = order.map { u -> String in
-                switch u { case .feed(let p): (p as NSString).lastPathComponent; case .national: "national" }
-            }
-            #expect(got == expected, "order \(n) \(described), activated at \(activateAt): \(got.difference(from: expected))")
-            #expect(try views(ops, codes: codes) == expectedViews, "order \(n) \(described): reports and verdicts")
-            try? FileManager.default.removeItem(atPath: dir.appendingPathComponent("order-\(n).db").path)
         }
     }
 }

@@ -16,42 +16,44 @@ import Testing
     static let subjects = 3_000
 
     @Test(arguments: ["2025-06-30", "2026-11-30"])
-    func streamedMaterialisationEqualsPerSubjectEvaluation(day text: String) throws {
-        let dir = try TemporaryDirectory("streamed-evaluation")
-        _ = try FeedGenerator(subjects: Self.subjects, seed: 77).write(to: dir.url.path)
-        let registry = try Registry(path: dir.path("credit.db"))
-        try DecisionSchema.migrate(registry)
-        for bureau in ["commerce", "tax", "food"] {
-            let r = try FeedIngestor(registry: registry).ingest(path: dir.path("\(bureau)-0001-full.xml"))
-            #expect(r.outcome == .ingested, "\(bureau)")
-        }
-        let rules = try Self.rulesWithKeyPersonProbe()
-        #expect(rules.readsRelatedFacts)
-        let day = Support.day(text)
-        let materialiser = DecisionMaterialiser(rules: rules, registry: registry)
-        let all = "SELECT * FROM decision ORDER BY subject_code, measure, rule, valid_from, via_code, caused_by"
+    func streamedMaterialisationEqualsPerSubjectEvaluation(day text: String) async throws {
+        try await onOwnThread {
+            let dir = try TemporaryDirectory("streamed-evaluation")
+            _ = try FeedGenerator(subjects: Self.subjects, seed: 77).write(to: dir.url.path)
+            let registry = try Registry(path: dir.path("credit.db"))
+            try DecisionSchema.migrate(registry)
+            for bureau in ["commerce", "tax", "food"] {
+                let r = try FeedIngestor(registry: registry).ingest(path: dir.path("\(bureau)-0001-full.xml"))
+                #expect(r.outcome == .ingested, "\(bureau)")
+            }
+            let rules = try Self.rulesWithKeyPersonProbe()
+            #expect(rules.readsRelatedFacts)
+            let day = Support.day(text)
+            let materialiser = DecisionMaterialiser(rules: rules, registry: registry)
+            let all = "SELECT * FROM decision ORDER BY subject_code, measure, rule, valid_from, via_code, caused_by"
 
-        let full = try registry.write { db in try materialiser.materialiseAll(asOf: day, in: db) }
-        #expect(full.subjectsEvaluated > Self.subjects)
-        let streamed = try registry.read { db in try Row.fetchAll(db, sql: all).map(\.description) }
-        #expect(full.decisions == streamed.count)
-        #expect(streamed.count > 20)
-        // Measures that reach persons through the organisations they serve are among them.
-        let viaPersons = try registry.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM decision WHERE via_code IS NOT NULL") ?? 0 }
-        #expect(viaPersons > 0)
+            let full = try registry.write { db in try materialiser.materialiseAll(asOf: day, in: db) }
+            #expect(full.subjectsEvaluated > Self.subjects)
+            let streamed = try registry.read { db in try Row.fetchAll(db, sql: all).map(\.description) }
+            #expect(full.decisions == streamed.count)
+            #expect(streamed.count > 20)
+            // Measures that reach persons through the organisations they serve are among them.
+            let viaPersons = try registry.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM decision WHERE via_code IS NOT NULL") ?? 0 }
+            #expect(viaPersons > 0)
 
-        let codes = try registry.read { db in try String.fetchAll(db, sql: "SELECT code FROM subject") }
-        let perSubject = try registry.write { db in
-            try materialiser.materialise(touched: codes, asOf: day, in: db)
-            return try Row.fetchAll(db, sql: all).map(\.description)
+            let codes = try registry.read { db in try String.fetchAll(db, sql: "SELECT code FROM subject") }
+            let perSubject = try registry.write { db in
+                try materialiser.materialise(touched: codes, asOf: day, in: db)
+                return try Row.fetchAll(db, sql: all).map(\.description)
+            }
+            #expect(perSubject.count == streamed.count)
+            for (a, b) in zip(streamed, perSubject) where a != b {
+                Issue.record("streamed \(a) ≠ per subject \(b)")
+                break
+            }
+            // The probe rule fired: key persons' facts were read for the organisations.
+            #expect(streamed.contains { $0.contains("probe_key_person") })
         }
-        #expect(perSubject.count == streamed.count)
-        for (a, b) in zip(streamed, perSubject) where a != b {
-            Issue.record("streamed \(a) ≠ per subject \(b)")
-            break
-        }
-        // The probe rule fired: key persons' facts were read for the organisations.
-        #expect(streamed.contains { $0.contains("probe_key_person") })
     }
 
     /// The shipped rules and one rule that reads each organisation's key persons (their kind).

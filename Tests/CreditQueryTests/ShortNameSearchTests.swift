@@ -95,41 +95,47 @@ import Decisions
         }
     }
 
-    @Test func sameAsBruteForceForEveryQueryLength() throws {
-        try expectSame()
-    }
-
-    @Test func sameAsBruteForceWhenListsAreCut() throws {
-        // Three postings a gram: most lists are cut, deep pages fall back to the scan.
-        try registry.write { db in try NameGramIndex.rebuild(keep: 3, in: db) }
-        let cut = try registry.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM name_gram_cut") ?? 0 }
-        #expect(cut > 50)
-        try expectSame()
-    }
-
-    @Test func keptInStepWithNewNamesRenamesAndMerges() throws {
-        try registry.write { db in try NameGramIndex.rebuild(keep: 3, in: db) }
-        let registry = self.registry
-        try registry.write { db in
-            // New subjects whose names rank first for many grams (short names).
-            try registry.upsert(Subject(code: "N0001", kind: .enterprise, name: "天"), in: db)
-            try registry.upsert(Subject(code: "N0002", kind: .enterprise, name: "有限"), in: db)
-            try registry.upsert(Subject(code: "N0003", kind: .enterprise, name: "公司天行"), in: db)
-            // A rename: the old name becomes a former name, the new one is current.
-            try registry.addName("兴华", of: "S0001", from: nil, to: Day(ordinal: 700_000), in: db)
-            try registry.addName("司技", of: "S0002", from: nil, in: db)
-            // A current name that ends: now a former name.
-            let ending = try String.fetchOne(db, sql: "SELECT name FROM subject_name WHERE subject_code = 'S0006' AND valid_to IS NULL")
-            try registry.addName(try #require(ending), of: "S0006", from: nil, to: Day(ordinal: 700_000), in: db)
-            // A merge: the names of S0003 now belong to S0004.
-            try db.execute(sql: "UPDATE subject_name SET subject_code = 'S0004' WHERE subject_code = 'S0003'")
-            // A name removed.
-            try db.execute(sql: "DELETE FROM subject_name WHERE subject_code = 'S0005'")
+    @Test func sameAsBruteForceForEveryQueryLength() async throws {
+        try await onOwnThread {
+            try expectSame()
         }
-        try expectSame(limits: [1, 3, 10], offsets: [0, 2])
-        // And a new registry state built from scratch answers the same.
-        try registry.write { db in try NameGramIndex.rebuild(in: db) }
-        try expectSame(limits: [1, 3, 10], offsets: [0, 2])
+    }
+
+    @Test func sameAsBruteForceWhenListsAreCut() async throws {
+        try await onOwnThread {
+            // Three postings a gram: most lists are cut, deep pages fall back to the scan.
+            try registry.write { db in try NameGramIndex.rebuild(keep: 3, in: db) }
+            let cut = try registry.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM name_gram_cut") ?? 0 }
+            #expect(cut > 50)
+            try expectSame()
+        }
+    }
+
+    @Test func keptInStepWithNewNamesRenamesAndMerges() async throws {
+        try await onOwnThread {
+            try registry.write { db in try NameGramIndex.rebuild(keep: 3, in: db) }
+            let registry = self.registry
+            try registry.write { db in
+                // New subjects whose names rank first for many grams (short names).
+                try registry.upsert(Subject(code: "N0001", kind: .enterprise, name: "天"), in: db)
+                try registry.upsert(Subject(code: "N0002", kind: .enterprise, name: "有限"), in: db)
+                try registry.upsert(Subject(code: "N0003", kind: .enterprise, name: "公司天行"), in: db)
+                // A rename: the old name becomes a former name, the new one is current.
+                try registry.addName("兴华", of: "S0001", from: nil, to: Day(ordinal: 700_000), in: db)
+                try registry.addName("司技", of: "S0002", from: nil, in: db)
+                // A current name that ends: now a former name.
+                let ending = try String.fetchOne(db, sql: "SELECT name FROM subject_name WHERE subject_code = 'S0006' AND valid_to IS NULL")
+                try registry.addName(try #require(ending), of: "S0006", from: nil, to: Day(ordinal: 700_000), in: db)
+                // A merge: the names of S0003 now belong to S0004.
+                try db.execute(sql: "UPDATE subject_name SET subject_code = 'S0004' WHERE subject_code = 'S0003'")
+                // A name removed.
+                try db.execute(sql: "DELETE FROM subject_name WHERE subject_code = 'S0005'")
+            }
+            try expectSame(limits: [1, 3, 10], offsets: [0, 2])
+            // And a new registry state built from scratch answers the same.
+            try registry.write { db in try NameGramIndex.rebuild(in: db) }
+            try expectSame(limits: [1, 3, 10], offsets: [0, 2])
+        }
     }
 
     @Test func listsFedByTheTriggersStayBoundedAndExact() throws {
@@ -153,13 +159,15 @@ import Decisions
         }
     }
 
-    @Test func trimCutsListsThatGrewLong() throws {
-        try registry.write { db in try NameGramIndex.trim(keep: 2, in: db) }
-        let longest = try registry.read { db in
-            try Int.fetchOne(db, sql: "SELECT max(n) FROM (SELECT count(*) AS n FROM name_gram GROUP BY gram)") ?? 0
+    @Test func trimCutsListsThatGrewLong() async throws {
+        try await onOwnThread {
+            try registry.write { db in try NameGramIndex.trim(keep: 2, in: db) }
+            let longest = try registry.read { db in
+                try Int.fetchOne(db, sql: "SELECT max(n) FROM (SELECT count(*) AS n FROM name_gram GROUP BY gram)") ?? 0
+            }
+            #expect(longest <= 4)
+            try expectSame(limits: [1, 10], offsets: [0, 5])
         }
-        #expect(longest <= 4)
-        try expectSame(limits: [1, 10], offsets: [0, 5])
     }
 
     @Test func upgradeBuildsTheIndexForAnExistingRegistry() throws {

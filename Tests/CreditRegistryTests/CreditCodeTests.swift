@@ -1,3 +1,4 @@
+import CreditTestSupport
 import Foundation
 import Testing
 @testable import CreditRegistry
@@ -181,23 +182,25 @@ import Testing
         #expect(Set(OrganizationCategory.all.map(\.pair)).count == 36)
     }
 
-    @Test func everySingleSubstitutionIsDetected() throws {
-        // MOD 31 with weights coprime to 31 detects every single-character substitution
-        // within the 31-symbol set; symbols outside it fail the character check.
-        var gen = CodeGenerator(seed: 2024)
-        let alphabet = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")
-        for _ in 0..<40 {
-            let code = gen.creditCode()
-            let chars = Array(code.description)
-            for i in 0..<18 {
-                for c in alphabet where c != chars[i] {
-                    var changed = chars
-                    changed[i] = c
-                    let text = String(changed)
-                    #expect(throws: IdentifierError.self, "\(text)") { try CreditCode(validating: text) }
-                    // With legacy check characters accepted, the change is still flagged.
-                    if let v = try? CreditCode(validating: text, options: .acceptLegacyChecksum) {
-                        #expect(v.hasLegacyChecksum, "\(text)")
+    @Test func everySingleSubstitutionIsDetected() async throws {
+        try await onOwnThread {
+            // MOD 31 with weights coprime to 31 detects every single-character substitution
+            // within the 31-symbol set; symbols outside it fail the character check.
+            var gen = CodeGenerator(seed: 2024)
+            let alphabet = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+            for _ in 0..<40 {
+                let code = gen.creditCode()
+                let chars = Array(code.description)
+                for i in 0..<18 {
+                    for c in alphabet where c != chars[i] {
+                        var changed = chars
+                        changed[i] = c
+                        let text = String(changed)
+                        #expect(throws: IdentifierError.self, "\(text)") { try CreditCode(validating: text) }
+                        // With legacy check characters accepted, the change is still flagged.
+                        if let v = try? CreditCode(validating: text, options: .acceptLegacyChecksum) {
+                            #expect(v.hasLegacyChecksum, "\(text)")
+                        }
                     }
                 }
             }

@@ -1,3 +1,4 @@
+import CreditTestSupport
 import Foundation
 import Testing
 @testable import CreditRegistry
@@ -133,87 +134,89 @@ import Testing
 
     struct StdnumUnavailable: Error, CustomStringConvertible { var message: String; var description: String { message } }
 
-    @Test func agreesWithPythonStdnum() throws {
-        let samples = Self.samples(count: 120_000, seed: 20_250_101)
-        let verdicts: [String]
-        do { verdicts = try Self.runStdnum(samples) } catch {
-            Issue.record("\(error)")
-            return
-        }
-        try #require(verdicts.count == samples.count, "stdnum printed \(verdicts.count) verdicts for \(samples.count) codes")
+    @Test func agreesWithPythonStdnum() async throws {
+        try await onOwnThread {
+            let samples = Self.samples(count: 120_000, seed: 20_250_101)
+            let verdicts: [String]
+            do { verdicts = try Self.runStdnum(samples) } catch {
+                Issue.record("\(error)")
+                return
+            }
+            try #require(verdicts.count == samples.count, "stdnum printed \(verdicts.count) verdicts for \(samples.count) codes")
 
-        var tally: [String: Int] = [:]
-        var mismatches: [String] = []
-        func note(_ key: String) { tally[key, default: 0] += 1 }
-        func mismatch(_ s: Sample, _ theirs: String, _ ours: String) {
-            if mismatches.count < 20 { mismatches.append("\(s.kind) \(s.text): stdnum \(theirs), ours \(ours)") }
-        }
-        let today = Day.today()
+            var tally: [String: Int] = [:]
+            var mismatches: [String] = []
+            func note(_ key: String) { tally[key, default: 0] += 1 }
+            func mismatch(_ s: Sample, _ theirs: String, _ ours: String) {
+                if mismatches.count < 20 { mismatches.append("\(s.kind) \(s.text): stdnum \(theirs), ours \(ours)") }
+            }
+            let today = Day.today()
 
-        for (s, theirs) in zip(samples, verdicts) {
-            if s.kind == "U" {
-                let ours = Result { () throws(IdentifierError) in try CreditCode(validating: s.text) }
-                let first8Digits = s.text.utf8.count == 18 && s.text.utf8.prefix(8).allSatisfy { $0 >= 48 && $0 <= 57 }
-                switch ours {
-                case .success:
-                    if first8Digits {
-                        note("uscc both valid")
-                        if theirs != "valid" { mismatch(s, theirs, "valid") }
-                    } else {
-                        // A/N/Y: valid by the standard, InvalidFormat for stdnum
-                        note("uscc A/N/Y: ours valid, stdnum invalid")
-                        if theirs != "InvalidFormat" { mismatch(s, theirs, "valid") }
-                    }
-                case .failure(let e):
-                    switch (e.reason, theirs) {
-                    case (_, "valid"):
-                        switch e.reason {
-                        case .unknownAuthority: note("uscc unknown authority: ours invalid, stdnum valid")
-                        case .categoryNotAllowed: note("uscc pair not allowed: ours invalid, stdnum valid")
-                        case .organizationCodeCheck: note("uscc 91 GB 11714 check: ours invalid, stdnum valid")
-                        default: mismatch(s, theirs, e.description)
+            for (s, theirs) in zip(samples, verdicts) {
+                if s.kind == "U" {
+                    let ours = Result { () throws(IdentifierError) in try CreditCode(validating: s.text) }
+                    let first8Digits = s.text.utf8.count == 18 && s.text.utf8.prefix(8).allSatisfy { $0 >= 48 && $0 <= 57 }
+                    switch ours {
+                    case .success:
+                        if first8Digits {
+                            note("uscc both valid")
+                            if theirs != "valid" { mismatch(s, theirs, "valid") }
+                        } else {
+                            // A/N/Y: valid by the standard, InvalidFormat for stdnum
+                            note("uscc A/N/Y: ours valid, stdnum invalid")
+                            if theirs != "InvalidFormat" { mismatch(s, theirs, "valid") }
                         }
-                    case (.wrongLength, let t):
-                        note("uscc both invalid")
-                        if t != "InvalidLength" { mismatch(s, t, e.description) }
-                    case (.wrongCheckCharacter, let t) where first8Digits:
-                        note("uscc both invalid")
-                        if t != "InvalidChecksum" { mismatch(s, t, e.description) }
-                    default:
-                        note("uscc both invalid")
+                    case .failure(let e):
+                        switch (e.reason, theirs) {
+                        case (_, "valid"):
+                            switch e.reason {
+                            case .unknownAuthority: note("uscc unknown authority: ours invalid, stdnum valid")
+                            case .categoryNotAllowed: note("uscc pair not allowed: ours invalid, stdnum valid")
+                            case .organizationCodeCheck: note("uscc 91 GB 11714 check: ours invalid, stdnum valid")
+                            default: mismatch(s, theirs, e.description)
+                            }
+                        case (.wrongLength, let t):
+                            note("uscc both invalid")
+                            if t != "InvalidLength" { mismatch(s, t, e.description) }
+                        case (.wrongCheckCharacter, let t) where first8Digits:
+                            note("uscc both invalid")
+                            if t != "InvalidChecksum" { mismatch(s, t, e.description) }
+                        default:
+                            note("uscc both invalid")
+                        }
                     }
-                }
-            } else {
-                let ours = Result { () throws(IdentifierError) in try ResidentID(validating: s.text, today: today) }
-                switch (ours, theirs) {
-                case (.success, "valid"): note("ric both valid")
-                case (.success, "InvalidPlace"): note("ric birth place not in stdnum's table: ours valid, stdnum invalid")
-                case (.success, "CrashKeyError"): note("ric stdnum crashes in get_birth_place (KeyError): ours valid")
-                case (.success(let id), "InvalidLength") where id.isConvertedFromLegacyForm: note("ric 15-digit: ours valid, stdnum invalid")
-                case (.success, let t): mismatch(s, t, "valid")
-                case (.failure(let e), "valid"):
-                    if case .birthDateInFuture = e.reason { note("ric future birth date: ours invalid, stdnum valid") } else { mismatch(s, theirs, e.description) }
-                case (.failure(let e), let t):
-                    note("ric both invalid")
-                    switch e.reason {
-                    case .wrongCheckCharacter: if t != "InvalidChecksum" { mismatch(s, t, e.description) }
-                    case .wrongLength: if t != "InvalidLength" { mismatch(s, t, e.description) }
-                    case .birthDateNotADate: if t != "InvalidChecksum" && t != "InvalidDate" { mismatch(s, t, e.description) }
-                    default: break
+                } else {
+                    let ours = Result { () throws(IdentifierError) in try ResidentID(validating: s.text, today: today) }
+                    switch (ours, theirs) {
+                    case (.success, "valid"): note("ric both valid")
+                    case (.success, "InvalidPlace"): note("ric birth place not in stdnum's table: ours valid, stdnum invalid")
+                    case (.success, "CrashKeyError"): note("ric stdnum crashes in get_birth_place (KeyError): ours valid")
+                    case (.success(let id), "InvalidLength") where id.isConvertedFromLegacyForm: note("ric 15-digit: ours valid, stdnum invalid")
+                    case (.success, let t): mismatch(s, t, "valid")
+                    case (.failure(let e), "valid"):
+                        if case .birthDateInFuture = e.reason { note("ric future birth date: ours invalid, stdnum valid") } else { mismatch(s, theirs, e.description) }
+                    case (.failure(let e), let t):
+                        note("ric both invalid")
+                        switch e.reason {
+                        case .wrongCheckCharacter: if t != "InvalidChecksum" { mismatch(s, t, e.description) }
+                        case .wrongLength: if t != "InvalidLength" { mismatch(s, t, e.description) }
+                        case .birthDateNotADate: if t != "InvalidChecksum" && t != "InvalidDate" { mismatch(s, t, e.description) }
+                        default: break
+                        }
                     }
                 }
             }
+            if ProcessInfo.processInfo.environment["STDNUM_DIFF_VERBOSE"] != nil {
+                for (k, v) in tally.sorted(by: { $0.key < $1.key }) { print("\(v)\t\(k)") }
+            }
+            #expect(mismatches.isEmpty, "\(mismatches.joined(separator: "\n"))")
+            // Every population and every known disagreement was exercised.
+            for key in ["uscc both valid", "uscc both invalid", "uscc A/N/Y: ours valid, stdnum invalid",
+                        "uscc pair not allowed: ours invalid, stdnum valid", "uscc 91 GB 11714 check: ours invalid, stdnum valid",
+                        "ric both valid", "ric both invalid", "ric birth place not in stdnum's table: ours valid, stdnum invalid"] {
+                #expect(tally[key, default: 0] > 0, "no sample for: \(key)")
+            }
+            #expect(tally.values.reduce(0, +) == samples.count)
         }
-        if ProcessInfo.processInfo.environment["STDNUM_DIFF_VERBOSE"] != nil {
-            for (k, v) in tally.sorted(by: { $0.key < $1.key }) { print("\(v)\t\(k)") }
-        }
-        #expect(mismatches.isEmpty, "\(mismatches.joined(separator: "\n"))")
-        // Every population and every known disagreement was exercised.
-        for key in ["uscc both valid", "uscc both invalid", "uscc A/N/Y: ours valid, stdnum invalid",
-                    "uscc pair not allowed: ours invalid, stdnum valid", "uscc 91 GB 11714 check: ours invalid, stdnum valid",
-                    "ric both valid", "ric both invalid", "ric birth place not in stdnum's table: ours valid, stdnum invalid"] {
-            #expect(tally[key, default: 0] > 0, "no sample for: \(key)")
-        }
-        #expect(tally.values.reduce(0, +) == samples.count)
     }
 }

@@ -59,41 +59,43 @@ import FeedIngest
     static let wholeFileReasons = ["the feed is empty", "holds only white space", "no <feed> element", "is stale",
                                    "out of sequence", "before any full snapshot", "already ingested with different content"]
 
-    @Test func item1_mutatedFeedsInEveryAcceptedEncodingAreIngestedOrRefusedWithAPosition() throws {
-        let scratch = try TemporaryDirectory("feed-fuzz")
-        let registry = try Registry(path: scratch.path("credit.db"))
-        let bases = try ["feeds/food-0001-full.xml", "feeds/tax-0001-full.xml"].map {
-            try String(contentsOfFile: SampleFiles.path($0), encoding: .utf8)
-        }
-        var rng = SeededRandom(state: Self.seed)
-        var ingested = 0, refused = 0
-        let positioned = try NSRegularExpression(pattern: #"\.xml:[0-9]+: "#)
-        for n in 0..<Self.cases {
-            // A fresh feed id and the next sequence number, so that an intact feed is admissible.
-            let text = bases[n % bases.count]
-                .replacingOccurrences(of: "<sequence>1</sequence>", with: "<sequence>\(n + 1)</sequence>")
-                .replacingOccurrences(of: "-FULL<", with: "-FUZZ\(n)<")
-            let delivery = Delivery.allCases[rng.below(Delivery.allCases.count)]
-            let bytes = Self.mutate(Self.encode(text, delivery), &rng)
-            let path = scratch.path("fuzz-\(n).xml")
-            try Data(bytes).write(to: URL(fileURLWithPath: path))
-            let report = try FeedIngestor(registry: registry).ingest(path: path)
-            switch report.outcome {
-            case .ingested:
-                ingested += 1
-            case .refused:
-                refused += 1
-                let reason = report.reason ?? ""
-                let hasLine = positioned.firstMatch(in: reason, range: NSRange(reason.startIndex..., in: reason)) != nil
-                #expect(hasLine || Self.wholeFileReasons.contains { reason.contains($0) },
-                        "case \(n) (\(delivery)) refused without a position: \(reason)")
-            case .alreadyIngested:
-                Issue.record("case \(n): a fresh feed id cannot have been ingested before")
+    @Test func item1_mutatedFeedsInEveryAcceptedEncodingAreIngestedOrRefusedWithAPosition() async throws {
+        try await onOwnThread {
+            let scratch = try TemporaryDirectory("feed-fuzz")
+            let registry = try Registry(path: scratch.path("credit.db"))
+            let bases = try ["feeds/food-0001-full.xml", "feeds/tax-0001-full.xml"].map {
+                try String(contentsOfFile: SampleFiles.path($0), encoding: .utf8)
             }
-            let stored = try registry.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM feed") ?? 0 }
-            #expect(stored == ingested, "case \(n): a refused feed stored nothing")
-            try? FileManager.default.removeItem(atPath: path)
+            var rng = SeededRandom(state: Self.seed)
+            var ingested = 0, refused = 0
+            let positioned = try NSRegularExpression(pattern: #"\.xml:[0-9]+: "#)
+            for n in 0..<Self.cases {
+                // A fresh feed id and the next sequence number, so that an intact feed is admissible.
+                let text = bases[n % bases.count]
+                    .replacingOccurrences(of: "<sequence>1</sequence>", with: "<sequence>\(n + 1)</sequence>")
+                    .replacingOccurrences(of: "-FULL<", with: "-FUZZ\(n)<")
+                let delivery = Delivery.allCases[rng.below(Delivery.allCases.count)]
+                let bytes = Self.mutate(Self.encode(text, delivery), &rng)
+                let path = scratch.path("fuzz-\(n).xml")
+                try Data(bytes).write(to: URL(fileURLWithPath: path))
+                let report = try FeedIngestor(registry: registry).ingest(path: path)
+                switch report.outcome {
+                case .ingested:
+                    ingested += 1
+                case .refused:
+                    refused += 1
+                    let reason = report.reason ?? ""
+                    let hasLine = positioned.firstMatch(in: reason, range: NSRange(reason.startIndex..., in: reason)) != nil
+                    #expect(hasLine || Self.wholeFileReasons.contains { reason.contains($0) },
+                            "case \(n) (\(delivery)) refused without a position: \(reason)")
+                case .alreadyIngested:
+                    Issue.record("case \(n): a fresh feed id cannot have been ingested before")
+                }
+                let stored = try registry.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM feed") ?? 0 }
+                #expect(stored == ingested, "case \(n): a refused feed stored nothing")
+                try? FileManager.default.removeItem(atPath: path)
+            }
+            #expect(ingested > Self.cases / 20 && refused > Self.cases / 4, "both outcomes are exercised: \(ingested) ingested, \(refused) refused")
         }
-        #expect(ingested > Self.cases / 20 && refused > Self.cases / 4, "both outcomes are exercised: \(ingested) ingested, \(refused) refused")
     }
 }

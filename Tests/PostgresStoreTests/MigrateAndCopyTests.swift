@@ -32,46 +32,48 @@ struct MigrateAndCopyTests {
     /// The demo registry, its accounts, decisions and audit log move over with every row, the
     /// counts on PostgreSQL agree with SQLite's, and a second copy into the filled database is
     /// refused unless --replace.
-    @Test func copyMovesEveryTableVerified() throws {
-        let scratch = try TemporaryDirectory("pg-copy")
-        let db = scratch.path("credit.db")
-        let demo = try CreditCtl.demo(db)
-        #expect(demo.status == 0, "\(demo.stderr)")
-        let add = try CreditCtl.run(["users", "add", "alice", "--role", "officer", "--department", "sat", "--db", db])
-        #expect(add.status == 0, "\(add.stderr)")
-        let url = try TestPostgres.database()
+    @Test func copyMovesEveryTableVerified() async throws {
+        try await onOwnThread {
+            let scratch = try TemporaryDirectory("pg-copy")
+            let db = scratch.path("credit.db")
+            let demo = try CreditCtl.demo(db)
+            #expect(demo.status == 0, "\(demo.stderr)")
+            let add = try CreditCtl.run(["users", "add", "alice", "--role", "officer", "--department", "sat", "--db", db])
+            #expect(add.status == 0, "\(add.stderr)")
+            let url = try TestPostgres.database()
 
-        let copy = try CreditCtl.run(["db", "copy", "--from", db, "--to", url, "--format", "json"])
-        #expect(copy.status == 0, "\(copy.stderr)")
-        struct Outcome: Decodable { struct T: Decodable { var table: String; var rows: Int; var digest: String }; var tables: [T] }
-        let outcome = try JSONDecoder().decode(Outcome.self, from: Data(copy.stdout.utf8))
-        let registry = try DatabaseQueue(path: db)
-        let audit = try DatabaseQueue(path: scratch.path("credit.audit.db"))
-        for t in outcome.tables {
-            let source = try (t.table.hasPrefix("audit") ? audit : registry).read { db in
-                try db.tableExists(t.table) ? try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(t.table)") ?? 0 : 0
+            let copy = try CreditCtl.run(["db", "copy", "--from", db, "--to", url, "--format", "json"])
+            #expect(copy.status == 0, "\(copy.stderr)")
+            struct Outcome: Decodable { struct T: Decodable { var table: String; var rows: Int; var digest: String }; var tables: [T] }
+            let outcome = try JSONDecoder().decode(Outcome.self, from: Data(copy.stdout.utf8))
+            let registry = try DatabaseQueue(path: db)
+            let audit = try DatabaseQueue(path: scratch.path("credit.audit.db"))
+            for t in outcome.tables {
+                let source = try (t.table.hasPrefix("audit") ? audit : registry).read { db in
+                    try db.tableExists(t.table) ? try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(t.table)") ?? 0 : 0
+                }
+                let target = Int(try TestPostgres.psql(url, "SELECT count(*) FROM \(t.table)").trimmingCharacters(in: .whitespacesAndNewlines))
+                #expect(t.rows == source && target == source, "\(t.table): copied \(t.rows), SQLite \(source), PostgreSQL \(target ?? -1)")
+                #expect(t.digest.count == 64)
             }
-            let target = Int(try TestPostgres.psql(url, "SELECT count(*) FROM \(t.table)").trimmingCharacters(in: .whitespacesAndNewlines))
-            #expect(t.rows == source && target == source, "\(t.table): copied \(t.rows), SQLite \(source), PostgreSQL \(target ?? -1)")
-            #expect(t.digest.count == 64)
-        }
-        for table in ["subject", "decision", "account", "audit", "record", "alias", "subject_name"] {
-            #expect((outcome.tables.first { $0.table == table }?.rows ?? 0) > 0, "\(table) has rows")
-        }
-        // Ids keep going after the copied ones.
-        let next = try TestPostgres.psql(url, "INSERT INTO feed (bureau, feed_id, sequence, kind, file, digest, ingested_at) VALUES ('x','x',1,'x','x','x','x') RETURNING id")
-        let maxID = try registry.read { db in try Int.fetchOne(db, sql: "SELECT MAX(id) FROM feed") ?? 0 }
-        #expect(Int(next.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "\n").first ?? "") == maxID + 1)
+            for table in ["subject", "decision", "account", "audit", "record", "alias", "subject_name"] {
+                #expect((outcome.tables.first { $0.table == table }?.rows ?? 0) > 0, "\(table) has rows")
+            }
+            // Ids keep going after the copied ones.
+            let next = try TestPostgres.psql(url, "INSERT INTO feed (bureau, feed_id, sequence, kind, file, digest, ingested_at) VALUES ('x','x',1,'x','x','x','x') RETURNING id")
+            let maxID = try registry.read { db in try Int.fetchOne(db, sql: "SELECT MAX(id) FROM feed") ?? 0 }
+            #expect(Int(next.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "\n").first ?? "") == maxID + 1)
 
-        let again = try CreditCtl.run(["db", "copy", "--from", db, "--to", url])
-        #expect(again.status == 65)
-        #expect(again.stderr.contains("the target database is not empty"), "\(again.stderr)")
-        let replaced = try CreditCtl.run(["db", "copy", "--from", db, "--to", url, "--replace", "--format", "json"])
-        #expect(replaced.status == 0, "\(replaced.stderr)")
-        let second = try JSONDecoder().decode(Outcome.self, from: Data(replaced.stdout.utf8))
-        #expect(second.tables.map(\.digest) == outcome.tables.map(\.digest), "the same registry gives the same digests")
-        let feeds = try TestPostgres.psql(url, "SELECT count(*) FROM feed WHERE bureau = 'x'")
-        #expect(feeds.trimmingCharacters(in: .whitespacesAndNewlines) == "0", "--replace emptied the target first")
+            let again = try CreditCtl.run(["db", "copy", "--from", db, "--to", url])
+            #expect(again.status == 65)
+            #expect(again.stderr.contains("the target database is not empty"), "\(again.stderr)")
+            let replaced = try CreditCtl.run(["db", "copy", "--from", db, "--to", url, "--replace", "--format", "json"])
+            #expect(replaced.status == 0, "\(replaced.stderr)")
+            let second = try JSONDecoder().decode(Outcome.self, from: Data(replaced.stdout.utf8))
+            #expect(second.tables.map(\.digest) == outcome.tables.map(\.digest), "the same registry gives the same digests")
+            let feeds = try TestPostgres.psql(url, "SELECT count(*) FROM feed WHERE bureau = 'x'")
+            #expect(feeds.trimmingCharacters(in: .whitespacesAndNewlines) == "0", "--replace emptied the target first")
+        }
     }
 
     /// A table of the source that the copy does not know is refused, and nothing is committed.
