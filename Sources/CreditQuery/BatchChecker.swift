@@ -156,32 +156,58 @@ public struct BatchChecker: Sendable {
 
         func startWorkers(_ layout: BatchLayout) throws {
             let (registry, codeCheck, decisions) = (self.registry, self.codeCheck, self.decisions)
-            let known: KnownCodes? = options.prefetch ?? ((sizeHint ?? 0) >= Self.prefetchFromBytes)
-                ? try registry.read { db in try KnownCodes(db: db, withDecisions: decisions is TableDecisionProvider) } : nil
-            for _ in 0..<workers {
+            let prefetch = options.prefetch ?? ((sizeHint ?? 0) >= Self.prefetchFromBytes)
+            let withDecisions = decisions is TableDecisionProvider
+            let pool = registry.writer as? DatabasePool
+            let snapshot = BatchSnapshot(participants: workers)
+            for index in 0..<workers {
                 group.enter()
                 let thread = Thread {
                     defer { group.leave() }
                     do {
-                        try registry.writer.read { db in
-                            try mapping.apply(db)
-                            defer { mapping.restore(db) }
-                            let processor = try BatchRowProcessor(db: db, layout: layout, codeCheck: codeCheck, provider: decisions,
-                                                                  asOf: asOf, format: options.format, known: known,
-                                                                  persons: options.persons)
-                            while let b = pipeline.pop() {
-                                var out = BatchOutput(capacity: b.rows.count * 256 + 256)
-                                var tally = BatchRowProcessor.Tally()
-                                for row in b.rows { try processor.process(row, into: &out, tally: &tally) }
-                                pipeline.complete(seq: b.seq, bytes: out.bytes, tally: tally)
+                        var finished = false
+                        while !finished {
+                            finished = try registry.writer.read { db in
+                                try mapping.apply(db)
+                                defer { mapping.restore(db) }
+                                if pool != nil {
+                                    _ = try Int.fetchOne(db, sql: "SELECT 1 FROM subject LIMIT 1")   // the snapshot begins here
+                                    switch snapshot.arrive(index: index) {
+                                    case .same: break
+                                    case .again: return false
+                                    case .alone: if index > 0 { return true }
+                                    }
+                                }
+                                let known: KnownCodes?
+                                if index == 0 {
+                                    known = prefetch ? try KnownCodes(db: db, withDecisions: withDecisions) : nil
+                                    snapshot.publish(known)
+                                } else {
+                                    guard let shared = snapshot.awaitShared() else { return true }
+                                    known = shared
+                                }
+                                let processor = try BatchRowProcessor(db: db, layout: layout, codeCheck: codeCheck, provider: decisions,
+                                                                      asOf: asOf, format: options.format, known: known,
+                                                                      persons: options.persons)
+                                while let b = pipeline.pop() {
+                                    var out = BatchOutput(capacity: b.rows.count * 256 + 256)
+                                    var tally = BatchRowProcessor.Tally()
+                                    for row in b.rows { try processor.process(row, into: &out, tally: &tally) }
+                                    pipeline.complete(seq: b.seq, bytes: out.bytes, tally: tally)
+                                }
+                                return true
                             }
                         }
                     } catch {
+                        snapshot.fail()
                         pipeline.fail(error)
                     }
                 }
                 thread.stackSize = 1 << 20
                 thread.start()
+            }
+            if let pool {
+                do { try snapshot.coordinate(pool) } catch { snapshot.fail(); throw error }
             }
         }
 
