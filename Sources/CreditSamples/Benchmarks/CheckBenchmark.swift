@@ -17,7 +17,7 @@ public enum CheckBenchmark {
         if !FileManager.default.fileExists(atPath: input) { log("writing \(rows) rows to \(input)"); try Self.writeFile(input, rows: rows, subjects: n) }
         let output = db + ".verdicts.csv"
         let size = ((try? FileManager.default.attributesOfItem(atPath: input)[.size]) as? Int ?? 0)
-        print("batch check benchmark: \(rows) rows (\(size / 1_048_576) MiB) against \(n) subjects, \(threads.map(String.init) ?? "automatic") look-up threads")
+        print("batch check benchmark: \(rows) rows (\(size / 1_048_576) MiB) against \(n) subjects, \(threads ?? BatchChecker.automaticWorkers) look-up threads\(threads == nil ? " (automatic)" : "")")
 
         // Wall time is what counts; CPU time (user + system, all threads) is printed beside it
         // because it survives a machine shared with other work better.
