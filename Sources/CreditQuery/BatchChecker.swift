@@ -82,6 +82,11 @@ public struct BatchChecker: Sendable {
         /// `UTF-8` or `GB18030` (`undecided` for pure ASCII input).
         public var encoding = "UTF-8"
         public var asOf: Day
+        /// CPU seconds of the reading thread, then of each worker (not encoded: a figure for
+        /// benchmarks, whose longest thread bounds the run on an idle machine).
+        public var threadSeconds: [Double] = []
+
+        enum CodingKeys: String, CodingKey { case rows, valid, found, flagged, errors, seconds, encoding, asOf }
     }
 
     /// How far the run is: input bytes consumed and rows handed out.
@@ -152,6 +157,7 @@ public struct BatchChecker: Sendable {
     func run(read: (UnsafeMutableRawBufferPointer) throws -> Int, sink: any BatchSink, options: Options, sizeHint: Int?,
              progress: (@Sendable (Progress) -> Void)?) throws -> Summary {
         let started = Date()
+        let startedCPU = ThreadClock.cpuSeconds()
         let asOf = options.asOf ?? Day.today()
         var layout: BatchLayout?
         var records = 0
@@ -209,6 +215,7 @@ public struct BatchChecker: Sendable {
                         snapshot.fail()
                         pipeline.fail(error)
                     }
+                    pipeline.finished(index: index, cpu: ThreadClock.cpuSeconds())
                 }
                 thread.stackSize = 1 << 20
                 thread.start()
@@ -271,7 +278,8 @@ public struct BatchChecker: Sendable {
         let t = pipeline.tally
         return Summary(rows: t.rows, valid: t.valid, found: t.found, flagged: t.flagged, errors: t.errors,
                        seconds: Date().timeIntervalSince(started),
-                       encoding: (encoding ?? .utf8).rawValue, asOf: asOf)
+                       encoding: (encoding ?? .utf8).rawValue, asOf: asOf,
+                       threadSeconds: [ThreadClock.cpuSeconds() - startedCPU] + pipeline.workerSeconds)
     }
 }
 
@@ -349,6 +357,19 @@ final class BatchPipeline: @unchecked Sendable {
     private let sink: any BatchSink
     private(set) var failure: (any Error)?
     private(set) var tally = BatchRowProcessor.Tally()
+    private var workerCPU: [Int: Double] = [:]
+
+    /// Each worker's CPU seconds, in worker order.
+    var workerSeconds: [Double] {
+        cond.lock(); defer { cond.unlock() }
+        return workerCPU.keys.sorted().map { workerCPU[$0]! }
+    }
+
+    /// Records a worker's CPU seconds as it ends.
+    func finished(index: Int, cpu: Double) {
+        cond.lock(); defer { cond.unlock() }
+        workerCPU[index] = cpu
+    }
 
     init(sink: any BatchSink, maxInFlight: Int) {
         self.sink = sink
@@ -398,5 +419,14 @@ final class BatchPipeline: @unchecked Sendable {
         cond.lock(); defer { cond.unlock() }
         closed = true
         cond.broadcast()
+    }
+}
+
+/// CPU time of the calling thread.
+enum ThreadClock {
+    static func cpuSeconds() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
     }
 }
