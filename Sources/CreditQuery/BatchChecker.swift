@@ -177,38 +177,53 @@ public struct BatchChecker: Sendable {
                 group.enter()
                 let thread = Thread {
                     defer { group.leave() }
+                    /// One read transaction of the worker; false when the gate sends it to begin again.
+                    func session(_ db: Database, round: Int?) throws -> Bool {
+                        try mapping.apply(db)
+                        defer { mapping.restore(db) }
+                        if let round {
+                            _ = try Int.fetchOne(db, sql: "SELECT 1 FROM subject LIMIT 1")   // the snapshot begins here
+                            switch snapshot.arrive(round: round) {
+                            case .same: break
+                            case .again: return false
+                            case .alone: if index > 0 { return true }
+                            }
+                        }
+                        let known: KnownCodes?
+                        if index == 0 {
+                            known = prefetch ? try KnownCodes(db: db, withDecisions: withDecisions) : nil
+                            snapshot.publish(known)
+                        } else {
+                            guard let shared = snapshot.awaitShared() else { return true }
+                            known = shared
+                        }
+                        let processor = try BatchRowProcessor(db: db, layout: layout, codeCheck: codeCheck, provider: decisions,
+                                                              asOf: asOf, format: options.format, known: known,
+                                                              persons: options.persons)
+                        while let b = pipeline.pop() {
+                            var out = BatchOutput(capacity: b.rows.count * 256 + 256)
+                            var tally = BatchRowProcessor.Tally()
+                            for row in b.rows { try processor.process(row, into: &out, tally: &tally) }
+                            pipeline.complete(seq: b.seq, bytes: out.bytes, tally: tally)
+                        }
+                        return true
+                    }
                     do {
                         var finished = false
                         while !finished {
-                            finished = try registry.writer.read { db in
-                                try mapping.apply(db)
-                                defer { mapping.restore(db) }
-                                if pool != nil {
-                                    _ = try Int.fetchOne(db, sql: "SELECT 1 FROM subject LIMIT 1")   // the snapshot begins here
-                                    switch snapshot.arrive(index: index) {
-                                    case .same: break
-                                    case .again: return false
-                                    case .alone: if index > 0 { return true }
+                            if let pool {
+                                // The transaction begins only once the gate has read the state it compares against.
+                                finished = try pool.unsafeRead { db in
+                                    guard let round = snapshot.enter() else { return true }
+                                    var done = true
+                                    try db.inTransaction(.deferred) {
+                                        done = try session(db, round: round)
+                                        return .commit
                                     }
+                                    return done
                                 }
-                                let known: KnownCodes?
-                                if index == 0 {
-                                    known = prefetch ? try KnownCodes(db: db, withDecisions: withDecisions) : nil
-                                    snapshot.publish(known)
-                                } else {
-                                    guard let shared = snapshot.awaitShared() else { return true }
-                                    known = shared
-                                }
-                                let processor = try BatchRowProcessor(db: db, layout: layout, codeCheck: codeCheck, provider: decisions,
-                                                                      asOf: asOf, format: options.format, known: known,
-                                                                      persons: options.persons)
-                                while let b = pipeline.pop() {
-                                    var out = BatchOutput(capacity: b.rows.count * 256 + 256)
-                                    var tally = BatchRowProcessor.Tally()
-                                    for row in b.rows { try processor.process(row, into: &out, tally: &tally) }
-                                    pipeline.complete(seq: b.seq, bytes: out.bytes, tally: tally)
-                                }
-                                return true
+                            } else {
+                                finished = try registry.writer.read { db in try session(db, round: nil) }
                             }
                         }
                     } catch {

@@ -5,8 +5,8 @@ import GRDB
 /// a file is judged against the same subjects, lists and decisions whichever worker takes it.
 ///
 /// Each worker reads on its own connection of the pool. The coordinator reads `PRAGMA
-/// data_version` on a connection of its own, outside any transaction, before the workers begin
-/// their transactions and after every one of them has made its first read: the value changes
+/// data_version` on a connection of its own, outside any transaction, before the workers may
+/// begin their transactions (``enter()``) and after every one of them has made its first read: the value changes
 /// when any connection committed in between (this process's writer or another process), so
 /// unchanged means every worker's snapshot is the same state; changed, the workers end their
 /// transactions and begin again. Writers are never held up; when commits keep landing inside the
@@ -22,6 +22,8 @@ final class BatchSnapshot: @unchecked Sendable {
     private let cond = NSCondition()
     private let participants: Int
     private var round = 0
+    /// Whether the current round's reference state has been read: workers may begin.
+    private var opened = false
     private var arrived = 0
     private var verdict: (round: Int, same: Bool, last: Bool)?
     private var failed = false
@@ -37,13 +39,17 @@ final class BatchSnapshot: @unchecked Sendable {
         try pool.unsafeRead { db in
             for attempt in 1...Self.maxRounds {
                 let before = try Int.fetchOne(db, sql: "PRAGMA data_version")
+                cond.lock()
+                opened = true
+                cond.broadcast()
+                cond.unlock()
                 let started = waitForArrivals()
                 guard started else { return }
                 let after = try Int.fetchOne(db, sql: "PRAGMA data_version")
                 let same = before == after, last = attempt == Self.maxRounds
                 cond.lock()
                 verdict = (round, same, last)
-                if !same && !last { round += 1; arrived = 0 }
+                if !same && !last { round += 1; arrived = 0; opened = false }
                 cond.broadcast()
                 cond.unlock()
                 if same || last { return }
@@ -57,12 +63,20 @@ final class BatchSnapshot: @unchecked Sendable {
         return !failed
     }
 
-    /// Called by worker `index` inside its read transaction after its first read: `.same` when
-    /// every worker shares this snapshot, `.again` when the worker must end its transaction and
-    /// begin again, `.alone` when the first worker goes on by itself and the others stop.
-    func arrive(index: Int) -> Verdict {
+    /// Called by a worker before it begins its transaction: waits until the coordinator has read
+    /// the state it compares against, and returns the round; nil when the run failed.
+    func enter() -> Int? {
         cond.lock(); defer { cond.unlock() }
-        let mine = round
+        while !opened && !failed { cond.wait() }
+        return failed ? nil : round
+    }
+
+    /// Called by a worker inside its read transaction after its first read, with the round
+    /// ``enter()`` gave: `.same` when every worker shares this snapshot, `.again` when the worker
+    /// must end its transaction and begin again, `.alone` when the first worker goes on by itself
+    /// and the others stop.
+    func arrive(round mine: Int) -> Verdict {
+        cond.lock(); defer { cond.unlock() }
         arrived += 1
         cond.broadcast()
         while !failed {

@@ -76,7 +76,7 @@ import Testing
     @Test func workersJudgeOnOneRegistryState() async throws {
         try await onOwnThread {
             let code = BenchData.code(17, of: Self.subjects)
-            let file = Array(("code\n" + String(repeating: code + "\n", count: 4_000)).utf8)
+            let file = Array(("code\n" + String(repeating: code + "\n", count: 2_000)).utf8)
             let writer = try DatabaseQueue(path: scratch.path("registry.db"))
             let stop = ManagedFlag()
             let flipping = Thread {
@@ -86,13 +86,14 @@ import Testing
                     try? writer.write { db in
                         try db.execute(sql: "UPDATE subject SET status = ? WHERE code = ?", arguments: [k % 2 == 0 ? "active" : "revoked", code])
                     }
+                    usleep(300)   // pacing: a commit every fraction of a millisecond, without holding a core
                 }
             }
             flipping.start()
             defer { stop.set() }
-            for _ in 0..<12 {
+            for _ in 0..<8 {
                 let (out, summary) = try run(file, format: .csv, threads: 2, prefetch: false)
-                #expect(summary.rows == 4_000)
+                #expect(summary.rows == 2_000)
                 let statuses = Set(String(decoding: out, as: UTF8.self).split(separator: "\n").dropFirst().map { line in
                     line.split(separator: ",", omittingEmptySubsequences: false)[8]
                 })
