@@ -212,9 +212,10 @@ public struct BatchChecker: Sendable {
                         var finished = false
                         while !finished {
                             if let pool {
-                                // The transaction begins only once the gate has read the state it compares against.
+                                // The transaction begins only once the gate has read the state it compares
+                                // against; the worker waits for that before it takes a connection.
+                                guard let round = snapshot.enter() else { break }
                                 finished = try pool.unsafeRead { db in
-                                    guard let round = snapshot.enter() else { return true }
                                     var done = true
                                     try db.inTransaction(.deferred) {
                                         done = try session(db, round: round)
