@@ -6,10 +6,10 @@ import GRDB
 ///
 /// Each worker reads on its own connection of the pool. The coordinator reads `PRAGMA
 /// data_version` on a connection of its own, outside any transaction, before the workers may
-/// begin their transactions (``enter()``) and after every one of them has made its first read: the value changes
-/// when any connection committed in between (this process's writer or another process), so
-/// unchanged means every worker's snapshot is the same state; changed, the workers end their
-/// transactions and begin again. Writers are never held up; when commits keep landing inside the
+/// begin their transactions (``enter()``) and after every one of them has made its first read:
+/// the value changes when any connection committed in between (this process's writer or another
+/// process), so unchanged means every worker's snapshot is the same state; changed, the workers
+/// end their transactions and begin again. Writers are never held up; when commits keep landing inside the
 /// window (``maxRounds`` times), the first worker goes on alone (one worker, one snapshot). A
 /// registry that is not a pool (a queue: one connection, the workers take turns) needs no gate.
 final class BatchSnapshot: @unchecked Sendable {
