@@ -2,13 +2,21 @@
 # Name search latency (release build) for 1-, 2-, 3- and 5-character queries, the characters and
 # pairs most names contain, a fifth page and 有限公司, each p99 beside the baseline measured in the
 # same run: the exact full-name search (one index probe).
-#   bench/search.sh [SUBJECTS] [DB] [SAMPLES]   defaults: 2000000 subjects, /tmp/bench-search-SUBJECTS.db, 2000 queries a class
-#   e.g. bench/search.sh 10000000              10 M names (≈ 6 GiB generated once, reused while its size matches)
+#   bench/search.sh [SUBJECTS] [DB] [SAMPLES] [CREDITCTL]
+#     SUBJECTS   names in the generated registry (default 2000000)
+#     DB         the registry (default, or ""/"-": BENCH_DIR/registry-SUBJECTS.db, generated once
+#                and shared with bench/check.sh and bench/http.sh; 10 M ≈ 7 GiB and 15 minutes)
+#     SAMPLES    queries a class (default 2000)
+#     CREDITCTL  a binary to measure (default: release build of this checkout), e.g. a build kept
+#                from before a change, to run old and new alternately on the same registry
+#   e.g. bench/search.sh 10000000              10 M names
+# BENCH_DIR defaults to .bench-data/ in the checkout (ignored by git).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib.sh
 N="${1:-2000000}"
-DB="${2:-/tmp/bench-search-$N.db}"
+DB="${2:-}"
 SAMPLES="${3:-2000}"
-swift build -c release --product creditctl
-BIN=.build/release/creditctl
+bench_binary "${4:-}"
+if [ -z "$DB" ] || [ "$DB" = "-" ]; then DB=$(bench_registry "$N"); fi
 "$BIN" subject bench search --db "$DB" --subjects "$N" --samples "$SAMPLES"

@@ -31,8 +31,9 @@ import GRDB
 ///
 /// Throughput: the calling thread reads, transcodes and parses records (fields split, codes
 /// validated: ``ParsedRow``) into batches; one or two workers (each on its own read transaction,
-/// statements prepared once) look the rows up and turn batches into verdicts; the finished
-/// batches are written in input order, one `write` per batch.
+/// all on one snapshot of the registry, statements prepared once) look the rows up and turn
+/// batches into verdicts; the finished batches are written in input order, one `write` per
+/// batch, so the output is the same byte for byte whatever the number of workers.
 public struct BatchChecker: Sendable {
     public enum Format: String, Sendable, Hashable, Codable, CaseIterable { case csv, json }
 
@@ -53,10 +54,10 @@ public struct BatchChecker: Sendable {
         public var codeColumn: String?
         /// Header name (or 1-based column number) of the name column.
         public var nameColumn: String?
-        /// Look-up workers beside the reading thread; nil chooses: 2 while the whole registry
-        /// file fits SQLite's memory map (the workers map it whole, up to the library's limit),
-        /// else 1 — beyond the map each connection keeps its own page cache, and on two cores a
-        /// second worker then costs more in cache misses than it gains.
+        /// Look-up workers beside the reading thread; nil chooses 2 on a machine with two cores
+        /// or more (``automaticWorkers``), else 1. Each worker reads on its own connection, all
+        /// of them on one snapshot (``BatchSnapshot``); the verdicts are written in input order
+        /// whatever the count.
         public var threads: Int?
         /// Rows per batch handed to a worker.
         public var batchRows: Int
@@ -81,6 +82,11 @@ public struct BatchChecker: Sendable {
         /// `UTF-8` or `GB18030` (`undecided` for pure ASCII input).
         public var encoding = "UTF-8"
         public var asOf: Day
+        /// CPU seconds of the reading thread, then of each worker (not encoded: a figure for
+        /// benchmarks, whose longest thread bounds the run on an idle machine).
+        public var threadSeconds: [Double] = []
+
+        enum CodingKeys: String, CodingKey { case rows, valid, found, flagged, errors, seconds, encoding, asOf }
     }
 
     /// How far the run is: input bytes consumed and rows handed out.
@@ -132,6 +138,12 @@ public struct BatchChecker: Sendable {
         var rows: [ParsedRow] = []
     }
 
+    /// Workers when the options leave it open: two on two cores or more. Measured on two cores
+    /// against a 10 M-subject registry (6 GiB, beyond SQLite's 2 GiB memory map, so each
+    /// connection keeps a page cache of its own): two workers use the same CPU time as one and
+    /// take about half the wall time.
+    public static var automaticWorkers: Int { ProcessInfo.processInfo.activeProcessorCount >= 2 ? 2 : 1 }
+
     /// Files from this size on load the codes with list entries or decisions first (a few hundred
     /// milliseconds on a large registry) instead of probing two more tables on every row.
     public static let prefetchFromBytes = 8 << 20
@@ -145,43 +157,87 @@ public struct BatchChecker: Sendable {
     func run(read: (UnsafeMutableRawBufferPointer) throws -> Int, sink: any BatchSink, options: Options, sizeHint: Int?,
              progress: (@Sendable (Progress) -> Void)?) throws -> Summary {
         let started = Date()
+        let startedCPU = ThreadClock.cpuSeconds()
         let asOf = options.asOf ?? Day.today()
         var layout: BatchLayout?
         var records = 0
         var batch = Batch(seq: 0, firstLine: 1)
         let mapping = try registry.read { db in try MemoryMap.plan(db) }
-        let workers = options.threads ?? (mapping.coversFile ? 2 : 1)
+        let workers = options.threads ?? Self.automaticWorkers
         let pipeline = BatchPipeline(sink: sink, maxInFlight: workers * 4)
         let group = DispatchGroup()
 
         func startWorkers(_ layout: BatchLayout) throws {
             let (registry, codeCheck, decisions) = (self.registry, self.codeCheck, self.decisions)
-            let known: KnownCodes? = options.prefetch ?? ((sizeHint ?? 0) >= Self.prefetchFromBytes)
-                ? try registry.read { db in try KnownCodes(db: db, withDecisions: decisions is TableDecisionProvider) } : nil
-            for _ in 0..<workers {
+            let prefetch = options.prefetch ?? ((sizeHint ?? 0) >= Self.prefetchFromBytes)
+            let withDecisions = decisions is TableDecisionProvider
+            let pool = registry.writer as? DatabasePool
+            let snapshot = BatchSnapshot(participants: workers)
+            for index in 0..<workers {
                 group.enter()
                 let thread = Thread {
                     defer { group.leave() }
+                    /// One read transaction of the worker; false when the gate sends it to begin again.
+                    func session(_ db: Database, round: Int?) throws -> Bool {
+                        try mapping.apply(db)
+                        defer { mapping.restore(db) }
+                        if let round {
+                            _ = try Int.fetchOne(db, sql: "SELECT 1 FROM subject LIMIT 1")   // the snapshot begins here
+                            switch snapshot.arrive(round: round) {
+                            case .same: break
+                            case .again: return false
+                            case .alone: if index > 0 { return true }
+                            }
+                        }
+                        let known: KnownCodes?
+                        if index == 0 {
+                            known = prefetch ? try KnownCodes(db: db, withDecisions: withDecisions) : nil
+                            snapshot.publish(known)
+                        } else {
+                            guard let shared = snapshot.awaitShared() else { return true }
+                            known = shared
+                        }
+                        let processor = try BatchRowProcessor(db: db, layout: layout, codeCheck: codeCheck, provider: decisions,
+                                                              asOf: asOf, format: options.format, known: known,
+                                                              persons: options.persons)
+                        while let b = pipeline.pop() {
+                            var out = BatchOutput(capacity: b.rows.count * 256 + 256)
+                            var tally = BatchRowProcessor.Tally()
+                            for row in b.rows { try processor.process(row, into: &out, tally: &tally) }
+                            pipeline.complete(seq: b.seq, bytes: out.bytes, tally: tally)
+                        }
+                        return true
+                    }
                     do {
-                        try registry.writer.read { db in
-                            try mapping.apply(db)
-                            defer { mapping.restore(db) }
-                            let processor = try BatchRowProcessor(db: db, layout: layout, codeCheck: codeCheck, provider: decisions,
-                                                                  asOf: asOf, format: options.format, known: known,
-                                                                  persons: options.persons)
-                            while let b = pipeline.pop() {
-                                var out = BatchOutput(capacity: b.rows.count * 256 + 256)
-                                var tally = BatchRowProcessor.Tally()
-                                for row in b.rows { try processor.process(row, into: &out, tally: &tally) }
-                                pipeline.complete(seq: b.seq, bytes: out.bytes, tally: tally)
+                        var finished = false
+                        while !finished {
+                            if let pool {
+                                // The transaction begins only once the gate has read the state it compares
+                                // against; the worker waits for that before it takes a connection.
+                                guard let round = snapshot.enter() else { break }
+                                finished = try pool.unsafeRead { db in
+                                    var done = true
+                                    try db.inTransaction(.deferred) {
+                                        done = try session(db, round: round)
+                                        return .commit
+                                    }
+                                    return done
+                                }
+                            } else {
+                                finished = try registry.writer.read { db in try session(db, round: nil) }
                             }
                         }
                     } catch {
+                        snapshot.fail()
                         pipeline.fail(error)
                     }
+                    pipeline.finished(index: index, cpu: ThreadClock.cpuSeconds())
                 }
                 thread.stackSize = 1 << 20
                 thread.start()
+            }
+            if let pool {
+                do { try snapshot.coordinate(pool) } catch { snapshot.fail(); throw error }
             }
         }
 
@@ -238,7 +294,8 @@ public struct BatchChecker: Sendable {
         let t = pipeline.tally
         return Summary(rows: t.rows, valid: t.valid, found: t.found, flagged: t.flagged, errors: t.errors,
                        seconds: Date().timeIntervalSince(started),
-                       encoding: (encoding ?? .utf8).rawValue, asOf: asOf)
+                       encoding: (encoding ?? .utf8).rawValue, asOf: asOf,
+                       threadSeconds: [ThreadClock.cpuSeconds() - startedCPU] + pipeline.workerSeconds)
     }
 }
 
@@ -251,8 +308,6 @@ struct MemoryMap: Sendable {
     var size: Int
     /// The size the connections had, restored when a worker ends.
     var previous: Int
-
-    var coversFile: Bool { size >= fileBytes }
 
     static func plan(_ db: Database) throws -> MemoryMap {
         let bytes = try Int.fetchOne(db, sql: "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()") ?? 0
@@ -318,6 +373,19 @@ final class BatchPipeline: @unchecked Sendable {
     private let sink: any BatchSink
     private(set) var failure: (any Error)?
     private(set) var tally = BatchRowProcessor.Tally()
+    private var workerCPU: [Int: Double] = [:]
+
+    /// Each worker's CPU seconds, in worker order.
+    var workerSeconds: [Double] {
+        cond.lock(); defer { cond.unlock() }
+        return workerCPU.keys.sorted().map { workerCPU[$0]! }
+    }
+
+    /// Records a worker's CPU seconds as it ends.
+    func finished(index: Int, cpu: Double) {
+        cond.lock(); defer { cond.unlock() }
+        workerCPU[index] = cpu
+    }
 
     init(sink: any BatchSink, maxInFlight: Int) {
         self.sink = sink
@@ -367,5 +435,14 @@ final class BatchPipeline: @unchecked Sendable {
         cond.lock(); defer { cond.unlock() }
         closed = true
         cond.broadcast()
+    }
+}
+
+/// CPU time of the calling thread.
+enum ThreadClock {
+    static func cpuSeconds() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
     }
 }

@@ -17,11 +17,11 @@ public enum CheckBenchmark {
         if !FileManager.default.fileExists(atPath: input) { log("writing \(rows) rows to \(input)"); try Self.writeFile(input, rows: rows, subjects: n) }
         let output = db + ".verdicts.csv"
         let size = ((try? FileManager.default.attributesOfItem(atPath: input)[.size]) as? Int ?? 0)
-        print("batch check benchmark: \(rows) rows (\(size / 1_048_576) MiB) against \(n) subjects, \(threads.map(String.init) ?? "automatic") look-up threads")
+        print("batch check benchmark: \(rows) rows (\(size / 1_048_576) MiB) against \(n) subjects, \(threads ?? BatchChecker.automaticWorkers) look-up threads\(threads == nil ? " (automatic)" : "")")
 
         // Wall time is what counts; CPU time (user + system, all threads) is printed beside it
         // because it survives a machine shared with other work better.
-        var best = (base: Double.infinity, check: Double.infinity, baseCPU: Double.infinity, checkCPU: Double.infinity)
+        var best = (base: Double.infinity, check: Double.infinity, baseCPU: Double.infinity, checkCPU: Double.infinity, longest: Double.infinity)
         for r in 0..<runs {
             let c0 = Self.cpuSeconds()
             let (t, found) = try Self.baseline(registry: registry, path: input)
@@ -35,12 +35,17 @@ public enum CheckBenchmark {
             let checkCPU = Self.cpuSeconds() - c1
             close(fdIn); close(fdOut)
             best.check = min(best.check, tc); best.checkCPU = min(best.checkCPU, checkCPU)
+            let longest = s.threadSeconds.max() ?? checkCPU
+            best.longest = min(best.longest, longest)
             print(String(format: "  run %d: baseline %.2f s (cpu %.2f s, %d found), check %.2f s (cpu %.2f s; rows %d, valid %d, found %d, flagged %d)",
                          r + 1, t, baseCPU, found, tc, checkCPU, s.rows, s.valid, s.found, s.flagged))
+            print("         check's threads, cpu: " + s.threadSeconds.enumerated().map { i, c in
+                String(format: "%@ %.2f s", i == 0 ? "reading" : "worker \(i)", c)
+            }.joined(separator: ", ") + String(format: "; the longest ÷ the baseline's cpu %.2f×", longest / baseCPU))
         }
-        print(String(format: "  best: baseline %.2f s (%.0f rows/s), check %.2f s (%.0f rows/s), ratio %.2f×; cpu: baseline %.2f s, check %.2f s, ratio %.2f×",
+        print(String(format: "  best: baseline %.2f s (%.0f rows/s), check %.2f s (%.0f rows/s), ratio %.2f×; cpu: baseline %.2f s, check %.2f s, ratio %.2f×; longest thread of the check %.2f s cpu, %.2f× the baseline's cpu",
                      best.base, Double(rows) / best.base, best.check, Double(rows) / best.check, best.check / best.base,
-                     best.baseCPU, best.checkCPU, best.checkCPU / best.baseCPU))
+                     best.baseCPU, best.checkCPU, best.checkCPU / best.baseCPU, best.longest, best.longest / best.baseCPU))
     }
 
     /// User and system CPU seconds of the process so far (every thread).

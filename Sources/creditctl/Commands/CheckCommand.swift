@@ -47,7 +47,7 @@ struct CheckCommand: ParsableCommand {
     @Option(help: "Header name or 1-based number of the name column.")
     var nameColumn: String?
 
-    @Option(help: "Look-up threads (default: 2 for registries up to 1 GiB, else 1).")
+    @Option(help: "Look-up threads (default: 2 on a machine with two cores or more, else 1).")
     var threads: Int?
 
     func validate() throws {
