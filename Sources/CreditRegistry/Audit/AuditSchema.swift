@@ -25,6 +25,23 @@ enum AuditSchema {
                 CREATE TABLE audit_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
                 """)
         }
+        m.registerMigration("v2-audit-subject-runs") { db in
+            try db.execute(sql: """
+                -- The subject index of the log, written in sorted runs by the checkpoint instead of
+                -- row by row as entries are appended: random subjects made every appended entry
+                -- dirty a page of an index on audit(subject) of its own. A run holds (subject, id)
+                -- of the entries after the previous run up to `run` (the last id it covers);
+                -- `audit_meta.subject_indexed_through` is the last id covered by any run.
+                DROP INDEX audit_subject;
+                CREATE TABLE audit_subject_run (
+                    run INTEGER NOT NULL,
+                    subject TEXT NOT NULL,
+                    id INTEGER NOT NULL,
+                    PRIMARY KEY (run, subject, id)
+                ) WITHOUT ROWID;
+                """)
+            try AuditSubjectIndex.extend(in: db)
+        }
         return m
     }
 }
