@@ -31,7 +31,8 @@ enum AuditSchema {
                 -- row by row as entries are appended: random subjects made every appended entry
                 -- dirty a page of an index on audit(subject) of its own. A run holds (subject, id)
                 -- of the entries after the previous run up to `run` (the last id it covers);
-                -- `audit_meta.subject_indexed_through` is the last id covered by any run.
+                -- `audit_subject_indexed.last_id` is the last id covered by any run. Both tables
+                -- are derived from `audit` and never part of what the chain vouches for.
                 DROP INDEX audit_subject;
                 CREATE TABLE audit_subject_run (
                     run INTEGER NOT NULL,
@@ -39,6 +40,8 @@ enum AuditSchema {
                     id INTEGER NOT NULL,
                     PRIMARY KEY (run, subject, id)
                 ) WITHOUT ROWID;
+                CREATE TABLE audit_subject_indexed (last_id INTEGER NOT NULL);
+                INSERT INTO audit_subject_indexed (last_id) VALUES (0);
                 """)
             try AuditSubjectIndex.extend(in: db)
         }

@@ -9,12 +9,9 @@ import GRDB
 /// end of the run table. A query by subject reads every run with one index seek each and scans
 /// the entries not yet in a run, so it sees every entry, indexed or not.
 enum AuditSubjectIndex {
-    static let metaName = "subject_indexed_through"
-
     /// The last entry id covered by a run (0: none).
     static func indexedThrough(in db: Database) throws -> Int64 {
-        try String.fetchOne(db.cachedStatement(sql: "SELECT value FROM audit_meta WHERE name = ?"), arguments: [metaName])
-            .flatMap { Int64($0) } ?? 0
+        try Int64.fetchOne(db.cachedStatement(sql: "SELECT last_id FROM audit_subject_indexed")) ?? 0
     }
 
     /// Adds the entries after the last run as a new run; inside the caller's write transaction.
@@ -26,8 +23,7 @@ enum AuditSubjectIndex {
             INSERT INTO audit_subject_run (run, subject, id)
             SELECT ?1, subject, id FROM audit WHERE id > ?2 AND id <= ?1 AND subject IS NOT NULL ORDER BY subject, id
             """, arguments: [head, through])
-        try db.execute(sql: "INSERT INTO audit_meta (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value",
-                       arguments: [metaName, String(head)])
+        try db.execute(sql: "UPDATE audit_subject_indexed SET last_id = ?", arguments: [head])
     }
 
     /// The latest `limit` entries about `subject`, newest last: from every run (one seek each,
