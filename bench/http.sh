@@ -7,9 +7,11 @@
 #   2. GET /v1/subjects/{code}/measures        a random subject per request (a wrk Lua script
 #                                              picks from CODES codes of the registry), audited,
 #   3. GET /v1/subjects/{code}                 the full report, random subjects, audited.
-# Prints requests/s, p50 and p99, socket errors and non-2xx answers of each, the look-up's share
-# of /health, then stops the server (it drains its audit queue) and checks that the audit log
-# holds an entry for every look-up answered and verifies its chain.
+# Prints requests/s, p50 and p99, socket errors, non-2xx answers and the server's CPU time per
+# request of each (user + system from /proc; it holds on a machine whose cores other work shares,
+# where requests/s does not), the look-up's share of /health, then stops the server (it drains
+# its audit queue) and checks that the audit log holds an entry for every look-up answered and
+# verifies its chain. With PERF_OUT the look-ups' CPU time includes perf's own cost.
 #   bench/http.sh [SUBJECTS] [CREDITCTL]
 #     SUBJECTS   subjects of the generated registry (default 1,000,000; generated once into
 #                BENCH_DIR, default .bench-data/ in the checkout, and reused)
@@ -82,25 +84,34 @@ load() {
   fi
 }
 answered() { awk '/requests in/ { print $1 }' "$WORK/$1.wrk"; }
+# The server's CPU time (user + system, clock ticks) and the microseconds of it per answered
+# request of run $1: robust to other processes sharing the cores, unlike requests/s.
+server_ticks() { awk '{ print $14 + $15 }' "/proc/$SERVER/stat"; }
+timed_load() {
+  local name=$1 before; before=$(server_ticks)
+  load "$@"
+  echo $(( $(server_ticks) - before )) > "$WORK/$name.ticks"
+}
+cpu_us() { awk -v t="$(cat "$WORK/$1.ticks")" -v n="$(answered "$1")" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.1f", (n > 0 ? t * 1e6 / hz / n : 0) }'; }
 
 echo "registry: $SUBJECTS subjects ($WITH_MEASURES with measures); look-ups of $(wc -l < "$WORK/codes.txt") random codes;" \
      "wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s on 127.0.0.1, sharing the $(nproc) cores with the server"
 load health-warmup 2
 load warmup 3 /measures           # the registry's pages into the cache, the server's pools started
-load health "$DURATION"
-load health-lua "$DURATION"
+timed_load health "$DURATION"
+timed_load health-lua "$DURATION"
 if [ -n "${PERF_OUT:-}" ]; then
   perf record ${PERF_ARGS:--g} -o "$PERF_OUT" -p "$SERVER" -- sleep "$DURATION" 2>"$WORK/perf.log" &
   PERF_PID=$!
   bench_child "$PERF_PID"
 fi
-load measures "$DURATION" /measures
+timed_load measures "$DURATION" /measures
 [ -n "${PERF_OUT:-}" ] && { wait "$PERF_PID" || true; }
-load report "$DURATION"
+timed_load report "$DURATION"
 
-printf '  %-38s %10s %9s %9s %14s %8s\n' endpoint "req/s" "p50 ms" "p99 ms" "socket errors" non-2xx
-row() { printf '  %-38s %10s %9s %9s %14s %8s\n' "$1" "$(wrk_rps "$WORK/$2.wrk")" "$(wrk_ms "$WORK/$2.wrk" 50)" \
-          "$(wrk_p99_ms "$WORK/$2.wrk")" "$(wrk_socket_errors "$WORK/$2.wrk")" "$(wrk_non2xx "$WORK/$2.wrk")"; }
+printf '  %-38s %10s %9s %9s %14s %8s %14s\n' endpoint "req/s" "p50 ms" "p99 ms" "socket errors" non-2xx "server µs/req"
+row() { printf '  %-38s %10s %9s %9s %14s %8s %14s\n' "$1" "$(wrk_rps "$WORK/$2.wrk")" "$(wrk_ms "$WORK/$2.wrk" 50)" \
+          "$(wrk_p99_ms "$WORK/$2.wrk")" "$(wrk_socket_errors "$WORK/$2.wrk")" "$(wrk_non2xx "$WORK/$2.wrk")" "$(cpu_us "$2")"; }
 row "/health (baseline)" health
 row "/health, requests made by Lua" health-lua
 row "/v1/subjects/{random}/measures" measures
@@ -110,6 +121,8 @@ awk -v m="$(wrk_rps "$WORK/measures.wrk")" -v r="$(wrk_rps "$WORK/report.wrk")" 
   printf "  audited look-ups: %.0f %% of /health (target >= 50 %% and >= 20,000 req/s); full report: %.0f %%\n",
     (h > 0 ? 100 * m / h : 0), (h > 0 ? 100 * r / h : 0)
   if (l > 0) printf "  against /health with the same Lua request path: look-ups %.0f %%, full report %.0f %%\n", 100 * m / l, 100 * r / l }'
+awk -v m="$(cpu_us measures)" -v h="$(cpu_us health)" 'BEGIN {
+  if (h > 0) printf "  server CPU per request: look-up %.1f µs = %.2f× /health (%.1f µs)\n", m, m / h, h }'
 
 # The audit log once the server has stopped (it drains its queue and writes a checkpoint).
 bench_stop

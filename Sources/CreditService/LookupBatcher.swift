@@ -14,7 +14,7 @@ final class LookupBatcher: Sendable {
 
     private struct Waiting: Sendable {
         var request: MeasuresRequest
-        var continuation: CheckedContinuation<Answer, any Error>
+        var continuation: UnsafeContinuation<Answer, any Error>
     }
     private struct State: Sendable {
         var waiting: [Waiting] = []
@@ -34,7 +34,8 @@ final class LookupBatcher: Sendable {
 
     /// The answer to `request`, from the next batch, once its audit entry is committed.
     func lookUp(_ request: MeasuresRequest) async throws -> Answer {
-        try await withCheckedThrowingContinuation { continuation in
+        // Resumed exactly once by `drain` (answer or error); unchecked: this runs for every look-up.
+        try await withUnsafeThrowingContinuation { continuation in
             let start = state.withValue { s -> Bool in
                 s.waiting.append(Waiting(request: request, continuation: continuation))
                 guard s.draining < drainers else { return false }

@@ -1,6 +1,7 @@
 import CreditOperations
 import Foundation
 import Hummingbird
+import NIOCore
 
 /// The request context of the API: Hummingbird's core storage plus the authenticated caller.
 public struct ServiceContext: RequestContext {
@@ -9,12 +10,16 @@ public struct ServiceContext: RequestContext {
     public var caller: Caller?
     /// The officers' page's session, when the caller came with its cookie rather than a token.
     public var sessionID: String?
-    /// The peer's IP address (public routes are rate-limited per address).
-    public var clientAddress: String?
+    /// The connection the request came on.
+    private let channel: any Channel
+
+    /// The peer's IP address (public routes are rate-limited per address); formatted when asked
+    /// for, not for every request.
+    public var clientAddress: String? { channel.remoteAddress?.ipAddress }
 
     public init(source: Source) {
         coreContext = .init(source: source)
-        clientAddress = source.channel.remoteAddress?.ipAddress
+        channel = source.channel
     }
 
     /// The body limit of the route (set per path by ``LimitsMiddleware``).

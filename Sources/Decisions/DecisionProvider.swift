@@ -25,12 +25,18 @@ public struct TableDecisionProvider: DecisionProvider {
     public init() {}
 
     public func decisions(for code: String, asOf: Day, in db: Database) throws -> [StoredDecision] {
-        let day = asOf.description
-        // Decoded from the cursor's live rows (no copy of each row, see `Registry.lookup`).
-        return try Array(Row.fetchCursor(db.cachedStatement(sql: """
+        // Bound and stepped through SQLite's C interface (see `Registry.lookup`): most subjects
+        // have no decision, and a GRDB cursor cost more than the probe that finds none.
+        let statement = try db.cachedStatement(sql: """
             SELECT \(StoredDecision.columns) FROM decision
             WHERE subject_code = ?1 AND valid_from <= ?2 AND (valid_until IS NULL OR valid_until > ?2)
             ORDER BY kind DESC, department, measure, valid_from
-            """), arguments: [code, day]).map { try StoredDecision(positional: $0) })
+            """)
+        statement.bind(1, code); statement.bind(2, asOf)
+        var found: [StoredDecision] = []
+        while try statement.step(db) {
+            do { found.append(try StoredDecision(columnsOf: statement)) } catch { statement.finish(); throw error }
+        }
+        return found
     }
 }

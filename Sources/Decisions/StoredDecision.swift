@@ -65,18 +65,17 @@ extension StoredDecision {
         }
     }
 
-    /// The columns ``init(positional:)`` reads, in its order.
+    /// The columns ``init(columnsOf:)`` reads, in its order.
     static let columns = """
         subject_code, measure, rule, memorandum, kind, category, department, department_name, basis, text,
         valid_from, valid_until, financial, via_code, via_role, caused_by, ruleset_version, evaluated_on, to_verify, cooperating
         """
     static let columnNames = columns.split(separator: ",").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
 
-    /// Decodes a row selected with ``columns`` by position: no column-name look-ups on the
-    /// look-up path (with `Subject.init(positional:)`, part of the 8,000 → 9,900 req/s gain of the
-    /// audited HTTP look-up, `bench/http.sh`).
-    init(positional row: Row) throws {
-        try self.init(code: row[0], financial: (row[12] as Int64? ?? 0) != 0) { i in row[i] as String? }
+    /// Decodes the current row of a statement stepped directly (``Statement/step(_:)``) that
+    /// selects ``columns``: the look-up path, without a GRDB cursor.
+    init(columnsOf statement: Statement) throws {
+        try self.init(code: statement.text(at: 0) ?? "", financial: statement.int64(at: 12) != 0) { i in statement.text(at: Int32(i)) }
     }
 
     /// Builds a decision from its text columns (`text(i)` is column `i` of ``columns``); throws

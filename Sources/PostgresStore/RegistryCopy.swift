@@ -34,6 +34,7 @@ public struct RegistryCopy: Sendable {
         "name_index", "name_fts", "name_fts_data", "name_fts_idx", "name_fts_content", "name_fts_docsize", "name_fts_config",
         "name_trigram_common", "name_gram", "name_gram_cut", "name_gram_offset",
         "grdb_migrations", "sqlite_sequence", "sqlite_stat1", "sqlite_stat4",
+        "audit_subject_run", "audit_subject_indexed",
     ]
 
     /// One table as copied and verified.

@@ -210,4 +210,38 @@ import Testing
         let v = try again.verify()
         #expect(v.isIntact && v.anchored == 4, "\(v.problems)")
     }
+
+    @Test func entriesBySubjectComeFromTheCheckpointsRunsAndTheEntriesAfterThem() throws {
+        let company = "91350100M000100Y43", other = "91350200MA2XH1K70Y"
+        for i in 11...14 { try log.append(actor: "officer:1", action: "lookup", subject: i % 2 == 0 ? other : company, detail: "report \(i)") }
+        // Not in a run yet: found among the entries after the last one.
+        #expect(try log.entries(subject: other).map(\.detail) == ["report 12", "report 14"])
+        #expect(try log.checkpoint()?.count == 14)
+        for i in 15...16 { try log.append(actor: "officer:1", action: "lookup", subject: other, detail: "report \(i)") }
+        #expect(try log.entries(subject: other).map(\.detail) == ["report 12", "report 14", "report 15", "report 16"])
+        #expect(try log.entries(subject: other, limit: 3).map(\.detail) == ["report 14", "report 15", "report 16"])
+        #expect(try log.entries(subject: company).map(\.id) == [1, 2, 3, 5, 6, 7, 8, 9, 10, 11, 13])
+        #expect(try log.entries(subject: "nobody").isEmpty)
+        #expect(try log.entries(limit: 2).map(\.id) == [15, 16])
+        // One run per checkpoint; appending writes no index of its own on the table.
+        let runs = try log.writer.read { db in try Int64.fetchAll(db, sql: "SELECT DISTINCT run FROM audit_subject_run ORDER BY run") }
+        #expect(runs == [10, 14])
+        #expect(try log.writer.read { db in try db.indexes(on: "audit") }.isEmpty)
+        #expect(try log.verify().isIntact)
+    }
+
+    @Test func aLogOfTheFirstSchemaIsIndexedBySubjectWhenMigrated() throws {
+        let queue = try DatabaseQueue(path: scratch.path("v1.audit.db"))
+        try AuditSchema.migrator.migrate(queue, upTo: "v1-audit")
+        try queue.write { db in
+            for (id, subject) in [(1, "A"), (2, nil), (3, "A"), (4, "B")] as [(Int64, String?)] {
+                try db.execute(sql: "INSERT INTO audit (id, at, actor, action, subject, detail, previous_mac, mac) VALUES (?, 't', 'a', 'lookup', ?, '', '', '')",
+                               arguments: [id, subject])
+            }
+        }
+        try AuditSchema.migrator.migrate(queue)
+        let migrated = try AuditLog(writer: queue, files: nil, key: .ephemeral(), policy: .init())
+        #expect(try migrated.entries(subject: "A").map(\.id) == [1, 3])
+        #expect(try queue.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM audit_subject_run WHERE run = 4") } == 3)
+    }
 }

@@ -10,7 +10,8 @@ import GRDB
 /// entry before it. Signed checkpoints (``AuditCheckpoint``) of the entry count and the head MAC
 /// are appended to a file outside the database every ``CheckpointPolicy/everyEntries`` entries
 /// or ``CheckpointPolicy/everySeconds`` seconds and when the process closes the log
-/// (``checkpoint()``). ``verify()`` checks the chain and every checkpoint.
+/// (``checkpoint()``), which also adds the entries since the last one to the subject index
+/// (``AuditSubjectIndex``). ``verify()`` checks the chain and every checkpoint.
 ///
 /// ```swift
 /// let log = try AuditLog.open(files: AuditFiles(beside: "credit.db"))
@@ -150,12 +151,17 @@ public struct AuditLog: Sendable {
             INSERT INTO audit (id, at, actor, action, subject, detail, previous_mac, mac) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """)
         var last: Entry?
-        for (e, at) in entries {
+        for (i, (e, at)) in entries.enumerated() {
             id += 1
             let mac = AuditEncoding.entryMAC(id: id, at: at, actor: e.actor, action: e.action, subject: e.subject, detail: e.detail,
                                              previous: previous, key: key.key)
-            try statement.execute(arguments: [id, at, e.actor, e.action, e.subject, e.detail, previous, mac])
-            last = Entry(id: id, at: at, actor: e.actor, action: e.action, subject: e.subject, detail: e.detail, previousMac: previous, mac: mac)
+            // Bound in place (no `StatementArguments` per entry): this runs for every look-up.
+            statement.bind(1, id); statement.bind(2, at); statement.bind(3, e.actor); statement.bind(4, e.action)
+            statement.bind(5, e.subject); statement.bind(6, e.detail); statement.bind(7, previous); statement.bind(8, mac)
+            try statement.run(db)
+            if i == entries.count - 1 {
+                last = Entry(id: id, at: at, actor: e.actor, action: e.action, subject: e.subject, detail: e.detail, previousMac: previous, mac: mac)
+            }
             previous = mac
         }
         guard let last else { preconditionFailure("insert is called with at least one entry") }
@@ -174,6 +180,7 @@ public struct AuditLog: Sendable {
         let made = try writer.writeWithoutTransaction { db -> AuditCheckpoint? in
             var result: AuditCheckpoint?
             try db.inTransaction(.immediate) {
+                try AuditSubjectIndex.extend(in: db)
                 // Inside the transaction: the head cannot move until the line is written.
                 let head = try Row.fetchOne(db, sql: "SELECT id, mac FROM audit ORDER BY id DESC LIMIT 1")
                 let count: Int64 = head?["id"] ?? 0
@@ -209,9 +216,8 @@ public struct AuditLog: Sendable {
     /// Entries, newest last, optionally for one subject.
     public func entries(subject: String? = nil, limit: Int = 100) throws -> [Entry] {
         try writer.read { db in
-            try Entry.fetchAll(db, sql: """
-                SELECT * FROM (SELECT * FROM audit WHERE (?1 IS NULL OR subject = ?1) ORDER BY id DESC LIMIT ?2) ORDER BY id
-                """, arguments: [subject, limit])
+            if let subject { return try AuditSubjectIndex.entries(subject: subject, limit: limit, in: db) }
+            return try Entry.fetchAll(db, sql: "SELECT * FROM (SELECT * FROM audit ORDER BY id DESC LIMIT ?) ORDER BY id", arguments: [limit])
         }
     }
 

@@ -25,6 +25,26 @@ enum AuditSchema {
                 CREATE TABLE audit_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
                 """)
         }
+        m.registerMigration("v2-audit-subject-runs") { db in
+            try db.execute(sql: """
+                -- The subject index of the log, written in sorted runs by the checkpoint instead of
+                -- row by row as entries are appended: random subjects made every appended entry
+                -- dirty a page of an index on audit(subject) of its own. A run holds (subject, id)
+                -- of the entries after the previous run up to `run` (the last id it covers);
+                -- `audit_subject_indexed.last_id` is the last id covered by any run. Both tables
+                -- are derived from `audit` and never part of what the chain vouches for.
+                DROP INDEX audit_subject;
+                CREATE TABLE audit_subject_run (
+                    run INTEGER NOT NULL,
+                    subject TEXT NOT NULL,
+                    id INTEGER NOT NULL,
+                    PRIMARY KEY (run, subject, id)
+                ) WITHOUT ROWID;
+                CREATE TABLE audit_subject_indexed (last_id INTEGER NOT NULL);
+                INSERT INTO audit_subject_indexed (last_id) VALUES (0);
+                """)
+            try AuditSubjectIndex.extend(in: db)
+        }
         return m
     }
 }

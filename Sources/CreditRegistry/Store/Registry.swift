@@ -193,12 +193,15 @@ public struct Registry: Sendable {
     /// ``lookup(_:)`` inside an existing transaction.
     public func lookup(_ identifier: String, in db: Database) throws -> Subject? {
         let value = IdentifierText.normalise(identifier)
-        // A cursor's row reads the statement in place: no copy of the row and no map of its
-        // column names per look-up (`Row.fetchOne` builds both).
-        let rows = try Row.fetchCursor(db.cachedStatement(sql: """
+        // Bound and read through SQLite's C interface: a GRDB cursor builds its arguments and a
+        // map of the column names per call, which cost as much as the probe itself.
+        let statement = try db.cachedStatement(sql: """
             SELECT \(Subject.columns) FROM alias a JOIN subject s ON s.code = a.subject_code WHERE a.value = ? LIMIT 1
-            """), arguments: [value])
-        return try rows.next().map(Subject.init(positional:))
+            """)
+        statement.bind(1, value)
+        guard try statement.step(db) else { return nil }
+        defer { statement.finish() }
+        return try Subject(columnsOf: statement)
     }
 
     /// The subject with exactly this registry code.

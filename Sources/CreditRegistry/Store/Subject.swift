@@ -23,16 +23,16 @@ public struct Subject: Sendable, Hashable, Codable {
 }
 
 extension Subject {
-    /// The columns ``init(positional:)`` reads (from table alias `s`), in its order.
+    /// The columns ``init(columnsOf:)`` reads (from table alias `s`), in its order.
     static let columns = "s.code, s.kind, s.name, s.status, s.status_since, s.established_on, s.region, s.authority"
 
-    /// Decodes a row selected with ``columns`` by position. This is the look-up path: decoding
-    /// by position (here and in `StoredDecision`) with the hand-written JSON view took the audited
-    /// HTTP look-up from 8,000 to 9,900 req/s (`bench/http.sh`); elsewhere rows are records.
-    init(positional row: Row) throws {
-        let code: String = row[0]
-        try self.init(code: code, kind: row[1], name: row[2], status: row[3], statusSince: row[4], establishedOn: row[5],
-                      region: row[6], authority: row[7])
+    /// Decodes the current row of a statement stepped directly (``Statement/step(_:)``) that
+    /// selects ``columns``.
+    init(columnsOf statement: Statement) throws {
+        let code = statement.text(at: 0) ?? ""
+        try self.init(code: code, kind: statement.text(at: 1) ?? "", name: statement.text(at: 2) ?? "", status: statement.text(at: 3) ?? "",
+                      statusSince: statement.text(at: 4), establishedOn: statement.text(at: 5), region: statement.text(at: 6),
+                      authority: statement.text(at: 7))
     }
 
     /// Decodes a `subject` row selected with `SELECT *`.
