@@ -9,10 +9,17 @@ import GRDB
 public struct DecisionMaterialiser: Sendable {
     public let rules: CompiledRuleSet
     public let registry: Registry
+    /// Connections that read and evaluate a full materialisation at once, each over its own
+    /// ranges of subject codes (on a database pool; 1 reads on one thread beside the writer).
+    public var readers: Int
+    /// Subjects in each range the readers take in turn.
+    public var subjectsPerRange = 4096
 
-    public init(rules: CompiledRuleSet, registry: Registry) {
+    public init(rules: CompiledRuleSet, registry: Registry,
+                readers: Int = min(4, max(1, ProcessInfo.processInfo.activeProcessorCount))) {
         self.rules = rules
         self.registry = registry
+        self.readers = readers
     }
 
     /// What a materialisation did.
@@ -66,7 +73,22 @@ public struct DecisionMaterialiser: Sendable {
             if summary.subjectsEvaluated % 10_000 == 0 { progress?(summary.subjectsEvaluated) }
         }
 
-        if let pool = registry.writer as? DatabasePool {
+        if let pool = registry.writer as? DatabasePool, !verifications, readers > 1 {
+            // Reading and evaluating need no write connection: the readers split the registry
+            // into code ranges and hand back each range's decisions in code order.
+            let ranges = try CodeRange.split(subjectsPerRange: subjectsPerRange, in: db)
+            try ParallelEvaluation(rules: rules, asOf: asOf, related: streamsRelated, readers: readers, ranges: ranges)
+                .run(pool) { code, ds in
+                    summary.subjectsEvaluated += 1
+                    var own = 0
+                    for d in ds {
+                        if d.subject == code { try rows.insert(d); own += 1 } else { extendedTo.insert(d.subject) }
+                    }
+                    if own > 0 { summary.subjectsWithMeasures += 1 }
+                    summary.decisions += own
+                    if summary.subjectsEvaluated % 10_000 == 0 { progress?(summary.subjectsEvaluated) }
+                }
+        } else if let pool = registry.writer as? DatabasePool {
             let queue = BoundedQueue<[(SubjectFacts, [SubjectFacts])]>(capacity: 16)
             let failure = LockedBox<(any Error)?>(nil)
             let thread = Thread {
@@ -116,10 +138,10 @@ public struct DecisionMaterialiser: Sendable {
 
     /// Reads every subject's facts in code order, with its related subjects' facts when
     /// `related` (else none); `each` returns false to stop.
-    private static func stream(_ db: Database, asOf: Day, related withRelated: Bool,
-                               _ each: (SubjectFacts, [SubjectFacts]) throws -> Bool) throws {
-        var own = try FactsStream(db: db, asOf: asOf)
-        var related = withRelated ? try RelatedFactsStream(db: db, asOf: asOf, keyPersons: true) : nil
+    static func stream(_ db: Database, asOf: Day, related withRelated: Bool, range: CodeRange = .all,
+                       _ each: (SubjectFacts, [SubjectFacts]) throws -> Bool) throws {
+        var own = try FactsStream(db: db, asOf: asOf, range: range)
+        var related = withRelated ? try RelatedFactsStream(db: db, asOf: asOf, keyPersons: true, range: range) : nil
         while let f = try own.next() {
             guard try each(f, try related?.related(of: f.code) ?? []) else { return }
         }

@@ -29,7 +29,8 @@ import Testing
             let rules = try Self.rulesWithKeyPersonProbe()
             #expect(rules.readsRelatedFacts)
             let day = Support.day(text)
-            let materialiser = DecisionMaterialiser(rules: rules, registry: registry)
+            // One reader beside the writer (ParallelEvaluationTests compares several readers with one).
+            let materialiser = DecisionMaterialiser(rules: rules, registry: registry, readers: 1)
             let all = "SELECT * FROM decision ORDER BY subject_code, measure, rule, valid_from, via_code, caused_by"
 
             let full = try registry.write { db in try materialiser.materialiseAll(asOf: day, in: db) }

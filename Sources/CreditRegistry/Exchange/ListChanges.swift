@@ -47,18 +47,19 @@ extension Outbox {
     /// Queues a `list-entry` or `list-exit` message for every list change the feed wrote, in
     /// the order of its records.
     public func enqueueListChanges(ofFeed bureau: String, feedID: String, released: [Int64] = [], in db: Database) throws {
+        let createdAt = Self.now()
         for change in try ListChange.written(byFeed: bureau, feedID: feedID, released: released, in: db) {
             switch change.change {
             case .entry:
                 let payload = try ExchangePayload.encode(ExchangePayload.ListEntry(
                     list: change.list, reference: change.reference, enteredOn: change.enteredOn, ground: change.ground,
                     authority: change.authority, name: change.name, subjectKind: change.subjectKind))
-                try enqueue(.listEntry, subject: change.subjectCode, payload: payload, in: db)
+                try enqueue(.listEntry, subject: change.subjectCode, payload: payload, createdAt: createdAt, in: db)
             case .exit:
                 guard let exitedOn = change.exitedOn else { continue }
                 let payload = try ExchangePayload.encode(ExchangePayload.ListExit(
                     list: change.list, reference: change.reference, exitedOn: exitedOn, reason: change.reason))
-                try enqueue(.listExit, subject: change.subjectCode, payload: payload, in: db)
+                try enqueue(.listExit, subject: change.subjectCode, payload: payload, createdAt: createdAt, in: db)
             }
         }
     }

@@ -48,11 +48,13 @@ public struct Outbox: Sendable {
 
     static func now() -> String { ISO8601DateFormatter().string(from: Date()) }
 
-    /// Appends a message; returns its sequence.
+    /// Appends a message; returns its sequence. `createdAt` (default now) lets a batch of
+    /// messages share one timestamp instead of formatting the clock for each.
     @discardableResult
-    public func enqueue(_ kind: ExchangePayload.Kind, subject: String?, payload: String, in db: Database) throws -> Int64 {
-        try db.execute(sql: "INSERT INTO outbox (kind, subject_code, payload, created_at) VALUES (?, ?, ?, ?)",
-                       arguments: [kind.rawValue, subject, payload, Self.now()])
+    public func enqueue(_ kind: ExchangePayload.Kind, subject: String?, payload: String, createdAt: String? = nil,
+                        in db: Database) throws -> Int64 {
+        try db.cachedStatement(sql: "INSERT INTO outbox (kind, subject_code, payload, created_at) VALUES (?, ?, ?, ?)")
+            .execute(arguments: [kind.rawValue, subject, payload, createdAt ?? Self.now()])
         return db.lastInsertedRowID
     }
 

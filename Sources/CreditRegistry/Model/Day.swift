@@ -57,6 +57,17 @@ public struct Day: Hashable, Comparable, Sendable, Codable, CustomStringConverti
 
     public var description: String {
         let (y, m, d) = parts
+        // Written on every stored fact and record: ten ASCII bytes, no intermediate strings.
+        if (0...9999).contains(y) {
+            return String(unsafeUninitializedCapacity: 10) { b in
+                func digits(_ v: Int, _ at: Int, _ width: Int) {
+                    var v = v
+                    for i in stride(from: at + width - 1, through: at, by: -1) { b[i] = UInt8(truncatingIfNeeded: 48 + v % 10); v /= 10 }
+                }
+                digits(y, 0, 4); b[4] = 45; digits(m, 5, 2); b[7] = 45; digits(d, 8, 2)
+                return 10
+            }
+        }
         func pad(_ v: Int, _ w: Int) -> String { let s = String(v); return String(repeating: "0", count: max(0, w - s.count)) + s }
         return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))"
     }

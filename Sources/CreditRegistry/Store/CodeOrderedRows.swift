@@ -9,10 +9,11 @@ public struct CodeOrderedRows<Value> {
     private var pending: (code: String, value: Value)?
     private var started = false
 
-    /// Opens `sql`, whose rows must be ordered by their first column, the subject code;
-    /// `decode` gets each row and its code.
-    public init(_ db: Database, sql: String, decode: @escaping (Row, String) throws -> Value) throws {
-        cursor = try Row.fetchCursor(db, sql: sql)
+    /// Opens `sql` (with `arguments`), whose rows must be ordered by their first column, the
+    /// subject code; `decode` gets each row and its code.
+    public init(_ db: Database, sql: String, arguments: StatementArguments = [],
+                decode: @escaping (Row, String) throws -> Value) throws {
+        cursor = try Row.fetchCursor(db, sql: sql, arguments: arguments)
         self.decode = decode
     }
 

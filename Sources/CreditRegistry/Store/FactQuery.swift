@@ -19,7 +19,16 @@ struct FactQuery<Value>: Sendable {
     let decode: @Sendable (Row, String) throws -> Value
 
     /// All rows of the table in subject order (for a merge join over subjects).
-    var streamSQL: String { "SELECT \(subjectColumn), \(columns) FROM \(table) ORDER BY \(subjectColumn)" }
+    var streamSQL: String { streamSQL(where: "TRUE") }
+    /// The rows meeting `condition` in subject order.
+    func streamSQL(where condition: String) -> String {
+        "SELECT \(subjectColumn), \(columns) FROM \(table) WHERE \(condition) ORDER BY \(subjectColumn)"
+    }
+    /// The rows of the subjects in `range`, in subject order.
+    func stream(_ db: Database, _ range: CodeRange) throws -> CodeOrderedRows<Value> {
+        let c = range.condition(subjectColumn)
+        return try CodeOrderedRows(db, sql: streamSQL(where: c.sql), arguments: c.arguments, decode: decode)
+    }
     /// The rows of one subject.
     var subjectSQL: String { "SELECT \(subjectColumn), \(columns) FROM \(table) WHERE \(subjectColumn) = ?" }
 

@@ -24,17 +24,20 @@ public struct FactsStream {
     private var roles: CodeOrderedRows<RelationFact>
 
     /// Opens the cursors inside a read (or write) transaction; statuses are those in effect on
-    /// `asOf` (the latest when nil), as ``Registry/facts(of:asOf:in:)`` gives them.
-    public init(db: Database, asOf: Day? = nil) throws {
+    /// `asOf` (the latest when nil), as ``Registry/facts(of:asOf:in:)`` gives them. Only the
+    /// subjects whose codes lie in `range` are streamed.
+    public init(db: Database, asOf: Day? = nil, range: CodeRange = .all) throws {
         self.asOf = asOf
-        subjects = try Row.fetchCursor(db, sql: "SELECT code, kind, name, status, status_since FROM subject ORDER BY code")
-        statuses = try CodeOrderedRows(db, sql: FactQueries.statuses.streamSQL, decode: FactQueries.statuses.decode)
-        lists = try CodeOrderedRows(db, sql: FactQueries.listEntries.streamSQL, decode: FactQueries.listEntries.decode)
-        grades = try CodeOrderedRows(db, sql: FactQueries.taxGrades.streamSQL, decode: FactQueries.taxGrades.decode)
-        penalties = try CodeOrderedRows(db, sql: FactQueries.penalties.streamSQL, decode: FactQueries.penalties.decode)
-        licences = try CodeOrderedRows(db, sql: FactQueries.licences.streamSQL, decode: FactQueries.licences.decode)
-        keyPersons = try CodeOrderedRows(db, sql: FactQueries.keyPersons.streamSQL, decode: FactQueries.keyPersons.decode)
-        roles = try CodeOrderedRows(db, sql: FactQueries.roles.streamSQL, decode: FactQueries.roles.decode)
+        let c = range.condition("code")
+        subjects = try Row.fetchCursor(db, sql: "SELECT code, kind, name, status, status_since FROM subject WHERE \(c.sql) ORDER BY code",
+                                       arguments: c.arguments)
+        statuses = try FactQueries.statuses.stream(db, range)
+        lists = try FactQueries.listEntries.stream(db, range)
+        grades = try FactQueries.taxGrades.stream(db, range)
+        penalties = try FactQueries.penalties.stream(db, range)
+        licences = try FactQueries.licences.stream(db, range)
+        keyPersons = try FactQueries.keyPersons.stream(db, range)
+        roles = try FactQueries.roles.stream(db, range)
     }
 
     /// The next subject's facts, or nil at the end.

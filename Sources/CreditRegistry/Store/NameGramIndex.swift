@@ -111,17 +111,15 @@ public enum NameGramIndex {
 
     static let triggerNames = ["name_gram_ai", "name_gram_au", "name_gram_ad"]
 
-    /// One posting while rebuilding: the rank key (class, former, position, length packed;
-    /// then name and code in byte order).
+    /// One posting while rebuilding: the rank key (class, former, position, length packed),
+    /// then the row's rank in (name, subject code) byte order, so that postings compare as two
+    /// integers.
     struct Posting {
         var packed: UInt64
-        var name: String
-        var code: String
+        var row: UInt32
 
         static func < (a: Posting, b: Posting) -> Bool {
-            if a.packed != b.packed { return a.packed < b.packed }
-            if a.name != b.name { return a.name.utf8.lexicographicallyPrecedes(b.name.utf8) }
-            return a.code.utf8.lexicographicallyPrecedes(b.code.utf8)
+            a.packed != b.packed ? a.packed < b.packed : a.row < b.row
         }
     }
 
@@ -136,31 +134,58 @@ public enum NameGramIndex {
     public static func rebuild(keep: Int = defaultKeep, in db: Database) throws {
         let keep = max(1, keep)
         try db.execute(sql: "DELETE FROM name_gram; DELETE FROM name_gram_cut")
-        var lists: [UInt64: GramList] = [:]
+        // Rows read in (name, code) byte order (SQLite's BINARY collation): a row's number is its
+        // rank among equal rank keys, and the names and codes are kept once, for the inserts.
+        var names: [String] = [], codes: [String] = []
+        var slots: [UInt64: Int] = [:]
+        var lists: [GramList] = []
         func add(_ gram: UInt64, _ p: Posting) {
-            lists[gram, default: GramList()].append(p, keep: keep)
+            if let slot = slots[gram] {
+                lists[slot].append(p, keep: keep)
+            } else {
+                slots[gram] = lists.count
+                lists.append(GramList(postings: [p]))
+            }
         }
-        let rows = try Row.fetchCursor(db, sql: "SELECT subject_code, name, former FROM name_index")
-        var seen = Set<UInt64>()
-        while let row = try rows.next() {
-            let code: String = row[0], name: String = row[1], former: Bool = row[2]
-            let scalars = Array(name.unicodeScalars.prefix(maxPosition + 1)).map(\.value)
-            let length = name.unicodeScalars.count
+        let query = try db.makeStatement(sql: "SELECT subject_code, name, former FROM name_index ORDER BY name, subject_code")
+        let select = query.sqliteStatement
+        var scalars: [UInt32] = []
+        var seen: [UInt64] = []
+        while true {
+            let rc = sqlite3_step(select)
+            if rc == SQLITE_DONE { break }
+            guard rc == SQLITE_ROW else {
+                throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+            }
+            let code = sqlite3_column_text(select, 0).map { String(cString: $0) } ?? ""
+            let name = sqlite3_column_text(select, 1).map { String(cString: $0) } ?? ""
+            let former = sqlite3_column_int64(select, 2) != 0
+            let row = UInt32(names.count)
+            names.append(name); codes.append(code)
+            scalars.removeAll(keepingCapacity: true)
+            var length = 0
+            for u in name.unicodeScalars {
+                if length <= maxPosition { scalars.append(u.value) }
+                length += 1
+            }
+            // Names are short: a linear scan finds a gram's earlier occurrence.
             seen.removeAll(keepingCapacity: true)
             for i in 0..<min(scalars.count, maxPosition) {
                 let uni = UInt64(scalars[i]) << 32 | noScalar
-                if seen.insert(uni).inserted {
-                    add(uni, Posting(packed: pack(i == 0 ? (length == 1 ? 0 : 1) : 2, former, i, length), name: name, code: code))
+                if !seen.contains(uni) {
+                    seen.append(uni)
+                    add(uni, Posting(packed: pack(i == 0 ? (length == 1 ? 0 : 1) : 2, former, i, length), row: row))
                 }
                 if i + 1 < scalars.count {
                     let bi = UInt64(scalars[i]) << 32 | UInt64(scalars[i + 1])
-                    if seen.insert(bi).inserted {
-                        add(bi, Posting(packed: pack(i == 0 ? (length == 2 ? 0 : 1) : 2, former, i, length), name: name, code: code))
+                    if !seen.contains(bi) {
+                        seen.append(bi)
+                        add(bi, Posting(packed: pack(i == 0 ? (length == 2 ? 0 : 1) : 2, former, i, length), row: row))
                     }
                 }
             }
         }
-        var grams = lists.map { (key: $0.key, text: gramText($0.key)) }
+        var grams = slots.map { (slot: $0.value, text: gramText($0.key)) }
         grams.sort { $0.text.utf8.lexicographicallyPrecedes($1.text.utf8) }
         let insert = try db.makeStatement(sql: """
             INSERT INTO name_gram (gram, class, former, position, length, name, subject_code) VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -176,14 +201,15 @@ public enum NameGramIndex {
             }
         }
         for g in grams {
-            var list = lists[g.key]!
+            var list = lists[g.slot]
+            lists[g.slot] = GramList()
             list.finish(keep: keep)
             bind(1, g.text)
             for p in list.postings {
                 let (cls, former, position, length) = unpack(p.packed)
                 sqlite3_bind_int64(stmt, 2, Int64(cls)); sqlite3_bind_int64(stmt, 3, Int64(former))
                 sqlite3_bind_int64(stmt, 4, Int64(position)); sqlite3_bind_int64(stmt, 5, Int64(length))
-                bind(6, p.name); bind(7, p.code)
+                bind(6, names[Int(p.row)]); bind(7, codes[Int(p.row)])
                 let rc = sqlite3_step(stmt)
                 sqlite3_reset(stmt)
                 guard rc == SQLITE_DONE else {
@@ -192,6 +218,7 @@ public enum NameGramIndex {
             }
             if list.cut { try cut.execute(arguments: [g.text]) }
         }
+        withExtendedLifetime((query, insert)) {}
     }
 
     private static let transient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)

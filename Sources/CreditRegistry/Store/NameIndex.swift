@@ -43,19 +43,28 @@ public enum NameIndex {
         let total = try Int.fetchOne(db, sql: "SELECT max(id) FROM name_index") ?? 0
         guard total > 0 else { return }
         let step = max(1, total / sample)
-        var counts: [String: Int] = [:]
+        // Trigrams of Unicode scalars, as FTS5's trigram tokenizer and the search's query plan
+        // split names, packed three scalars (21 bits each) to a key.
+        var counts: [UInt64: Int] = [:]
         var seen = 0
+        var scalars: [UInt64] = []
+        var grams = Set<UInt64>()
         let cursor = try String.fetchCursor(db, sql: "SELECT name FROM name_index WHERE id % ? = 0", arguments: [step])
         while let name = try cursor.next() {
             seen += 1
-            let c = Array(name)
-            guard c.count >= 3 else { continue }
-            for g in Set((0...(c.count - 3)).map { String(c[$0..<($0 + 3)]) }) { counts[g, default: 0] += 1 }
+            scalars.removeAll(keepingCapacity: true)
+            for u in name.unicodeScalars { scalars.append(UInt64(u.value)) }
+            guard scalars.count >= 3 else { continue }
+            grams.removeAll(keepingCapacity: true)
+            for i in 0...(scalars.count - 3) { grams.insert(scalars[i] << 42 | scalars[i + 1] << 21 | scalars[i + 2]) }
+            for g in grams { counts[g, default: 0] += 1 }
         }
         try db.execute(sql: "DELETE FROM name_trigram_common")
         let insert = try db.cachedStatement(sql: "INSERT INTO name_trigram_common (term, share) VALUES (?, ?)")
         for (g, n) in counts where Double(n) >= Double(seen) * 0.005 {
-            try insert.execute(arguments: [g, Double(n) / Double(seen)])
+            var term = String.UnicodeScalarView()
+            for shift: UInt64 in [42, 21, 0] { if let u = Unicode.Scalar(UInt32(g >> shift & 0x1F_FFFF)) { term.append(u) } }
+            try insert.execute(arguments: [String(term), Double(n) / Double(seen)])
         }
     }
 

@@ -20,12 +20,13 @@ public struct RelatedFactsStream {
     private var sides: [Side]
 
     /// Opens the cursors inside a read (or write) transaction; with `keyPersons` false only the
-    /// organisations each subject serves are streamed.
-    public init(db: Database, asOf: Day? = nil, keyPersons: Bool) throws {
+    /// organisations each subject serves are streamed. Only the subjects whose codes lie in
+    /// `range` are asked for (their related subjects may lie anywhere).
+    public init(db: Database, asOf: Day? = nil, keyPersons: Bool, range: CodeRange = .all) throws {
         self.asOf = asOf
         // From a person to the organisations it serves: the relation's `to_code` leads to its `from_code`.
-        sides = [try Side(db: db, key: "to_code", other: "from_code")]
-        if keyPersons { sides.append(try Side(db: db, key: "from_code", other: "to_code")) }
+        sides = [try Side(db: db, key: "to_code", other: "from_code", range: range)]
+        if keyPersons { sides.append(try Side(db: db, key: "from_code", other: "to_code", range: range)) }
     }
 
     /// The facts of the subjects related to `code`, in code order; codes must be asked for in
@@ -52,19 +53,20 @@ public struct RelatedFactsStream {
         var keyPersons: KeyedRows<RelationFact>
         var roles: KeyedRows<RelationFact>
 
-        init(db: Database, key: String, other: String) throws {
+        init(db: Database, key: String, other: String, range: CodeRange) throws {
+            let c = range.condition("r.\(key)")
             subjects = try KeyedRows(db, sql: """
                 SELECT s.code, s.kind, s.name, s.status, s.status_since, r.\(key), r.id
-                FROM relation r JOIN subject s ON s.code = r.\(other) ORDER BY r.\(key)
-                """) { row, code in
+                FROM relation r JOIN subject s ON s.code = r.\(other) WHERE \(c.sql) ORDER BY r.\(key)
+                """, arguments: c.arguments) { row, code in
                 (row[1], row[2], row[3], try FactQuery<Void>.day(row, 4, "status_since", table: "subject", subject: code))
             }
             func rows<V>(_ q: FactQuery<V>) throws -> KeyedRows<V> {
                 let columns = q.columns.split(separator: ",").map { "t." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")
                 return try KeyedRows(db, sql: """
                     SELECT t.\(q.subjectColumn), \(columns), r.\(key), r.id
-                    FROM relation r JOIN \(q.table) t ON t.\(q.subjectColumn) = r.\(other) ORDER BY r.\(key)
-                    """, decode: q.decode)
+                    FROM relation r JOIN \(q.table) t ON t.\(q.subjectColumn) = r.\(other) WHERE \(c.sql) ORDER BY r.\(key)
+                    """, arguments: c.arguments, decode: q.decode)
             }
             statuses = try rows(FactQueries.statuses)
             lists = try rows(FactQueries.listEntries)
@@ -131,8 +133,8 @@ struct KeyedRows<Value> {
 
     /// `decode` gets each row (column 0 the subject, the key and relation after its own columns)
     /// and the subject's code.
-    init(_ db: Database, sql: String, decode: @escaping (Row, String) throws -> Value) throws {
-        cursor = try Row.fetchCursor(db, sql: sql)
+    init(_ db: Database, sql: String, arguments: StatementArguments = [], decode: @escaping (Row, String) throws -> Value) throws {
+        cursor = try Row.fetchCursor(db, sql: sql, arguments: arguments)
         self.decode = decode
     }
 
