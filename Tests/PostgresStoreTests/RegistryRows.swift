@@ -60,7 +60,13 @@ enum RegistryRows {
         stdout.split(separator: "\n").compactMap { line in
             guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else { return nil }
             var report: [String: String] = [:]
-            for (k, v) in object where k != "seconds" && k != "records_per_second" { report[k] = "\(v)" }
+            for (k, v) in object where k != "seconds" && k != "records_per_second" {
+                if JSONSerialization.isValidJSONObject(v), let data = try? JSONSerialization.data(withJSONObject: v, options: [.sortedKeys]) {
+                    report[k] = String(decoding: data, as: UTF8.self)
+                } else {
+                    report[k] = "\(v)"
+                }
+            }
             return report
         }
     }
