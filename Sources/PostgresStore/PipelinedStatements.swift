@@ -1,51 +1,50 @@
 import CreditRegistry
+import Foundation
 import NIOCore
 import PostgresNIO
 
-/// Statements of one transaction sent on one session without waiting for each: a write whose
-/// result nobody reads is queued behind the ones before it (the connection runs them in order),
-/// and a read waits for its own answer, so it sees every write sent before it. ``drain()``
-/// waits for them all and throws the first failure, naming its statement.
+/// The statements of one feed's transaction, written with as few round trips as the order of
+/// reads allows: a write whose result nobody reads is kept, and the writes kept are sent together
+/// as one anonymous code block (`DO`) — one round trip for hundreds of statements — before the
+/// next read, at ``drain()``, or when ``window`` of them wait. A read therefore sees every write
+/// made before it, as it would statement by statement.
 ///
 /// Used from one thread (the feed's writer), like the session it wraps.
 final class PipelinedStatements {
     let session: PostgresSession
-    private var pending: [(future: EventLoopFuture<PostgresQueryResult>, what: String)] = []
-    /// Writes in flight before the writer waits for them (bounds memory and the server's queue).
-    private let window = 512
+    private var pending: [String] = []
+    private var pendingBytes = 0
+    /// Statements kept before they are sent (bounds memory and the block's size).
+    private let window = 2_000
 
-    init(session: PostgresSession) { self.session = session }
-
-    /// Queues a write; its failure comes out of the next ``drain()`` or read.
-    func send(_ query: PostgresQuery, _ what: String) throws {
-        pending.append((session.connection.query(query, logger: session.logger), what))
-        if pending.count >= window { try drain() }
+    init(session: PostgresSession) throws {
+        self.session = session
+        // The literals of ``SQLText`` rely on it (the default since PostgreSQL 9.1; a server may override it).
+        try session.execute("SET LOCAL standard_conforming_strings = on", "keep quotes standard")
     }
 
-    /// Runs a read (after the writes queued before it) and returns its rows.
+    /// Keeps a write; it is sent with the next block, before any read that follows it.
+    func send(_ statement: SQLText, _ what: String) throws {
+        pending.append(statement.sql)
+        pendingBytes += statement.sql.utf8.count
+        if pending.count >= window || pendingBytes >= 8 << 20 { try drain() }
+    }
+
+    /// Sends the writes kept so far, then runs a read and returns its rows.
     func query(_ query: PostgresQuery, _ what: String) throws -> [PostgresRow] {
-        let future = session.connection.query(query, logger: session.logger)
-        do {
-            let rows = try future.wait().rows
-            return rows
-        } catch {
-            // A write queued earlier may have failed first (the transaction is then aborted):
-            // report that one, it is the cause.
-            try drain()
-            throw PostgresStoreError.statement(what, PostgresSession.message(error))
-        }
+        try drain()
+        return try session.query(query, what)
     }
 
-    /// Waits for every queued write; throws the first failure.
+    /// Sends every write kept, as one block; throws the server's error for the first that fails.
     func drain() throws {
-        let sent = pending
+        guard !pending.isEmpty else { return }
+        let body = pending.joined(separator: ";\n") + ";"
         pending.removeAll(keepingCapacity: true)
-        var failure: (any Error)?
-        for (future, what) in sent {
-            do { _ = try future.wait() } catch {
-                if failure == nil { failure = PostgresStoreError.statement(what, PostgresSession.message(error)) }
-            }
-        }
-        if let failure { throw failure }
+        pendingBytes = 0
+        // A dollar-quote tag that the block's own text does not contain.
+        var tag = "$w$"
+        while body.contains(tag) { tag = "$w\(UInt32.random(in: 0 ... .max))$" }
+        try session.query(PostgresQuery(unsafeSQL: "DO \(tag) BEGIN\n\(body)\nEND \(tag)"), "write the feed's rows")
     }
 }

@@ -50,7 +50,7 @@ struct PostgresDerivedFacts: DerivedFactsWriting {
         let guardRegistration = fromRegistration ? "" : """
              WHERE NOT EXISTS (SELECT 1 FROM record WHERE record.id = relation.record_id AND record.kind = 'registration')
             """
-        var query: PostgresQuery = """
+        var query: SQLText = """
             INSERT INTO relation (from_code, role, to_code, share, valid_from, valid_to, record_id)
             VALUES (\(r.from), \(r.role.rawValue), \(r.to), \(r.share), \(r.validFrom.description), \(r.validTo?.description), \(r.recordID))
             ON CONFLICT (from_code, role, to_code, valid_from) DO UPDATE SET valid_to = excluded.valid_to,

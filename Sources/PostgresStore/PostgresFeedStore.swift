@@ -24,7 +24,7 @@ public struct PostgresFeedStore: FeedStore {
     }
 
     package func ledgerState(bureau: String, feedID: String) throws -> FeedLedgerState {
-        try pool.with { session in try Self.ledgerState(bureau: bureau, feedID: feedID, statements: PipelinedStatements(session: session)) }
+        try pool.with { session in try Self.ledgerState(bureau: bureau, feedID: feedID, statements: try PipelinedStatements(session: session)) }
     }
 
     static func ledgerState(bureau: String, feedID: String, statements: PipelinedStatements) throws -> FeedLedgerState {
@@ -44,7 +44,7 @@ public struct PostgresFeedStore: FeedStore {
                        next: @escaping @Sendable () -> [Prepared]?, finish: @escaping @Sendable () throws -> String) throws -> IngestReport {
         try pool.with { session in
             try session.transaction {
-                let statements = PipelinedStatements(session: session)
+                let statements = try PipelinedStatements(session: session)
                 try statements.query("SELECT pg_advisory_xact_lock(\(Self.lockKey(bureau: feed.bureau)))", "wait for the bureau's writers")
                 try admit(try Self.ledgerState(bureau: feed.bureau, feedID: feed.feedID, statements: statements))
                 var r = report
@@ -60,6 +60,7 @@ public struct PostgresFeedStore: FeedStore {
                 let writer = PostgresRecordWriter(statements: statements, feedRow: feedRow, bureau: feed.bureau,
                                                   recordedAt: recordedAt, rejectLimit: rejectLimit)
                 while let items = next() {
+                    try writer.readAhead(items)
                     for p in items { try writer.write(p, into: &r) }
                     try statements.drain()
                 }

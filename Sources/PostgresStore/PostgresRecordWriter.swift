@@ -18,10 +18,38 @@ final class PostgresRecordWriter {
     /// Ids of the records appended to the history, in order.
     private(set) var appended: [Int64] = []
     static let touchedLimit = 100_000
+    /// Heads of this bureau's keys read ahead for the current batch (`.some(nil)`: no head yet),
+    /// kept as this writer moves them; only the feed's own writer keeps them (its bureau's lock
+    /// makes it the only writer of those heads).
+    private var heads: [String: (hash: String, revoked: Bool)?] = [:]
+    /// Subjects known to exist (read ahead for the current batch): a record's identity need not
+    /// be introduced for them. Subjects are never removed by a feed, so the set cannot go stale.
+    private var knownSubjects = Set<String>()
 
     init(statements: PipelinedStatements, feedRow: Int64, bureau: String, recordedAt: String, rejectLimit: Int) {
         self.statements = statements; self.feedRow = feedRow; self.bureau = bureau
         self.recordedAt = recordedAt; self.rejectLimit = rejectLimit
+    }
+
+    /// Reads ahead, in two queries, the heads and subjects a batch will ask about one by one.
+    func readAhead(_ batch: [Prepared]) throws {
+        var keys: [String] = [], codes: [String] = []
+        for case .record(let rec) in batch {
+            keys.append(rec.key)
+            if let identity = rec.identity, identity.source != .list { codes.append(identity.code) }
+        }
+        heads = [:]
+        for key in keys { heads[key] = .some(nil) }
+        for row in try statements.query("""
+            SELECT bureau_key, content_hash, revoked FROM record_head WHERE bureau = \(bureau) AND bureau_key = ANY(\(keys))
+            """, "read record heads ahead") {
+            let (key, hash, revoked) = try row.decode((String, String, Int64).self)
+            heads[key] = .some((hash, revoked != 0))
+        }
+        knownSubjects = []
+        for row in try statements.query("SELECT code FROM subject WHERE code = ANY(\(Array(Set(codes))))", "read subjects ahead") {
+            knownSubjects.insert(try row.decode(String.self))
+        }
     }
 
     func write(_ p: Prepared, into r: inout IngestReport) throws {
@@ -36,7 +64,9 @@ final class PostgresRecordWriter {
     /// has not arrived; otherwise appended, its subject introduced if unknown, and applied.
     func apply(_ rec: PreparedRecord, into r: inout IngestReport) throws {
         var head: (hash: String, revoked: Bool)?
-        if let row = try statements.query("""
+        if let ahead = heads[rec.key] {
+            head = ahead
+        } else if let row = try statements.query("""
             SELECT content_hash, revoked FROM record_head WHERE bureau = \(bureau) AND bureau_key = \(rec.key)
             """, "read a record head").first {
             let (hash, revoked) = try row.decode((String, Int64).self)
@@ -65,7 +95,7 @@ final class PostgresRecordWriter {
             """, "append a record")[0].decode(Int64.self)
         appended.append(id)
         let facts = PostgresDerivedFacts(statements: statements)
-        if let identity = rec.identity {
+        if let identity = rec.identity, identity.source == .list || !knownSubjects.contains(identity.code) {
             // A list names its subject authoritatively enough to rename it; other records only
             // introduce a subject the registry does not know yet.
             try facts.introduce(code: identity.code, kind: identity.kind, name: identity.name, source: identity.source,
@@ -81,6 +111,7 @@ final class PostgresRecordWriter {
                 UPDATE record_head SET record_id = \(id), content_hash = \(rec.hash), revoked = \(revoked) WHERE bureau = \(bureau) AND bureau_key = \(rec.key)
                 """, "move a head")
         }
+        if heads[rec.key] != nil { heads[rec.key] = .some((rec.hash, isRevoke)) }
         touch(try rec.apply(facts, id))
         touch([rec.subject])
         if isRevoke { r.revoked += 1 } else if head == nil { r.new += 1 } else { r.changed += 1 }

@@ -27,7 +27,10 @@ struct IngestOnPostgresTests {
                     .replacingOccurrences(of: "<feedId>STA-350200-20250630-FULL</feedId>", with: "<feedId>STA-350200-20250701-CASES</feedId>")
                     .replacingOccurrences(of: "<sequence>1</sequence>", with: "<sequence>2</sequence>")
                     .replacingOccurrences(of: "<kind>full</kind>", with: "<kind>delta</kind>")
-                 + "\n" + tax[firstCase..<removal].joined(separator: "\n") + "\n</feed>\n")
+                 + "\n" + tax[firstCase..<removal].joined(separator: "\n")
+                    // Text that quoting must carry through unchanged: quotes, a backslash, dollar quotes, a comment.
+                    .replacingOccurrences(of: "<facts>2020年1月", with: "<facts>O'Reilly \\ $w$ $$ ');-- 2020年1月")
+                 + "\n</feed>\n")
                 .write(toFile: cases, atomically: true, encoding: .utf8)
             let files = [Self.sample("feeds/commerce-0001-full.xml"), Self.sample("feeds/commerce-0002-delta.xml"), grades, cases]
                 + ["feeds/food-0001-full.xml", "encoding/food-0002-delta.utf8.xml", "bad/commerce-schema-invalid.xml",
@@ -48,6 +51,8 @@ struct IngestOnPostgresTests {
             for table in ["subject", "record", "penalty", "licence", "tax_grade", "list_entry", "relation", "reject"] {
                 #expect(!(rows[table] ?? []).isEmpty, "\(table) has rows")
             }
+            #expect(try TestPostgres.psql(url, "SELECT count(*) FROM list_entry WHERE starts_with(reason, 'O''Reilly \\ $w$ $$ '');-- 2020')")
+                    .hasPrefix("1"))
             let rejects = try TestPostgres.psql(url, "SELECT line, bureau_key, field FROM reject ORDER BY line")
             #expect(rejects.contains("42|PEN-BAD-FINE|"), "quarantined with its line: \(rejects)")
 
@@ -101,7 +106,8 @@ struct IngestOnPostgresTests {
             let holder = try PostgresSession.connect(to: try PostgresLocation(url: url))
             defer { holder.close() }
             try holder.execute("BEGIN")
-            try holder.query("SELECT pg_advisory_xact_lock(\(PostgresFeedStore.lockKey(bureau: "commerce")))")
+            let key = PostgresFeedStore.lockKey(bureau: "commerce")
+            try holder.query("SELECT pg_advisory_xact_lock(\(key))")
 
             let commerce = Self.sample("feeds/commerce-0001-full.xml")
             let outputs = LockedBox<[ProcessOutput]>([])
@@ -119,7 +125,9 @@ struct IngestOnPostgresTests {
             var waiting = 0
             for _ in 0..<1200 where waiting < 2 {
                 waiting = Int(try TestPostgres.psql(url, """
-                    SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+                    SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND objsubid = 1
+                        AND classid::bigint = \(UInt64(bitPattern: key) >> 32) AND objid::bigint = \(UInt64(bitPattern: key) & 0xffff_ffff)
+                        AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
                     """).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
                 if waiting < 2 { usleep(50_000) }
             }
