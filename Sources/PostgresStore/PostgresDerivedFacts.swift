@@ -31,11 +31,15 @@ struct PostgresDerivedFacts: DerivedFactsWriting {
     }
 
     func addName(_ name: String, of code: String, from: Day?, to: Day?) throws {
-        try statements.send("""
+        try statements.send(Self.addNameSQL(name, of: code, from: from, to: to), "record a name")
+    }
+
+    static func addNameSQL(_ name: String, of code: String, from: Day?, to: Day?) -> SQLText {
+        """
             INSERT INTO subject_name (subject_code, name, valid_from, valid_to) VALUES (\(code), \(name), \(from?.description), \(to?.description))
             ON CONFLICT (subject_code, name) DO UPDATE SET valid_to = excluded.valid_to,
                 valid_from = COALESCE(subject_name.valid_from, excluded.valid_from)
-            """, "record a name")
+            """
     }
 
     func addAlias(scheme: AliasScheme, value: String, subject: String) throws {
@@ -67,38 +71,50 @@ struct PostgresDerivedFacts: DerivedFactsWriting {
             """, "end roles")
     }
 
+    /// The SQLite registry's rule (``Registry/introduce(code:kind:name:source:recordID:onlyIfAbsent:in:)``) as one
+    /// PL/pgSQL step of the block, so that it needs no round trip of its own: a subject the
+    /// registry does not know is inserted with its alias (and its name, for an organisation);
+    /// unless `onlyIfAbsent`, a known one is renamed by a more authoritative source, or by an
+    /// equal one (not a registration) with a name that sorts first, or when it has no name; the
+    /// name is kept as a variant. Its result is not reported (no caller uses it).
     func introduce(code: String, kind: SubjectKind, name: String, source: IdentitySource, recordID: Int64?, onlyIfAbsent: Bool) throws -> Bool {
-        let row = try statements.query("SELECT COALESCE(identity_source, 'named'), name, kind FROM subject WHERE code = \(code)",
-                                       "read a subject's identity").first
-        if row != nil && onlyIfAbsent { return false }
-        var isNew = false
-        if let row {
-            let (storedText, current, storedKind) = try row.decode((String, String, String).self)
-            let stored = IdentitySource(rawValue: storedText) ?? .named
-            // As on SQLite: a more authoritative source renames; between equal sources the smaller name wins.
-            let renames = source > stored || (source == stored && source != .registration && !current.isEmpty && name < current)
-            if !name.isEmpty, renames || current.isEmpty {
-                let newKind = source >= stored ? kind.rawValue : storedKind
-                try statements.send("""
-                    UPDATE subject SET name = \(name), kind = \(newKind), identity_source = \(max(source, stored).rawValue) WHERE code = \(code)
-                    """, "rename a subject")
-                if kind != .naturalPerson { try addName(name, of: code, from: nil, to: nil) }
-            }
-        } else {
-            try statements.send("""
-                INSERT INTO subject (code, kind, name, status, identity_source) VALUES (\(code), \(kind.rawValue), \(name), 'active', \(source.rawValue))
-                """, "introduce a subject")
-            try addAlias(scheme: kind == .naturalPerson ? .residentID : .uscc, value: code, subject: code)
-            if kind != .naturalPerson && !name.isEmpty { try addName(name, of: code, from: nil, to: nil) }
-            isNew = true
+        let alias: AliasScheme = kind == .naturalPerson ? .residentID : .uscc
+        let variant: SQLText = """
+            INSERT INTO name_variant (subject_code, name, source, record_id) VALUES (\(code), \(name), \(source.rawValue), \(recordID))
+                ON CONFLICT DO NOTHING;
+
+            """
+        var step: SQLText = """
+            PERFORM 1 FROM subject WHERE code = \(code);
+            IF NOT FOUND THEN
+            INSERT INTO subject (code, kind, name, status, identity_source) VALUES (\(code), \(kind.rawValue), \(name), 'active', \(source.rawValue));
+            INSERT INTO alias (value, scheme, subject_code) VALUES (\(IdentifierText.normalise(code)), \(alias.rawValue), \(code))
+                ON CONFLICT (value, scheme) DO UPDATE SET subject_code = excluded.subject_code;
+
+            """
+        if kind != .naturalPerson && !name.isEmpty { step.sql += Self.addNameSQL(name, of: code, from: nil, to: nil).sql + ";\n" }
+        if !name.isEmpty { step.sql += variant.sql }
+        if !onlyIfAbsent && !name.isEmpty {
+            // The stored source's rank (nil counts as `named`), and the new source's.
+            let rank = "(CASE COALESCE(identity_source, 'named') WHEN 'list' THEN 0 WHEN 'record' THEN 1 WHEN 'named' THEN 2 ELSE 3 END)"
+            let new = String(IdentitySource.allCases.firstIndex(of: source) ?? 0)
+            let quotedName = SQLText("\(name)").sql
+            let equalRenames = source == .registration ? "" : " OR (\(new) = \(rank) AND name <> '' AND \(quotedName) COLLATE \"C\" < name COLLATE \"C\")"
+            var rename: SQLText = """
+                ELSE
+                UPDATE subject SET name = \(name),
+                    kind = CASE WHEN \(Int(new) ?? 0) >= 
+                """
+            rename.sql += rank + " THEN " + SQLText("\(kind.rawValue)").sql + " ELSE kind END,\n"
+            rename.sql += "    identity_source = CASE WHEN \(new) > \(rank) THEN " + SQLText("\(source.rawValue)").sql
+                + " ELSE COALESCE(identity_source, 'named') END\n"
+            rename.sql += "WHERE code = " + SQLText("\(code)").sql + " AND (\(new) > \(rank)\(equalRenames) OR name = '');\n"
+            if kind != .naturalPerson { rename.sql += "IF FOUND THEN " + Self.addNameSQL(name, of: code, from: nil, to: nil).sql + "; END IF;\n" }
+            step.sql += rename.sql + variant.sql
         }
-        if !name.isEmpty {
-            try statements.send("""
-                INSERT INTO name_variant (subject_code, name, source, record_id) VALUES (\(code), \(name), \(source.rawValue), \(recordID))
-                ON CONFLICT DO NOTHING
-                """, "record a name variant")
-        }
-        return isNew
+        step.sql += "END IF"
+        try statements.send(step, "introduce a subject")
+        return false
     }
 
     func putListEntry(subject: String, list: String, enteredOn: Day, ground: String?, reason: String?,
@@ -112,21 +128,20 @@ struct PostgresDerivedFacts: DerivedFactsWriting {
             """, "record a list entry")
     }
 
+    /// Its result is not reported (no caller uses it): the update is sent with the block.
     func exitList(subject: String, list: String, entryKey: String?, on day: Day?, recordID: Int64?) throws -> Bool {
-        let rows: [PostgresRow]
         if let entryKey {
-            rows = try statements.query("""
-                UPDATE list_entry SET exited_on = \(day?.description), exit_record = \(recordID) WHERE entry_key = \(entryKey) RETURNING id
+            try statements.send("""
+                UPDATE list_entry SET exited_on = \(day?.description), exit_record = \(recordID) WHERE entry_key = \(entryKey)
                 """, "close a list entry")
         } else {
-            rows = try statements.query("""
+            try statements.send("""
                 UPDATE list_entry SET exited_on = \(day?.description), exit_record = \(recordID) WHERE id = (
                     SELECT id FROM list_entry WHERE subject_code = \(subject) AND list = \(list) AND exited_on IS NULL
                     ORDER BY entered_on COLLATE "C" DESC, id DESC LIMIT 1)
-                RETURNING id
                 """, "close a list entry")
         }
-        return !rows.isEmpty
+        return false
     }
 
     func deleteListEntry(entryKey: String) throws {

@@ -25,6 +25,9 @@ final class PostgresRecordWriter {
     /// Subjects known to exist (read ahead for the current batch): a record's identity need not
     /// be introduced for them. Subjects are never removed by a feed, so the set cannot go stale.
     private var knownSubjects = Set<String>()
+    /// Ids drawn ahead from the history's sequence for the current batch, used in order: the
+    /// history insert then needs no round trip (an id left over is a gap, as after a rollback).
+    private var ids: ArraySlice<Int64> = []
 
     init(statements: PipelinedStatements, feedRow: Int64, bureau: String, recordedAt: String, rejectLimit: Int) {
         self.statements = statements; self.feedRow = feedRow; self.bureau = bureau
@@ -46,6 +49,9 @@ final class PostgresRecordWriter {
             let (key, hash, revoked) = try row.decode((String, String, Int64).self)
             heads[key] = .some((hash, revoked != 0))
         }
+        ids = ArraySlice(try statements.query("""
+            SELECT nextval(pg_get_serial_sequence('record', 'id')) FROM generate_series(1, \(keys.count))
+            """, "draw record ids").map { try $0.decode(Int64.self) })
         knownSubjects = []
         for row in try statements.query("SELECT code FROM subject WHERE code = ANY(\(Array(Set(codes))))", "read subjects ahead") {
             knownSubjects.insert(try row.decode(String.self))
@@ -86,13 +92,14 @@ final class PostgresRecordWriter {
             }
             return
         }
-        let id = try statements.query("""
-            INSERT INTO record (subject_code, kind, bureau, bureau_key, operation, feed_id, line, document_number,
+        let id = try ids.popFirst() ?? statements.query("SELECT nextval(pg_get_serial_sequence('record', 'id'))", "draw a record id")[0]
+            .decode(Int64.self)
+        try statements.send("""
+            INSERT INTO record (id, subject_code, kind, bureau, bureau_key, operation, feed_id, line, document_number,
                 effective_from, effective_to, recorded_at, content_hash, payload)
-            VALUES (\(rec.subject), \(rec.kind), \(bureau), \(rec.key), \(rec.operation.rawValue), \(feedRow), \(rec.line),
+            VALUES (\(id), \(rec.subject), \(rec.kind), \(bureau), \(rec.key), \(rec.operation.rawValue), \(feedRow), \(rec.line),
                     \(rec.documentNumber), \(rec.effectiveFrom?.description), \(String?.none), \(recordedAt), \(rec.hash), \(rec.payload))
-            RETURNING id
-            """, "append a record")[0].decode(Int64.self)
+            """, "append a record")
         appended.append(id)
         let facts = PostgresDerivedFacts(statements: statements)
         if let identity = rec.identity, identity.source == .list || !knownSubjects.contains(identity.code) {
