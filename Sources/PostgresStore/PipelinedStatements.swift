@@ -17,10 +17,11 @@ final class PipelinedStatements {
     /// Statements kept before they are sent (bounds memory and the block's size).
     private let window = 2_000
 
-    init(session: PostgresSession) throws {
+    /// Inside a transaction, `standard_conforming_strings` is set on for it: the literals of
+    /// ``SQLText`` rely on it (the default since PostgreSQL 9.1; a server may be set otherwise).
+    init(session: PostgresSession, inTransaction: Bool = true) throws {
         self.session = session
-        // The literals of ``SQLText`` rely on it (the default since PostgreSQL 9.1; a server may override it).
-        try session.execute("SET LOCAL standard_conforming_strings = on", "keep quotes standard")
+        if inTransaction { try session.execute("SET LOCAL standard_conforming_strings = on", "keep quotes standard") }
     }
 
     /// Keeps a write; it is sent with the next block, before any read that follows it.

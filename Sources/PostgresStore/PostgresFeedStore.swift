@@ -24,7 +24,7 @@ public struct PostgresFeedStore: FeedStore {
     }
 
     package func ledgerState(bureau: String, feedID: String) throws -> FeedLedgerState {
-        try pool.with { session in try Self.ledgerState(bureau: bureau, feedID: feedID, statements: try PipelinedStatements(session: session)) }
+        try pool.with { session in try Self.ledgerState(bureau: bureau, feedID: feedID, statements: try PipelinedStatements(session: session, inTransaction: false)) }
     }
 
     static func ledgerState(bureau: String, feedID: String, statements: PipelinedStatements) throws -> FeedLedgerState {
