@@ -81,7 +81,7 @@ let package = Package(
         .target(
             name: "PostgresStore",
             dependencies: [
-                "CreditRegistry", "Decisions", "CreditQuery", grdb, logging,
+                "CreditRegistry", "FeedIngest", "Decisions", "CreditQuery", grdb, logging,
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -188,7 +188,7 @@ let package = Package(
         .testTarget(
             name: "PostgresStoreTests",
             // creditctl: the copy and the two-server tests run the real binary.
-            dependencies: ["CreditTestSupport", "PostgresStore", "CreditOperations", "CreditQuery", "CreditRegistry", "Decisions", "creditctl", grdb,
+            dependencies: ["CreditTestSupport", "PostgresStore", "CreditOperations", "CreditQuery", "CreditRegistry", "Decisions", "FeedIngest", "creditctl", grdb,
                            .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: swiftSettings
         ),

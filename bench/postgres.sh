@@ -3,14 +3,20 @@
 # generated registry:
 #   - `creditctl db copy` (COPY + per-table digests, one transaction) vs `psql \copy` of the same
 #     rows from CSV (no verification);
-#   - measures look-up and name search p50/p99 through the same use-cases on SQLite vs PostgreSQL.
+#   - measures look-up and name search p50/p99 through the same use-cases on SQLite vs PostgreSQL;
+#   - ingest of generated commerce, tax and food feeds (FEED_SUBJECTS subjects) into PostgreSQL
+#     (`creditctl ingest --db postgres://…`: validation, quarantine, one transaction per feed) vs
+#     `psql \copy` of the rows that ingest wrote (CSV, one transaction, no checks), beside the
+#     SQLite ingest of the same feeds.
 # A throw-away cluster is started in a temporary directory and stopped however the script ends.
-#   bench/postgres.sh [SUBJECTS] [LOOKUPS]     defaults: 200,000 subjects, 5,000 look-ups
+#   bench/postgres.sh [SUBJECTS] [LOOKUPS] [FEED_SUBJECTS]
+#   defaults: 200,000 subjects, 5,000 look-ups, feeds of 20,000 subjects (about 60,000 records)
 #   (CREDITCTL=path/to/creditctl uses that build instead of building a release one)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N="${1:-200000}"
 LOOKUPS="${2:-5000}"
+FEED_SUBJECTS="${3:-20000}"
 if [ -n "${CREDITCTL:-}" ]; then BIN=$CREDITCTL; else   # CREDITCTL=path compares another build
   swift build -c release --product creditctl >/dev/null
   BIN=$(swift build -c release --show-bin-path)/creditctl
@@ -22,7 +28,7 @@ trap 'bash scripts/pg-cluster stop "$PGDIR"; rm -rf "$WORK"' EXIT
 BASE=$(bash scripts/pg-cluster start "$PGDIR" 54331)
 PSQL=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)/psql
 url() { echo "${BASE/\/postgres\?//$1?}"; }
-"$PSQL" -X -q -d "$BASE" -c "CREATE DATABASE copied" -c "CREATE DATABASE raw"
+"$PSQL" -X -q -d "$BASE" -c "CREATE DATABASE copied" -c "CREATE DATABASE raw" -c "CREATE DATABASE ingested" -c "CREATE DATABASE rawfeed"
 
 DB="$WORK/registry.db"
 echo "== generating a registry of $N subjects" >&2
@@ -59,4 +65,29 @@ sqlite3 "$DB" "SELECT substr(name, 3, 4) FROM subject WHERE kind != 'natural_per
 sqlite3 "$DB" "SELECT substr(name, 1, 2) FROM subject WHERE kind != 'natural_person' ORDER BY random() LIMIT 100" >> "$WORK/queries.txt"
 "$BIN" db bench --sqlite "$DB" --postgres "$(url copied)" --audit-key "$WORK/registry.audit.key" \
   --codes "$WORK/codes.txt" --queries "$WORK/queries.txt" --lookups "$LOOKUPS"
+echo "== feed ingest: PostgreSQL vs psql \\copy of the same rows, beside SQLite ($FEED_SUBJECTS generated subjects)"
+"$BIN" samples generate --subjects "$FEED_SUBJECTS" --seed 1 --out "$WORK/feeds" --bank-rows 0 --format json > "$WORK/feeds.json"
+FEEDS="$WORK/feeds/commerce-0001-full.xml $WORK/feeds/tax-0001-full.xml $WORK/feeds/food-0001-full.xml"
+"$BIN" db migrate --db "$(url ingested)" >/dev/null
+"$BIN" db migrate --db "$(url rawfeed)" >/dev/null
+timed() { local s e; s=$(date +%s.%N); "$@" > "$WORK/timed.out"; e=$(date +%s.%N); python3 -c "print($e - $s)"; }
+SQLITE_S=$(timed "$BIN" ingest --db "$WORK/ingest.db" --format json $FEEDS)
+RECORDS=$(python3 -c "import json; print(sum(json.loads(l)['read'] for l in open('$WORK/timed.out') if l.startswith('{')))")
+PG_S=$(timed "$BIN" ingest --db "$(url ingested)" --audit-key "$WORK/ingest.audit.key" --format json $FEEDS)
+: > "$WORK/feedload.sql"; FEEDROWS=0
+for t in subject alias subject_name status_history relation record record_head list_entry penalty licence tax_grade feed reject name_variant parked; do
+  "$PSQL" -X -q -d "$(url ingested)" -c "\\copy $t TO '$WORK/feed-$t.csv' CSV"
+  FEEDROWS=$((FEEDROWS + $(wc -l < "$WORK/feed-$t.csv")))
+  echo "\\copy $t FROM '$WORK/feed-$t.csv' CSV" >> "$WORK/feedload.sql"
+done
+COPY_S=$(timed "$PSQL" -X -q -v ON_ERROR_STOP=1 -d "$(url rawfeed)" -1 -f "$WORK/feedload.sql")
+python3 - "$RECORDS" "$FEEDROWS" "$SQLITE_S" "$PG_S" "$COPY_S" <<'PY'
+import sys
+records, rows = int(sys.argv[1]), int(sys.argv[2])
+sq, pg, cp = map(float, sys.argv[3:])
+print(f"psql \\copy of the rows ingest wrote (baseline)  {rows:>9} rows     {cp:7.2f} s  {rows / cp:>9.0f} rows/s")
+print(f"creditctl ingest into PostgreSQL              {records:>9} records  {pg:7.2f} s  {records / pg:>9.0f} records/s  ({rows / pg:.0f} rows/s, {pg / cp:.1f}x the \\copy)")
+print(f"creditctl ingest into SQLite (same feeds)     {records:>9} records  {sq:7.2f} s  {records / sq:>9.0f} records/s  (PostgreSQL/SQLite {pg / sq:.2f}x)")
+PY
+
 echo "(machine: $(nproc) cores, shared; PostgreSQL $("$PSQL" --version | awk '{print $3}') on a Unix socket, fsync off)"

@@ -61,8 +61,13 @@ extension CreditOperations {
         var ingestor = FeedIngestor(registry: registry)
         ingestor.acceptLegacyChecksum = acceptLegacyChecksum
         ingestor.clock = clock
-        ingestor.onCommit = { db, report in try Self.queueListChanges(report) { try $0.enqueueListChanges(ofFeed: $1, feedID: $2, released: $3, in: db) } }
         let result = LockedBox<DecisionMaterialiser.Summary?>(nil)
+        if let feedStore {
+            // Rule decisions and the exchange outbox are kept in the SQLite registry alone so far.
+            ingestor.store = feedStore
+            return (ingestor, result)
+        }
+        ingestor.onCommit = { db, report in try Self.queueListChanges(report) { try $0.enqueueListChanges(ofFeed: $1, feedID: $2, released: $3, in: db) } }
         if let rules = try activeRules.provider().rules {
             let registry = self.registry
             let today = clock.today()
@@ -88,7 +93,7 @@ extension CreditOperations {
             logger.notice("record quarantined", metadata: ["file": "\(report.file)", "line": "\(reject.line)",
                                                            "field": "\(reject.field ?? "")", "reason": "\(reject.reason)"])
         }
-        if report.outcome == .ingested, report.touchedAll, let rules = try activeRules.provider().rules {
+        if report.outcome == .ingested, report.touchedAll, feedStore == nil, let rules = try activeRules.provider().rules {
             let today = clock.today()
             let registry = self.registry
             outcome.reevaluation = try registry.write { db in

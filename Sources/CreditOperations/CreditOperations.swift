@@ -1,6 +1,7 @@
 import CreditQuery
 import CreditRegistry
 import Decisions
+import FeedIngest
 import Logging
 
 /// Every use-case the adapters perform — the CLI, the HTTP service and the national bridge call
@@ -44,6 +45,9 @@ public struct CreditOperations: Sendable {
     public let reader: any RegistryReading
     /// Where audit entries go (``audit`` unless another store is given).
     public let auditTrail: any AuditRecording
+    /// Where feeds are written when not into ``registry`` (the PostgreSQL backend's store). Such a
+    /// store keeps no materialised decisions up to date yet: with it, a feed changes facts only.
+    package var feedStore: (any FeedStore)?
 
     /// Uses an open registry, creating the decision tables if they are missing, and `audit`
     /// (default: the log beside the registry's file, in memory for a registry in memory).

@@ -3,15 +3,15 @@ import Foundation
 import GRDB
 
 /// The feed row a transaction writes, whatever the feed's format.
-struct StoredFeed: Sendable {
-    var bureau: String
-    var feedID: String
-    var sequence: Int
-    var kind: String
-    var file: String
-    var generatedAt: String?
+package struct StoredFeed: Sendable {
+    package var bureau: String
+    package var feedID: String
+    package var sequence: Int
+    package var kind: String
+    package var file: String
+    package var generatedAt: String?
     /// Known up front (a list file), or nil when the reader computes it while streaming.
-    var digest: String?
+    package var digest: String?
     /// Roughly how many names the feed brings (decides a bulk rebuild of the name index).
     var expectedNames: Int
     /// Runs first inside the write transaction: throws ``AdmissionRefusal`` when the feed may no
@@ -19,15 +19,17 @@ struct StoredFeed: Sendable {
     var admit: (@Sendable (Database) throws -> Void)? = nil
     /// Take the sequence after the bureau's last one, read inside the write transaction (lists,
     /// whose sequence is the registry's, not the sender's).
-    var sequenceAfterLast = false
+    package var sequenceAfterLast = false
 }
 
 /// A feed refused, or found already ingested, by the admission check inside the write
 /// transaction: nothing of it is written.
-struct AdmissionRefusal: Error {
-    var reason: String?
+package struct AdmissionRefusal: Error {
+    package var reason: String?
     /// The report of an exact re-run (outcome `.alreadyIngested`), when that is what was found.
-    var report: IngestReport?
+    package var report: IngestReport?
+
+    package init(reason: String?, report: IngestReport?) { self.reason = reason; self.report = report }
 }
 
 extension FeedIngestor {

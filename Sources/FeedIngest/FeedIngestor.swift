@@ -38,6 +38,10 @@ public struct FeedIngestor: Sendable {
     /// Where "today" comes from (a revocation that names no day takes effect on it).
     public var clock: DayClock = .system
 
+    /// Where the feed's rows go when not into ``registry`` (the PostgreSQL store): the parsing,
+    /// validation, quarantine and admission rules are the same whichever store writes.
+    package var store: (any FeedStore)?
+
     public init(registry: Registry) { self.registry = registry }
 
     /// Progress of a running ingest.
@@ -122,20 +126,27 @@ public struct FeedIngestor: Sendable {
                                 generatedAt: header.generatedAt, digest: nil, expectedNames: fileSize / 700)
         // Decided again inside the write transaction: another writer may have taken this
         // sequence (or this very feed) since the early check.
-        stored.admit = { [report] db in
+        let admitState: @Sendable (FeedLedgerState) throws -> Void = { [report] state in
             var r = report
-            if let refusal = try Self.admit(header: header, path: path, report: &r, in: db) {
+            if let refusal = try Self.admit(header: header, path: path, report: &r, state: state) {
                 throw AdmissionRefusal(reason: refusal, report: nil)
             }
             if r.outcome == .alreadyIngested { throw AdmissionRefusal(reason: nil, report: r) }
         }
+        stored.admit = { db in try admitState(try FeedLedgerState.read(bureau: header.bureau.rawValue, feedID: header.feedID, in: db)) }
+        let finish: @Sendable () throws -> String = {
+            if let failure = parseFailure.value { throw failure }
+            guard let digest = streamedDigest.value else {
+                throw FeedError(kind: .io, file: path, line: nil, reason: "the feed was not read to its end")
+            }
+            return digest
+        }
         do {
-            report = try commit(stored, recordedAt: recordedAt, started: started, report: report, next: { queue.take() }) {
-                if let failure = parseFailure.value { throw failure }
-                guard let digest = streamedDigest.value else {
-                    throw FeedError(kind: .io, file: path, line: nil, reason: "the feed was not read to its end")
-                }
-                return digest
+            if let store {
+                report = try store.write(stored, recordedAt: recordedAt, started: started, report: report, rejectLimit: reportedRejects,
+                                         admit: admitState, next: { queue.take() }, finish: finish)
+            } else {
+                report = try commit(stored, recordedAt: recordedAt, started: started, report: report, next: { queue.take() }, finish: finish)
             }
         } catch let e as FeedError {
             queue.close(); thread.cancel()
@@ -163,34 +174,30 @@ public struct FeedIngestor: Sendable {
     /// Decides whether a feed may be ingested: returns the reason for refusing it, or nil.
     /// Sets the outcome to `.alreadyIngested` for an exact re-run. This early check spares
     /// reading a feed that would be refused; the same check runs again inside the write
-    /// transaction (``admit(header:path:report:in:)``), which alone decides.
+    /// transaction (``admit(header:path:report:state:)``), which alone decides.
     private func admission(header: FeedHeader, path: String, report: inout IngestReport) throws -> String? {
-        let (refusal, updated) = try registry.read { [report] db -> (String?, IngestReport) in
-            var r = report
-            let refusal = try Self.admit(header: header, path: path, report: &r, in: db)
-            return (refusal, r)
-        }
-        report = updated
-        return refusal
+        let bureau = header.bureau.rawValue, feedID = header.feedID
+        let state = try store?.ledgerState(bureau: bureau, feedID: feedID)
+            ?? registry.read { db in try FeedLedgerState.read(bureau: bureau, feedID: feedID, in: db) }
+        return try Self.admit(header: header, path: path, report: &report, state: state)
     }
 
     /// The admission check on `db`: the reason for refusing the feed, or nil; an exact re-run
     /// sets the outcome to `.alreadyIngested` (with the prior counts).
     /// The file is hashed here only when its feed id is already known (to tell a re-run from a
     /// changed feed); a new feed's digest comes from the reader as it streams.
-    static func admit(header: FeedHeader, path: String, report r: inout IngestReport, in db: Database) throws -> String? {
-        if let prior = try Row.fetchOne(db, sql: "SELECT * FROM feed WHERE bureau = ? AND feed_id = ?",
-                                        arguments: [header.bureau.rawValue, header.feedID]) {
-            guard (prior["digest"] as String) == (try Self.fileDigest(path)) else {
-                return "feed \(header.bureau.rawValue)/\(header.feedID) was already ingested with different content (ingested \(prior["ingested_at"] as String)); a correction must come as a new feed"
+    static func admit(header: FeedHeader, path: String, report r: inout IngestReport, state: FeedLedgerState) throws -> String? {
+        if let prior = state.prior {
+            guard prior.digest == (try Self.fileDigest(path)) else {
+                return "feed \(header.bureau.rawValue)/\(header.feedID) was already ingested with different content (ingested \(prior.ingestedAt)); a correction must come as a new feed"
             }
             r.outcome = .alreadyIngested
-            r.read = prior["records_read"]
-            r.unchanged = (prior["records_read"] as Int) - (prior["records_rejected"] as Int)
-            r.rejected = prior["records_rejected"]
+            r.read = prior.recordsRead
+            r.unchanged = prior.recordsRead - prior.recordsRejected
+            r.rejected = prior.recordsRejected
             return nil
         }
-        let last = try Int.fetchOne(db, sql: "SELECT MAX(sequence) FROM feed WHERE bureau = ?", arguments: [header.bureau.rawValue])
+        let last = state.lastSequence
         switch header.kind {
         case .delta:
             guard let last else {
@@ -218,7 +225,7 @@ public struct FeedIngestor: Sendable {
 }
 
 /// Either a record to write or a quarantined one.
-enum Prepared: Sendable {
+package enum Prepared: Sendable {
     case record(PreparedRecord)
     case rejected(IngestReport.Reject)
 }

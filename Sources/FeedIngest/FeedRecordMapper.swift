@@ -20,7 +20,7 @@ struct FeedRecordMapper: Sendable {
         let revoke = item.operation == .revoke
         var p = PreparedRecord(line: item.line, key: item.key, operation: item.operation, subject: "", kind: item.kind.rawValue,
                                effectiveFrom: nil, documentNumber: f.optional("documentNumber"), payload: payload, hash: hash,
-                               identity: nil, apply: { _, _, _ in [] })
+                               identity: nil, apply: { _, _ in [] })
         p.source = .feed(bureau: bureau, acceptLegacyChecksum: acceptLegacyChecksum, mappedOn: today, item: .init(item))
         switch item.kind {
         case .registration:
@@ -37,9 +37,9 @@ struct FeedRecordMapper: Sendable {
             let type = try f.text("licenceType")
             p.subject = code; p.effectiveFrom = decided
             let licenceKey = "\(bureau):licence:\(number)"
-            p.apply = { registry, db, id in
-                try registry.putLicence(LicenceFact(number: number, type: type, grantedOn: granted, validUntil: until,
-                                                    revokedOn: revokedOn, recordID: id), subject: code, recordKey: licenceKey, in: db)
+            p.apply = { facts, id in
+                try facts.putLicence(LicenceFact(number: number, type: type, grantedOn: granted, validUntil: until,
+                                                    revokedOn: revokedOn, recordID: id), subject: code, recordKey: licenceKey)
                 return [code]
             }
         case .penalty, .foodPenalty:
@@ -51,11 +51,11 @@ struct FeedRecordMapper: Sendable {
                                    publicityEnd: try f.optionalDay("publicityEnd"), repairedOn: try f.optionalDay("repairedOn"),
                                    revokedOn: try f.optionalDay("revokedOn"))
             p.subject = code; p.effectiveFrom = decided
-            p.apply = { registry, db, id in
+            p.apply = { facts, id in
                 var v = fact
                 v.recordID = id
                 if revoke && v.revokedOn == nil { v.revokedOn = today }
-                try registry.putPenalty(v, subject: code, recordKey: ref, in: db)
+                try facts.putPenalty(v, subject: code, recordKey: ref)
                 return [code]
             }
         case .abnormalEntry, .seriousEntry, .foodDishonestEntry, .taxCase:
@@ -68,8 +68,8 @@ struct FeedRecordMapper: Sendable {
             let entryKey = f.optional("entryKey").map { "\(bureau):\($0)" }
             p.subject = code; p.effectiveFrom = on
             if !revoke { p.waitsFor = entryKey.map { .entry(key: $0) } ?? .listing(subject: code, list: list, onOrBefore: on) }
-            p.apply = { registry, db, id in
-                _ = try registry.exitList(subject: code, list: list, entryKey: entryKey, on: revoke ? nil : on, recordID: revoke ? nil : id, in: db)
+            p.apply = { facts, id in
+                _ = try facts.exitList(subject: code, list: list, entryKey: entryKey, on: revoke ? nil : on, recordID: revoke ? nil : id)
                 return [code]
             }
         case .taxGrade:
@@ -83,9 +83,9 @@ struct FeedRecordMapper: Sendable {
                 throw RecordRejection(field: "publishedOn", reason: "grade for \(year) published on \(published), before the year it grades")
             }
             p.subject = code; p.effectiveFrom = published
-            p.apply = { registry, db, id in
-                if revoke { try registry.deleteTaxGrade(subject: code, year: year, in: db) } else {
-                    try registry.putTaxGrade(TaxGradeFact(year: year, grade: grade, publishedOn: published, recordID: id), subject: code, in: db)
+            p.apply = { facts, id in
+                if revoke { try facts.deleteTaxGrade(subject: code, year: year) } else {
+                    try facts.putTaxGrade(TaxGradeFact(year: year, grade: grade, publishedOn: published, recordID: id), subject: code)
                 }
                 return [code]
             }
@@ -122,20 +122,20 @@ struct FeedRecordMapper: Sendable {
         // A tax case removal names the case number: key the entry by it too.
         let entryKey = item.kind == .taxCase ? "\(header.bureau.rawValue):\(try f.text("caseNumber"))" : ref
         let revoke = item.operation == .revoke
-        p.apply = { registry, db, id in
+        p.apply = { facts, id in
             if revoke {
-                try registry.deleteListEntry(entryKey: entryKey, in: db)
+                try facts.deleteListEntry(entryKey: entryKey)
                 return [code]
             }
-            try registry.putListEntry(subject: code, list: list, enteredOn: on, ground: ground, reason: reason,
-                                      authority: authority, entryKey: entryKey, recordID: id, in: db)
-            if let until { _ = try registry.exitList(subject: code, list: list, entryKey: entryKey, on: until, recordID: id, in: db) }
+            try facts.putListEntry(subject: code, list: list, enteredOn: on, ground: ground, reason: reason,
+                                      authority: authority, entryKey: entryKey, recordID: id)
+            if let until { _ = try facts.exitList(subject: code, list: list, entryKey: entryKey, on: until, recordID: id) }
             var touched = [code]
             for person in persons {
-                try registry.introduce(code: person.code, kind: SubjectIdentity.kind(of: person.code), name: person.name,
-                                       source: .record, recordID: id, in: db)
-                try registry.add(Relation(from: code, role: person.role, to: person.code, validFrom: person.from, validTo: person.to,
-                                          recordID: id), fromRegistration: false, in: db)
+                try facts.introduce(code: person.code, kind: SubjectIdentity.kind(of: person.code), name: person.name,
+                                       source: .record, recordID: id)
+                try facts.add(Relation(from: code, role: person.role, to: person.code, validFrom: person.from, validTo: person.to,
+                                          recordID: id), fromRegistration: false)
                 touched.append(person.code)
             }
             return touched
@@ -171,27 +171,27 @@ struct FeedRecordMapper: Sendable {
         let region = code.count == 18 ? String(code.dropFirst(2).prefix(6)) : nil
         p.subject = code; p.effectiveFrom = eventDate
         p.documentNumber = nil
-        p.apply = { registry, db, id in
+        p.apply = { facts, id in
             let since = statusDate ?? (status == .active ? established : eventDate)
-            try registry.upsert(Subject(code: code, kind: kind, name: name, status: status, statusSince: since,
-                                        establishedOn: established, region: region, authority: authority), recordID: id, in: db)
-            try registry.addStatus(status, of: code, since: since, recordID: id, in: db)
-            for (n, until) in formerNames { try registry.addName(n, of: code, from: nil, to: until, in: db) }
-            for (scheme, value) in legacy { try registry.addAlias(scheme: scheme, value: value, subject: code, in: db) }
+            try facts.upsert(Subject(code: code, kind: kind, name: name, status: status, statusSince: since,
+                                        establishedOn: established, region: region, authority: authority), recordID: id)
+            try facts.addStatus(status, of: code, since: since, recordID: id)
+            for (n, until) in formerNames { try facts.addName(n, of: code, from: nil, to: until) }
+            for (scheme, value) in legacy { try facts.addAlias(scheme: scheme, value: value, subject: code) }
             var touched = [code]
             for person in persons {
-                try registry.introduce(code: person.code, kind: SubjectIdentity.kind(of: person.code), name: person.name,
-                                       source: .named, recordID: id, in: db)
+                try facts.introduce(code: person.code, kind: SubjectIdentity.kind(of: person.code), name: person.name,
+                                       source: .named, recordID: id)
                 if person.role == .legalRepresentative && person.to == nil {
-                    try registry.endRoles(of: code, role: .legalRepresentative, except: person.code, on: person.from, in: db)
+                    try facts.endRoles(of: code, role: .legalRepresentative, except: person.code, on: person.from)
                 }
-                try registry.add(Relation(from: code, role: person.role, to: person.code, validFrom: person.from,
-                                          validTo: person.to, recordID: id), in: db)
+                try facts.add(Relation(from: code, role: person.role, to: person.code, validFrom: person.from,
+                                          validTo: person.to, recordID: id))
                 touched.append(person.code)
             }
             for (c, n, share) in shareholders {
-                try registry.introduce(code: c, kind: SubjectIdentity.kind(of: c), name: n, source: .named, recordID: id, in: db)
-                try registry.add(Relation(from: code, role: .shareholder, to: c, share: share, validFrom: eventDate, recordID: id), in: db)
+                try facts.introduce(code: c, kind: SubjectIdentity.kind(of: c), name: n, source: .named, recordID: id)
+                try facts.add(Relation(from: code, role: .shareholder, to: c, share: share, validFrom: eventDate, recordID: id))
             }
             return touched
         }

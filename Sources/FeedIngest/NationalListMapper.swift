@@ -46,11 +46,11 @@ struct NationalListMapper: Sendable {
             line: row.line, key: key, operation: .upsert, subject: code, kind: list, effectiveFrom: listed,
             documentNumber: row.caseNumber, payload: payload, hash: Digest.sha256Hex(payload.utf8),
             identity: SubjectIdentity(code: code, name: row.name, source: .list),
-            apply: { registry, db, id in
-                try registry.putListEntry(subject: code, list: list, enteredOn: listed, ground: storedGround,
-                                          reason: reason, authority: authority, entryKey: entryKey, recordID: id, in: db)
+            apply: { facts, id in
+                try facts.putListEntry(subject: code, list: list, enteredOn: listed, ground: storedGround,
+                                          reason: reason, authority: authority, entryKey: entryKey, recordID: id)
                 if let exited {
-                    _ = try registry.exitList(subject: code, list: list, entryKey: entryKey, on: exited, recordID: id, in: db)
+                    _ = try facts.exitList(subject: code, list: list, entryKey: entryKey, on: exited, recordID: id)
                 }
                 return [code]
             })

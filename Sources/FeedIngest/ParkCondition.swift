@@ -5,7 +5,7 @@ import GRDB
 /// What a record that cannot be applied yet waits for. Checked before the record is written;
 /// a record whose condition does not hold is parked (table `parked`) and applied in the
 /// transaction of the first feed after which it holds.
-enum ParkCondition: Sendable, Hashable {
+package enum ParkCondition: Sendable, Hashable {
     /// The record with this bureau key (a revocation before the record it revokes).
     case record(bureau: String, key: String)
     /// The list entry with this entry key (an exit naming its entry before the entry).
@@ -14,7 +14,7 @@ enum ParkCondition: Sendable, Hashable {
     case listing(subject: String, list: String, onOrBefore: Day)
 
     /// The stored form: a kind and a key.
-    var stored: (kind: String, key: String) {
+    package var stored: (kind: String, key: String) {
         switch self {
         case .record(let bureau, let key): ("record", "\(bureau):\(key)")
         case .entry(let key): ("entry", key)
@@ -23,7 +23,7 @@ enum ParkCondition: Sendable, Hashable {
     }
 
     /// Why a record waits, for `feeds pending` (personal ID numbers masked).
-    var reason: String {
+    package var reason: String {
         switch self {
         case .record(let bureau, let key): "revokes record \(bureau):\(key), which has not arrived yet"
         case .entry(let key): "exits list entry \(key), which has not arrived yet"
@@ -48,7 +48,7 @@ enum ParkCondition: Sendable, Hashable {
         }
     }
 
-    init?(stored kind: String, key: String) {
+    package init?(stored kind: String, key: String) {
         switch kind {
         case "record":
             guard let i = key.firstIndex(of: ":") else { return nil }
@@ -67,12 +67,12 @@ enum ParkCondition: Sendable, Hashable {
 
 /// What a parked record is mapped again from: the item as the bureau sent it (with the ingest
 /// options and day it was first mapped with), or the national list row.
-enum ParkedItem: Sendable, Codable, Hashable {
+package enum ParkedItem: Sendable, Codable, Hashable {
     case feed(bureau: String, acceptLegacyChecksum: Bool, mappedOn: Day, item: StoredItem)
     case national(NationalListRow)
 
     /// A ``FeedItem`` in stored form.
-    struct StoredItem: Sendable, Codable, Hashable {
+    package struct StoredItem: Sendable, Codable, Hashable {
         var line: Int
         var kind: FeedItemKind
         var key: String
@@ -89,7 +89,7 @@ enum ParkedItem: Sendable, Codable, Hashable {
     }
 
     /// Maps the item again into the record it was.
-    func prepare() throws -> PreparedRecord {
+    package func prepare() throws -> PreparedRecord {
         switch self {
         case .feed(let bureau, let legacy, let mappedOn, let stored):
             guard let b = Bureau(rawValue: bureau) else { throw RecordRejection(field: nil, reason: "unknown bureau \(bureau)") }
@@ -103,13 +103,13 @@ enum ParkedItem: Sendable, Codable, Hashable {
 
 extension ParkedItem {
     /// The JSON stored in `parked.item`.
-    static func encode(_ item: ParkedItem) throws -> String {
+    package static func encode(_ item: ParkedItem) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         return String(decoding: try encoder.encode(item), as: UTF8.self)
     }
 
-    static func decode(_ text: String) throws -> ParkedItem {
+    package static func decode(_ text: String) throws -> ParkedItem {
         try JSONDecoder().decode(ParkedItem.self, from: Data(text.utf8))
     }
 }

@@ -76,7 +76,7 @@ final class RecordWriter {
             : db.cachedStatement(sql: "UPDATE record_head SET record_id = ?, content_hash = ?, revoked = ? WHERE bureau = ? AND bureau_key = ?")
         putHead.bind(1, id); putHead.bind(2, rec.hash); putHead.bind(3, isRevoke); putHead.bind(4, bureau); putHead.bind(5, rec.key)
         try putHead.run(db)
-        let changed = try rec.apply(registry, db, id)
+        let changed = try rec.apply(SQLiteDerivedFacts(registry: registry, db: db), id)
         touch(changed)
         touch([rec.subject])
         if isRevoke { r.revoked += 1 } else if head == nil { r.new += 1 } else { r.changed += 1 }

@@ -33,6 +33,11 @@ struct GlobalOptions: ParsableArguments {
     /// The use-cases over the registry at `--db`, created if missing (ingest, activation).
     func operations() throws -> CreditOperations { try OpenRegistry.operations(db, logging: logging, mustExist: false, auditKey: audit.auditKey) }
 
+    /// ``operations()`` for a command whose use-cases also run on a PostgreSQL registry.
+    func operations(orPostgres command: String) throws -> CreditOperations {
+        try OpenRegistry.operations(db, logging: logging, mustExist: false, auditKey: audit.auditKey, postgres: true, command: command)
+    }
+
     /// The use-cases over an existing registry: refuses (exit 74) to create an empty one by mistake.
     func existingOperations() throws -> CreditOperations { try OpenRegistry.operations(db, logging: logging, mustExist: true, auditKey: audit.auditKey) }
 

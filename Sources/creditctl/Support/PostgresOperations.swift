@@ -6,7 +6,7 @@ import Logging
 import PostgresStore
 
 /// The use-cases over a PostgreSQL registry (`--db postgres://…` or `CREDIT_DB`): look-ups,
-/// name search, authentication and the audit log run on PostgreSQL; every other use-case is
+/// name search, authentication, the audit log and the ingest of bureau feeds run on PostgreSQL; every other use-case is
 /// refused by the commands before it starts (docs/scaling.md lists what runs where).
 enum PostgresOperations {
     /// `--db` when given, else `CREDIT_DB`, else `fallback`.
@@ -21,14 +21,15 @@ enum PostgresOperations {
             throw ValidationError("a PostgreSQL registry needs the audit key file: --audit-key FILE or CREDIT_AUDIT_KEY (the same for every server)")
         }
         let backend = try PostgresBackend.open(url: url, auditKey: key)
-        let ops = try CreditOperations(registry: backend.standIn, clock: clock, logger: logger, reader: backend.reader, auditTrail: backend.audit)
+        var ops = try CreditOperations(registry: backend.standIn, clock: clock, logger: logger, reader: backend.reader, auditTrail: backend.audit)
+        ops.feedStore = PostgresFeedStore(pool: backend.pool)
         try backend.seal(ops.registry)
         return ops
     }
 
     /// Refuses a command that does not run on PostgreSQL yet (exit 64).
     static func refuse(_ command: String) -> ExitCode {
-        Terminal.err("creditctl: \(command) does not run on a PostgreSQL registry yet (there: serve, subject search, db migrate, db copy, audit verify)\n")
+        Terminal.err("creditctl: \(command) does not run on a PostgreSQL registry yet (there: serve, subject search, ingest, db migrate, db copy, audit verify)\n")
         return ExitCode(64)
     }
 }
