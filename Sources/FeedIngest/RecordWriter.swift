@@ -10,13 +10,12 @@ final class RecordWriter {
     let bureau: String
     let recordedAt: String
     let rejectLimit: Int
-    /// Subjects whose facts changed, up to ``touchedLimit``; past it only ``touchedAll`` is kept,
-    /// so memory does not grow with the feed (a feed that large is re-evaluated in full).
-    private(set) var touched = Set<String>()
-    private(set) var touchedAll = false
+    /// Subjects whose facts changed (see ``TouchedSubjects``).
+    private(set) var touchedSubjects = TouchedSubjects()
+    var touched: Set<String> { touchedSubjects.codes }
+    var touchedAll: Bool { touchedSubjects.all }
     /// Ids of the records appended to the history, in order.
     private(set) var appended: [Int64] = []
-    static let touchedLimit = 100_000
 
     init(registry: Registry, db: Database, feedRow: Int64, bureau: String, recordedAt: String, rejectLimit: Int) {
         self.registry = registry; self.db = db; self.feedRow = feedRow; self.bureau = bureau
@@ -82,12 +81,8 @@ final class RecordWriter {
         if isRevoke { r.revoked += 1 } else if head == nil { r.new += 1 } else { r.changed += 1 }
     }
 
-    /// Adds subjects to the touched set (see ``touchedAll``).
-    func touch(_ codes: some Sequence<String>) {
-        guard !touchedAll else { return }
-        touched.formUnion(codes)
-        if touched.count > Self.touchedLimit { touchedAll = true; touched = [] }
-    }
+    /// Adds subjects to the touched set.
+    func touch(_ codes: some Sequence<String>) { touchedSubjects.add(codes) }
 
     /// Keeps a record that cannot be applied yet, with its provenance and what it waits for; a
     /// later record with the same bureau key replaces it.

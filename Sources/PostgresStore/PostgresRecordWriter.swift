@@ -12,12 +12,12 @@ final class PostgresRecordWriter {
     let bureau: String
     let recordedAt: String
     let rejectLimit: Int
-    /// Subjects whose facts changed, up to ``touchedLimit``; past it only ``touchedAll`` is kept.
-    private(set) var touched = Set<String>()
-    private(set) var touchedAll = false
+    /// Subjects whose facts changed (see ``TouchedSubjects``).
+    private(set) var touchedSubjects = TouchedSubjects()
+    var touched: Set<String> { touchedSubjects.codes }
+    var touchedAll: Bool { touchedSubjects.all }
     /// Ids of the records appended to the history, in order.
     private(set) var appended: [Int64] = []
-    static let touchedLimit = 100_000
     /// Heads of this bureau's keys read ahead for the current batch (`.some(nil)`: no head yet),
     /// kept as this writer moves them; only the feed's own writer keeps them (its bureau's lock
     /// makes it the only writer of those heads).
@@ -124,11 +124,8 @@ final class PostgresRecordWriter {
         if isRevoke { r.revoked += 1 } else if head == nil { r.new += 1 } else { r.changed += 1 }
     }
 
-    func touch(_ codes: some Sequence<String>) {
-        guard !touchedAll else { return }
-        touched.formUnion(codes)
-        if touched.count > Self.touchedLimit { touchedAll = true; touched = [] }
-    }
+    /// Adds subjects to the touched set.
+    func touch(_ codes: some Sequence<String>) { touchedSubjects.add(codes) }
 
     private func park(_ rec: PreparedRecord, waitingFor wait: ParkCondition, source: ParkedItem, into r: inout IngestReport) throws {
         r.parked += 1

@@ -13,14 +13,8 @@ struct ServersDuringIngestTests {
     @Test func twoServersAnswerAlikeWhileAFeedIsIngested() async throws {
         try await onOwnThread {
             let scratch = try TemporaryDirectory("pg-serve-ingest")
-            let db = scratch.path("credit.db"), key = scratch.path("credit.audit.key")
-            #expect(try CreditCtl.demo(db).status == 0)
-            let add = try CreditCtl.run(["users", "add", "alice", "--role", "officer", "--department", "sat", "--db", db])
-            #expect(add.status == 0, "\(add.stderr)")
-            let token = add.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-            let url = try TestPostgres.database()
-            let copy = try CreditCtl.run(["db", "copy", "--from", db, "--to", url])
-            #expect(copy.status == 0, "\(copy.stderr)")
+            let demo = try DemoOnPostgres(scratch)
+            let (db, key, token, url) = (demo.db, demo.key, demo.token, demo.url)
 
             // A generated commerce snapshot of subjects the registry does not know, taken after the demo's feeds.
             let generated = scratch.path("generated")

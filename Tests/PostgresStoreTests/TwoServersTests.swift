@@ -10,14 +10,8 @@ import Testing
 struct TwoServersTests {
     @Test func twoServersOnOneDatabaseAnswerAlikeAndAuditEveryLookUp() async throws {
         let scratch = try TemporaryDirectory("pg-two-servers")
-        let db = scratch.path("credit.db"), key = scratch.path("credit.audit.key")
-        #expect(try CreditCtl.demo(db).status == 0)
-        let add = try CreditCtl.run(["users", "add", "alice", "--role", "officer", "--department", "sat", "--db", db])
-        #expect(add.status == 0, "\(add.stderr)")
-        let token = add.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-        let url = try TestPostgres.database()
-        let copy = try CreditCtl.run(["db", "copy", "--from", db, "--to", url])
-        #expect(copy.status == 0, "\(copy.stderr)")
+        let demo = try DemoOnPostgres(scratch)
+        let (db, key, token, url) = (demo.db, demo.key, demo.token, demo.url)
         let auditBefore = try Self.auditCount(url)
 
         let codes = try await DatabaseQueue(path: db).read { db in
