@@ -13,8 +13,10 @@ import PostgresNIO
 /// other only on rows both change (the same subject's identity, say) until one commits.
 public struct PostgresFeedStore: FeedStore {
     public let pool: PostgresSessionPool
+    /// The re-evaluation of the feed's touched subjects inside its transaction (none: facts only).
+    public var reevaluation: FeedReevaluation?
 
-    public init(pool: PostgresSessionPool) { self.pool = pool }
+    public init(pool: PostgresSessionPool, reevaluation: FeedReevaluation? = nil) { self.pool = pool; self.reevaluation = reevaluation }
 
     /// The advisory-lock key of a bureau's writers ("CREDFEED" in the high bytes, the bureau's hash below).
     static func lockKey(bureau: String) -> Int64 {
@@ -79,6 +81,7 @@ public struct PostgresFeedStore: FeedStore {
                         records_unchanged = \(r.unchanged), records_revoked = \(r.revoked), records_rejected = \(r.rejected),
                         seconds = \(r.seconds) WHERE id = \(feedRow)
                     """, "record the feed's counts")
+                try reevaluation?.run(statements, report: r)
                 try statements.drain()
                 return r
             }
