@@ -131,4 +131,57 @@ struct RulesOnPostgresTests {
             #expect(found?.measures.isEmpty == false, "the look-up after the feed shows its measures: \(String(describing: found))")
         }
     }
+
+    /// An activation waits while another session holds the rule set's advisory lock (as another
+    /// process's activation does) and commits after it; a feed with decisions to re-evaluate
+    /// waits likewise, and nothing of it is visible until it commits.
+    @Test func activationAndFeedsWaitForTheRuleLock() async throws {
+        try await onOwnThread {
+            let scratch = try TemporaryDirectory("pg-rules-lock")
+            let both = try Both(scratch)
+            @Sendable func onPostgres(_ arguments: [String]) throws -> ProcessOutput {
+                try CreditCtl.run(arguments + ["--db", both.url, "--audit-key", both.key, "--format", "json"])
+            }
+            #expect(try onPostgres(["ingest", Self.sample("feeds/commerce-0001-full.xml")]).status == 0)
+            #expect(try onPostgres(["rules", "activate", Self.rules, "--author", "t"]).status == 0)
+            let other = scratch.path("rules-2")
+            try FileManager.default.copyItem(atPath: Self.rules, toPath: other)
+            try FileManager.default.removeItem(atPath: other + "/a_grade_taxpayer_2016_1467.rules")
+            let first = try TestPostgres.psql(both.url, "SELECT version FROM ruleset WHERE active = 1")
+
+            let holder = try PostgresSession.connect(to: try PostgresLocation(url: both.url))
+            defer { holder.close() }
+            for (arguments, pending) in [(["rules", "activate", other, "--author", "t"], "SELECT version FROM ruleset WHERE active = 1"),
+                                         (["ingest", Self.sample("feeds/tax-0001-full.xml")], "SELECT count(*) FROM feed WHERE bureau = 'tax'")] {
+                let before = try TestPostgres.psql(both.url, pending)
+                try holder.query("SELECT pg_advisory_lock(\(PostgresDecisionStore.lockKey))")
+                let result = LockedBox<ProcessOutput?>(nil)
+                let finished = DispatchSemaphore(value: 0)
+                Thread { result.value = try? onPostgres(arguments); finished.signal() }.start()
+                try Self.waitForRuleLockWaiter(both.url)
+                #expect(try TestPostgres.psql(both.url, pending) == before, "\(arguments[0]): nothing committed while it waits")
+                try holder.query("SELECT pg_advisory_unlock(\(PostgresDecisionStore.lockKey))")
+                finished.wait()
+                #expect(result.value?.status == 0, "\(result.value?.stderr ?? "")")
+                #expect(try TestPostgres.psql(both.url, pending) != before, "\(arguments[0]) committed after the lock was released")
+            }
+            #expect(try TestPostgres.psql(both.url, "SELECT version FROM ruleset WHERE active = 1") != first)
+            let versions = try TestPostgres.psql(both.url, "SELECT DISTINCT ruleset_version FROM decision")
+            #expect(versions.split(separator: "\n").count == 1, "one rule set's decisions: \(versions)")
+        }
+    }
+
+    /// Waits until a session of the database `url` waits for the rule set's advisory lock.
+    static func waitForRuleLockWaiter(_ url: String) throws {
+        let key = UInt64(bitPattern: PostgresDecisionStore.lockKey)
+        let query = """
+            SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND classid = \(key >> 32)
+                AND objid = \(key & 0xFFFF_FFFF) AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+            """
+        for _ in 0..<3_000 {
+            if try TestPostgres.psql(url, query).hasPrefix("1") { return }
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        Issue.record("nobody waited for the rule set's lock")
+    }
 }
