@@ -27,7 +27,8 @@ enum PostgresOperations {
         ops.feedStore = PostgresFeedStore(pool: backend.pool)
         ops.decisionStore = decisions
         ops.reevaluatingFeedStore = { [pool = backend.pool] day, result in
-            PostgresFeedStore(pool: pool, reevaluation: FeedReevaluation(decisions: decisions, asOf: day, result: result))
+            PostgresFeedStore(pool: pool, reevaluation: FeedReevaluation(decisions: decisions, asOf: day, result: result),
+                              listChanges: CreditOperations.listChangesToQueue)
         }
         try backend.seal(ops.registry)
         return ops
@@ -35,7 +36,7 @@ enum PostgresOperations {
 
     /// Refuses a command that does not run on PostgreSQL yet (exit 64).
     static func refuse(_ command: String) -> ExitCode {
-        Terminal.err("creditctl: \(command) does not run on a PostgreSQL registry yet (there: serve, subject search, ingest, rules activate|rollback|refresh|status, db migrate, db copy, audit verify)\n")
+        Terminal.err("creditctl: \(command) does not run on a PostgreSQL registry yet (there: serve, subject search, ingest, rules activate|rollback|refresh|status, bridge import-national, db migrate, db copy, audit verify)\n")
         return ExitCode(64)
     }
 }
