@@ -8,8 +8,8 @@ import RuleEngine
 /// recompute (activation, rollback, refresh, a feed too large to list its subjects) and an
 /// incremental one (the subjects a feed touched and those related to them).
 ///
-/// Facts are read batch by batch in code order into a ``PostgresFactSnapshot``, where the
-/// registry's own evaluator reads them; the decisions go back as multi-row inserts.
+/// Facts are read batch by batch (subjects in code order) into a ``PostgresFactSnapshot``, where
+/// the registry's own loaders and evaluator read them; the decisions go back as multi-row inserts.
 struct PostgresMaterialiser {
     let rules: CompiledRuleSet
     let statements: PipelinedStatements
@@ -33,35 +33,54 @@ struct PostgresMaterialiser {
         var ownRows: [String: Int] = [:]
         var last: String?
         while true {
+            // Pages in the order of the code index (the database's collation): which subjects
+            // share a batch does not change what is decided for each.
             let page = try last.map { after in
-                try statements.query("""
-                    SELECT code FROM subject WHERE code COLLATE "C" > \(after) ORDER BY code COLLATE "C" LIMIT \(subjectsPerBatch)
-                    """, "read a batch of subject codes")
-            } ?? statements.query("SELECT code FROM subject ORDER BY code COLLATE \"C\" LIMIT \(subjectsPerBatch)", "read a batch of subject codes")
+                try statements.query("SELECT code FROM subject WHERE code > \(after) ORDER BY code LIMIT \(subjectsPerBatch)",
+                                     "read a batch of subject codes")
+            } ?? statements.query("SELECT code FROM subject ORDER BY code LIMIT \(subjectsPerBatch)", "read a batch of subject codes")
             let codes = try page.map { try $0.decode(String.self) }
             guard let end = codes.last else { break }
             try snapshot.load(codes, from: statements)
+            let batch = Set(codes)
+            func handle(_ code: String, _ ds: [Decision]) throws {
+                summary.subjectsEvaluated += 1
+                var own = 0
+                for d in ds {
+                    if d.subject == code { try rows.insert(d); own += 1 } else { extendedTo.insert(d.subject) }
+                }
+                if own > 0 { summary.subjectsWithMeasures += 1; ownRows[code] = own }
+                summary.decisions += own
+                if summary.subjectsEvaluated % 10_000 == 0 { progress?(summary.subjectsEvaluated) }
+            }
+            // As the SQLite materialiser evaluates a subject of the whole registry: facts streamed
+            // in code order (with the related subjects' when the rules read them), or, when
+            // verification facts were recorded, loaded subject by subject with them.
             try snapshot.read { db in
-                for code in codes {
-                    summary.subjectsEvaluated += 1
-                    // As the SQLite materialiser evaluates a subject of the whole registry: with its
-                    // related subjects when the rules read them, else its own facts alone.
-                    let ds: [Decision]
-                    if rules.readsRelatedFacts {
-                        ds = try evaluator.decisions(for: code, asOf: asOf, in: db)
-                    } else if var facts = try snapshot.registry.facts(of: code, asOf: asOf, in: db) {
-                        try VerificationStore.attach(to: &facts, asOf: asOf, in: db)
-                        ds = rules.evaluate(facts, asOf: asOf)
+                if try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM verification_fact)") ?? false {
+                    for code in codes.sorted() {
+                        if rules.readsRelatedFacts {
+                            try handle(code, try evaluator.decisions(for: code, asOf: asOf, in: db))
+                        } else if var facts = try snapshot.registry.facts(of: code, asOf: asOf, in: db) {
+                            try VerificationStore.attach(to: &facts, asOf: asOf, in: db)
+                            try handle(code, rules.evaluate(facts, asOf: asOf))
+                        } else {
+                            try handle(code, [])
+                        }
+                    }
+                    return
+                }
+                var own = try FactsStream(db: db, asOf: asOf)
+                var related = rules.readsRelatedFacts ? try RelatedFactsStream(db: db, asOf: asOf, keyPersons: true) : nil
+                while let facts = try own.next() {
+                    // The snapshot also holds the batch's related subjects: they are evaluated in their own batch.
+                    guard batch.contains(facts.code) else { continue }
+                    if related != nil {
+                        let others = try related!.related(of: facts.code)
+                        try handle(facts.code, rules.decisions(for: facts.code, own: facts, related: others, asOf: asOf))
                     } else {
-                        ds = []
+                        try handle(facts.code, rules.evaluate(facts, asOf: asOf))
                     }
-                    var own = 0
-                    for d in ds {
-                        if d.subject == code { try rows.insert(d); own += 1 } else { extendedTo.insert(d.subject) }
-                    }
-                    if own > 0 { summary.subjectsWithMeasures += 1; ownRows[code] = own }
-                    summary.decisions += own
-                    if summary.subjectsEvaluated % 10_000 == 0 { progress?(summary.subjectsEvaluated) }
                 }
             }
             try rows.flush()
