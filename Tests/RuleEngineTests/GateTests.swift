@@ -29,7 +29,7 @@ import Testing
         var rejected = 0, checked = 0
         for asOf in [Support.day("2021-06-01"), Support.day("2024-06-01")] {
             for (facts, related) in subjects(2_000, seed: 7, around: asOf) {
-                var e = Evaluation(program: rules.program, facts: facts, asOf: asOf.ordinal, related: related)
+                var e = Evaluation(program: rules.program, facts: facts, asOf: asOf.ordinal, related: RelatedFacts(lead: nil, others: Array(related.values), excluding: nil))
                 for rule in rules.program.rules {
                     checked += 1
                     guard !e.passes(rule.gate) else { continue }

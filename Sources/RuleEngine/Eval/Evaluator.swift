@@ -24,9 +24,7 @@ struct Evaluation {
     let program: Program
     let facts: SubjectFacts
     let asOf: Int
-    /// Facts of related subjects by code; the one named `excluding` (the subject itself) is not looked up.
-    let related: [String: SubjectFacts]
-    let excluding: String?
+    let related: RelatedFacts
     /// The subject's side of the rules' gates (``Gate``).
     let present: UInt8
     let kindBit: UInt16
@@ -35,12 +33,11 @@ struct Evaluation {
     var derived: [DerivedEntry] = []
     private var gradesSorted: [TaxGradeFact]?
 
-    init(program: Program, facts: SubjectFacts, asOf: Int, related: [String: SubjectFacts], excluding: String? = nil) {
+    init(program: Program, facts: SubjectFacts, asOf: Int, related: RelatedFacts) {
         self.program = program
         self.facts = facts
         self.asOf = asOf
         self.related = related
-        self.excluding = excluding
         present = Gate.present(facts)
         kindBit = 1 << CMask.kindIndex(facts.kind)
         statusBit = 1 << CMask.statusIndex(facts.status)
@@ -234,7 +231,7 @@ struct Evaluation {
             guard !related.isEmpty else { return [] }
             var out: [Witness] = []
             for r in facts.keyPersons where r.role == role {
-                guard r.to != excluding, let other = related[r.to] else { continue }
+                guard let other = related[r.to] else { continue }
                 out.append(contentsOf: Evaluation.through(r, other, inner, program: program, asOf: asOf))
             }
             return out
@@ -242,7 +239,7 @@ struct Evaluation {
             guard !related.isEmpty else { return [] }
             var out: [Witness] = []
             for r in facts.roles where r.role == role {
-                guard r.from != excluding, let other = related[r.from] else { continue }
+                guard let other = related[r.from] else { continue }
                 out.append(contentsOf: Evaluation.through(r, other, inner, program: program, asOf: asOf))
             }
             return out
@@ -250,7 +247,7 @@ struct Evaluation {
     }
 
     private static func through(_ r: RelationFact, _ other: SubjectFacts, _ inner: CCond, program: Program, asOf: Int) -> [Witness] {
-        var sub = Evaluation(program: program, facts: other, asOf: asOf, related: [:])
+        var sub = Evaluation(program: program, facts: other, asOf: asOf, related: .none)
         let span = Witness(start: r.validFrom.ordinal, end: r.validTo?.ordinal ?? Interval.posInf, records: [r.recordID])
         return sub.witnesses(inner).compactMap { $0.intersect(span) }
     }
@@ -363,8 +360,7 @@ extension CompiledRuleSet {
     /// let ds = rules.evaluate(facts, asOf: try Day("2020-06-01"))
     /// ```
     public func evaluate(_ facts: SubjectFacts, asOf: Day, related: [SubjectFacts] = []) -> [Decision] {
-        let map = related.isEmpty ? [:] : Dictionary(related.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
-        var e = Evaluation(program: program, facts: facts, asOf: asOf.ordinal, related: map)
+        var e = Evaluation(program: program, facts: facts, asOf: asOf.ordinal, related: RelatedFacts(lead: nil, others: related, excluding: nil))
         let raw = e.causes()
         if raw.isEmpty { return [] }
         return finalize(raw, asOf: asOf)
@@ -378,19 +374,15 @@ extension CompiledRuleSet {
     ///   - own: the subject's facts (its `roles` name the organisations it serves).
     ///   - related: the facts of related subjects (organisations it serves, its key persons).
     public func decisions(for code: String, own: SubjectFacts, related: [SubjectFacts], asOf: Day) -> [Decision] {
-        // One map of every subject involved; each evaluation skips its own subject in it.
-        var all: [String: SubjectFacts] = [:]
-        if !related.isEmpty {
-            all.reserveCapacity(related.count + 1)
-            all[own.code] = own
-            for r in related where all[r.code] == nil { all[r.code] = r }
-        }
+        // Every subject involved, the own subject first; each evaluation skips its own subject in it.
+        let lead: SubjectFacts? = related.isEmpty ? nil : own
         var raw: [RawCause] = []
-        var ownEval = Evaluation(program: program, facts: own, asOf: asOf.ordinal, related: all, excluding: own.code)
+        var ownEval = Evaluation(program: program, facts: own, asOf: asOf.ordinal,
+                                 related: RelatedFacts(lead: lead, others: related, excluding: own.code))
         raw.append(contentsOf: ownEval.causes().filter { $0.subject == code })
         let extending = related.filter { $0.code != own.code && $0.keyPersons.contains(where: { $0.to == code }) }
         for r in extending.sorted(by: { $0.code < $1.code }) {
-            var e = Evaluation(program: program, facts: r, asOf: asOf.ordinal, related: all, excluding: r.code)
+            var e = Evaluation(program: program, facts: r, asOf: asOf.ordinal, related: RelatedFacts(lead: lead, others: related, excluding: r.code))
             raw.append(contentsOf: e.causes().filter { $0.subject == code && $0.via != nil })
         }
         if raw.isEmpty { return [] }
@@ -402,11 +394,12 @@ extension CompiledRuleSet {
         let rules = program.rules
         var punished: Set<String> = []
         for c in raw where rules[c.rule].isPunishment { punished.insert(c.subject) }
-        var groups: [String: [RawCause]] = [:]
+        struct Group: Hashable { var subject: String; var measure: Int }
+        var groups: [Group: [RawCause]] = [:]
         for c in raw {
             let rule = rules[c.rule]
             if !rule.isPunishment && !rule.despitePunishment && punished.contains(c.subject) { continue }
-            groups[c.subject + "\u{0}" + String(c.measure), default: []].append(c)
+            groups[Group(subject: c.subject, measure: c.measure), default: []].append(c)
         }
         var out: [Decision] = []
         out.reserveCapacity(groups.count)
