@@ -45,6 +45,14 @@ import Testing
         #expect(rejected * 2 > checked)
     }
 
+    /// The shipped rules read the organisations a person serves (`holds` in rules to the
+    /// subject only), never an organisation's key persons: a whole-registry stream skips those.
+    @Test func shippedRulesReadNoKeyPersonsFacts() {
+        #expect(rules.readsRelatedFacts)
+        #expect(!rules.readsKeyPersonsFacts)
+        #expect(rules.program.rules.contains { $0.condition.mentionsRelated(holds: true) })
+    }
+
     @Test func gatesNeedOnlyWhatEveryAlternativeNeeds() {
         let penalty = CCond.penalty(CPenaltyFilter(terms: []))
         let enterprise = CCond.kind(1 << CMask.kindIndex(.enterprise))

@@ -106,6 +106,17 @@ indirect enum CCond: Sendable {
     case holds(RelationRole, CCond)
     case verified(VerifiableFact)
 
+    /// True when the condition contains `key_person` (or, when `holds`, a `holds`) anywhere.
+    func mentionsRelated(holds: Bool) -> Bool {
+        switch self {
+        case .and(let parts), .or(let parts): parts.contains { $0.mentionsRelated(holds: holds) }
+        case .not(let inner): inner.mentionsRelated(holds: holds)
+        case .keyPerson: true
+        case .holds(_, let inner): holds || inner.mentionsRelated(holds: holds)
+        default: false
+        }
+    }
+
     /// Cheap tests first in a conjunction, so most subjects stop at the first empty result.
     var cost: Int {
         switch self {
