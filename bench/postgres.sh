@@ -7,7 +7,9 @@
 #   - ingest of generated commerce, tax and food feeds (FEED_SUBJECTS subjects) into PostgreSQL
 #     (`creditctl ingest --db postgres://…`: validation, quarantine, one transaction per feed) vs
 #     `psql \copy` of the rows that ingest wrote (CSV, one transaction, no checks), beside the
-#     SQLite ingest of the same feeds.
+#     SQLite ingest of the same feeds;
+#   - `creditctl rules activate rules` (every subject evaluated, decisions written in one
+#     transaction) on the PostgreSQL copy vs the same on the SQLite registry.
 # A throw-away cluster is started in a temporary directory and stopped however the script ends.
 #   bench/postgres.sh [SUBJECTS] [LOOKUPS] [FEED_SUBJECTS]
 #   defaults: 200,000 subjects, 5,000 look-ups, feeds of 20,000 subjects (about 60,000 records)
@@ -88,6 +90,18 @@ sq, pg, cp = map(float, sys.argv[3:])
 print(f"psql \\copy of the rows ingest wrote (baseline)  {rows:>9} rows     {cp:7.2f} s  {rows / cp:>9.0f} rows/s")
 print(f"creditctl ingest into PostgreSQL              {records:>9} records  {pg:7.2f} s  {records / pg:>9.0f} records/s  ({rows / pg:.0f} rows/s, {pg / cp:.1f}x the \\copy)")
 print(f"creditctl ingest into SQLite (same feeds)     {records:>9} records  {sq:7.2f} s  {records / sq:>9.0f} records/s  (PostgreSQL/SQLite {pg / sq:.2f}x)")
+PY
+
+echo "== rules on PostgreSQL: full evaluation of the shipped rules, PostgreSQL vs SQLite ($N subjects)"
+SQLITE_RULES_S=$(timed "$BIN" rules activate rules --db "$DB" --author bench --format json)
+SQLITE_EVALUATED=$(python3 -c "import json; print(json.loads(open('$WORK/timed.out').read())['summary']['subjectsEvaluated'])")
+PG_RULES_S=$(timed "$BIN" rules activate rules --db "$(url copied)" --audit-key "$WORK/registry.audit.key" --author bench --format json)
+PG_DECISIONS=$(python3 -c "import json; s=json.loads(open('$WORK/timed.out').read())['summary']; print(s['subjectsEvaluated'], s['decisions'])")
+python3 - "$SQLITE_EVALUATED" "$SQLITE_RULES_S" "$PG_RULES_S" $PG_DECISIONS <<'PY'
+import sys
+sq_n, sq, pg, pg_n, pg_d = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
+print(f"rules activate on SQLite (baseline)         {sq_n:>10} subjects  {sq:7.2f} s  {sq_n / sq:>9.0f} subjects/s")
+print(f"rules activate on PostgreSQL (1 txn)        {pg_n:>10} subjects  {pg:7.2f} s  {pg_n / pg:>9.0f} subjects/s  ({pg_d} decisions, {pg / sq:.1f}x SQLite)")
 PY
 
 echo "(machine: $(nproc) cores, shared; PostgreSQL $("$PSQL" --version | awk '{print $3}') on a Unix socket, fsync off)"

@@ -6,7 +6,8 @@ import Logging
 import PostgresStore
 
 /// The use-cases over a PostgreSQL registry (`--db postgres://…` or `CREDIT_DB`): look-ups,
-/// name search, authentication, the audit log and the ingest of bureau feeds run on PostgreSQL; every other use-case is
+/// name search, authentication, the audit log, the ingest of bureau feeds (with the decisions they change) and rule
+/// activation, rollback and refresh run on PostgreSQL; every other use-case is
 /// refused by the commands before it starts (docs/scaling.md lists what runs where).
 enum PostgresOperations {
     /// `--db` when given, else `CREDIT_DB`, else `fallback`.
@@ -22,14 +23,20 @@ enum PostgresOperations {
         }
         let backend = try PostgresBackend.open(url: url, auditKey: key)
         var ops = try CreditOperations(registry: backend.standIn, clock: clock, logger: logger, reader: backend.reader, auditTrail: backend.audit)
+        let decisions = PostgresDecisionStore(pool: backend.pool)
         ops.feedStore = PostgresFeedStore(pool: backend.pool)
+        ops.decisionStore = decisions
+        ops.reevaluatingFeedStore = { [pool = backend.pool] day, result in
+            PostgresFeedStore(pool: pool, reevaluation: FeedReevaluation(decisions: decisions, asOf: day, result: result),
+                              listChanges: CreditOperations.listChangesToQueue)
+        }
         try backend.seal(ops.registry)
         return ops
     }
 
     /// Refuses a command that does not run on PostgreSQL yet (exit 64).
     static func refuse(_ command: String) -> ExitCode {
-        Terminal.err("creditctl: \(command) does not run on a PostgreSQL registry yet (there: serve, subject search, ingest, db migrate, db copy, audit verify)\n")
+        Terminal.err("creditctl: \(command) does not run on a PostgreSQL registry yet (there: serve, subject search, ingest, rules activate|rollback|refresh|status, bridge import-national, db migrate, db copy, audit verify)\n")
         return ExitCode(64)
     }
 }
