@@ -48,6 +48,9 @@ public struct CreditOperations: Sendable {
     /// Where feeds are written when not into ``registry`` (the PostgreSQL backend's store). Such a
     /// store keeps no materialised decisions up to date yet: with it, a feed changes facts only.
     package var feedStore: (any FeedStore)?
+    /// Where the report, the batch check and the feed ledger read when the registry lives in
+    /// another store (the PostgreSQL backend): slices of it, judged by the same code as on SQLite.
+    package var slices: (any RegistrySlicing)?
 
     /// Uses an open registry, creating the decision tables if they are missing, and `audit`
     /// (default: the log beside the registry's file, in memory for a registry in memory).
