@@ -13,7 +13,7 @@ enum Backend: String, CaseIterable, Sendable, CustomTestStringConvertible {
     var testDescription: String { rawValue }
 }
 
-/// The demo registry with a quarantined feed, a parked record and feedback, built once and
+/// The demo registry with quarantined records, a parked record and feedback, built once and
 /// copied into PostgreSQL: the read-side tests open the use-case layer on either copy.
 final class ReadSideFixture: Sendable {
     static let day = try! Day("2026-11-30")
@@ -39,6 +39,18 @@ final class ReadSideFixture: Sendable {
             let r = try CreditCtl.run(["ingest", "--db", db, CreditCtl.packageRoot.appendingPathComponent("samples/\(bad)").path])
             guard r.status == 0 || r.stderr.contains("reject") || r.stdout.contains("reject") else { throw FixtureError("ingest \(bad): \(r.status) \(r.stderr)") }
         }
+        // An exit before its entry: it waits in `parked` (feeds pending).
+        let parked = scratch.path("food-parked.xml")
+        try """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <feed xmlns="urn:credit-engine:feed:food:1" version="1.0">
+              <header><bureau>food</bureau><feedId>FSA-PARKED-3</feedId><sequence>3</sequence><generatedAt>2025-07-01T08:00:00+08:00</generatedAt><kind>delta</kind></header>
+              <dishonestExit key="FDX-9" op="upsert"><code>91350200MA3MPQ5A32</code><name>厦门嘉禾建设工程有限公司</name><entryKey>FD-9</entryKey>
+                <reason>信用修复</reason><removedOn>2025-07-01</removedOn><authority>厦门市市场监督管理局</authority></dishonestExit>
+            </feed>
+            """.write(toFile: parked, atomically: true, encoding: .utf8)
+        let p = try CreditCtl.run(["ingest", "--db", db, parked])
+        guard p.status == 0 else { throw FixtureError("ingest of the parked exit: \(p.stdout) \(p.stderr)") }
         let queue = try DatabaseQueue(path: db)
         let (decided, measure, department) = try queue.read { db -> (String, String, String) in
             let row = try Row.fetchOne(db, sql: "SELECT subject_code, measure, department FROM decision WHERE kind = 'punishment' ORDER BY subject_code LIMIT 1")!
