@@ -33,7 +33,7 @@ public struct PostgresBackend: Sendable {
     /// `readURL` points the reads at a read replica (a streaming standby of the database at
     /// `url`): look-ups, name search, reports, batch checks and the feed ledger read there and see
     /// the primary as of the replica's replay; authentication, the audit log and every write stay
-    /// on `url`, so a revoked token stops working at once.
+    /// on `url`, so a token revoked there is refused without waiting for the replica.
     public static func open(url: String, auditKey: String, readURL: String? = nil,
                             logger: Logger = Logger(label: "credit.postgres")) throws -> PostgresBackend {
         let pool = PostgresSessionPool(location: try PostgresLocation(url: url), logger: logger)

@@ -3,7 +3,7 @@ import CreditRegistry
 
 /// ``RegistryReading`` split between a read replica and the primary: measures look-ups and name
 /// search read the replica (answers as of its last replayed commit); accounts are read on the
-/// primary, so that a token revoked there is refused by every server at once.
+/// primary, so that a token revoked there is refused without waiting for the replica to replay it.
 public struct ReplicaReading: RegistryReading {
     public let replica: PostgresRegistryReading
     public let primary: PostgresRegistryReading

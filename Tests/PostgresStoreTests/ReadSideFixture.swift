@@ -26,6 +26,9 @@ final class ReadSideFixture: Sendable {
     /// Codes of every subject, and every alias value.
     let codes: [String]
     let aliases: [String]
+    /// Tokens of the officer `alice` (department sat) and of the bank account `bank1`.
+    let officerToken: String
+    let bankToken: String
     /// A subject with feedback recorded under one of its measures.
     let withFeedback: String
 
@@ -65,6 +68,13 @@ final class ReadSideFixture: Sendable {
              try String.fetchAll(db, sql: "SELECT value FROM alias WHERE value <> subject_code ORDER BY value"))
         }
         try queue.close()
+        var tokens: [String] = []
+        for (name, role) in [("alice", ["--role", "officer", "--department", "sat"]), ("bank1", ["--role", "bank"])] {
+            let add = try CreditCtl.run(["users", "add", name] + role + ["--db", db])
+            guard add.status == 0 else { throw FixtureError("users add \(name): \(add.stderr)") }
+            tokens.append(add.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+        (officerToken, bankToken) = (tokens[0], tokens[1])
         url = try TestPostgres.database()
         let copy = try CreditCtl.run(["db", "copy", "--from", db, "--to", url])
         guard copy.status == 0 else { throw FixtureError("db copy: \(copy.stderr)") }
