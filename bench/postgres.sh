@@ -11,7 +11,9 @@
 #   - batch check of CHECK_ROWS rows (`creditctl check`, random subjects of the registry) on
 #     PostgreSQL beside SQLite: wall time, CPU time and peak memory of the process;
 #   - HTTP measures look-ups/s (wrk, random subjects, DURATION s each): one `serve` on the SQLite
-#     registry, one on PostgreSQL, then two on the same PostgreSQL database (a wrk on each, at once).
+#     registry, one on PostgreSQL, then two on the same PostgreSQL database (a wrk on each, at once);
+#   - `creditctl rules activate rules` (every subject evaluated, decisions written in one
+#     transaction) on the PostgreSQL copy vs the same on the SQLite registry.
 # A throw-away cluster is started in a temporary directory and stopped however the script ends.
 #   bench/postgres.sh [SUBJECTS] [LOOKUPS] [FEED_SUBJECTS] [CHECK_ROWS]
 #   defaults: 200,000 subjects, 5,000 look-ups, feeds of 20,000 subjects (about 60,000 records),
@@ -78,13 +80,13 @@ sqlite3 "$DB" "SELECT substr(name, 3, 4) FROM subject WHERE kind != 'natural_per
 sqlite3 "$DB" "SELECT substr(name, 1, 2) FROM subject WHERE kind != 'natural_person' ORDER BY random() LIMIT 100" >> "$WORK/queries.txt"
 "$BIN" db bench --sqlite "$DB" --postgres "$(url copied)" --audit-key "$WORK/registry.audit.key" \
   --codes "$WORK/codes.txt" --queries "$WORK/queries.txt" --lookups "$LOOKUPS"
+timed() { local s e; s=$(date +%s.%N); "$@" > "$WORK/timed.out"; e=$(date +%s.%N); python3 -c "print($e - $s)"; }
 if [ "${SKIP_INGEST:-}" != 1 ]; then
 echo "== feed ingest: PostgreSQL vs psql \\copy of the same rows, beside SQLite ($FEED_SUBJECTS generated subjects)"
 "$BIN" samples generate --subjects "$FEED_SUBJECTS" --seed 1 --out "$WORK/feeds" --bank-rows 0 --format json > "$WORK/feeds.json"
 FEEDS="$WORK/feeds/commerce-0001-full.xml $WORK/feeds/tax-0001-full.xml $WORK/feeds/food-0001-full.xml"
 "$BIN" db migrate --db "$(url ingested)" >/dev/null
 "$BIN" db migrate --db "$(url rawfeed)" >/dev/null
-timed() { local s e; s=$(date +%s.%N); "$@" > "$WORK/timed.out"; e=$(date +%s.%N); python3 -c "print($e - $s)"; }
 SQLITE_S=$(timed "$BIN" ingest --db "$WORK/ingest.db" --format json $FEEDS)
 RECORDS=$(python3 -c "import json; print(sum(json.loads(l)['read'] for l in open('$WORK/timed.out') if l.startswith('{')))")
 PG_S=$(timed "$BIN" ingest --db "$(url ingested)" --audit-key "$WORK/ingest.audit.key" --format json $FEEDS)
@@ -172,6 +174,18 @@ print(f"  one server, SQLite (baseline)          {sq:>9.0f} req/s  p99 {sq99} ms
 print(f"  one server, PostgreSQL                 {one:>9.0f} req/s  p99 {one99} ms  ({one / sq:.2f}x SQLite)")
 print(f"  two servers, one PostgreSQL database   {a + b:>9.0f} req/s  p99 {a99} / {b99} ms  ({(a + b) / one:.2f}x one server)")
 print(f"  errors (socket and non-2xx): {errors}")
+PY
+
+echo "== rules on PostgreSQL: full evaluation of the shipped rules, PostgreSQL vs SQLite ($N subjects)"
+SQLITE_RULES_S=$(timed "$BIN" rules activate rules --db "$DB" --author bench --format json)
+SQLITE_EVALUATED=$(python3 -c "import json; print(json.loads(open('$WORK/timed.out').read())['summary']['subjectsEvaluated'])")
+PG_RULES_S=$(timed "$BIN" rules activate rules --db "$(url copied)" --audit-key "$WORK/registry.audit.key" --author bench --format json)
+PG_DECISIONS=$(python3 -c "import json; s=json.loads(open('$WORK/timed.out').read())['summary']; print(s['subjectsEvaluated'], s['decisions'])")
+python3 - "$SQLITE_EVALUATED" "$SQLITE_RULES_S" "$PG_RULES_S" $PG_DECISIONS <<'PY'
+import sys
+sq_n, sq, pg, pg_n, pg_d = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
+print(f"rules activate on SQLite (baseline)         {sq_n:>10} subjects  {sq:7.2f} s  {sq_n / sq:>9.0f} subjects/s")
+print(f"rules activate on PostgreSQL (1 txn)        {pg_n:>10} subjects  {pg:7.2f} s  {pg_n / pg:>9.0f} subjects/s  ({pg_d} decisions, {pg / sq:.1f}x SQLite)")
 PY
 
 echo "(machine: $(nproc) cores, shared; PostgreSQL $("$PSQL" --version | awk '{print $3}') on a Unix socket, fsync off)"

@@ -72,8 +72,8 @@ extension CreditOperations {
         ingestor.clock = clock
         let result = LockedBox<DecisionMaterialiser.Summary?>(nil)
         if let feedStore {
-            // Rule decisions and the exchange outbox are kept in the SQLite registry alone so far.
-            ingestor.store = feedStore
+            // The exchange outbox is kept in the SQLite registry alone so far.
+            ingestor.store = reevaluatingFeedStore?(clock.today(), result) ?? feedStore
             return (ingestor, result)
         }
         ingestor.onCommit = { db, report in try Self.queueListChanges(report) { try $0.enqueueListChanges(ofFeed: $1, feedID: $2, released: $3, in: db) } }

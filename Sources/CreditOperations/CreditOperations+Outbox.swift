@@ -7,9 +7,16 @@ extension CreditOperations {
     /// transaction (`enqueue` runs inside it); national lists came from the platform and are not
     /// sent back to it.
     static func queueListChanges(_ report: IngestReport, enqueue: (Outbox, String, String, [Int64]) throws -> Void) throws {
-        guard report.outcome == .ingested, let bureau = report.bureau, let feedID = report.feedID else { return }
-        guard bureau != "national" || !report.releasedRecords.isEmpty else { return }
-        try enqueue(Outbox(), bureau, feedID, report.releasedRecords)
+        guard let (bureau, feedID, released) = listChangesToQueue(report) else { return }
+        try enqueue(Outbox(), bureau, feedID, released)
+    }
+
+    /// The rule of ``queueListChanges(_:enqueue:)`` for a store that queues in its own feed
+    /// transaction (the PostgreSQL backend's): whose list changes to queue, or nil.
+    package static func listChangesToQueue(_ report: IngestReport) -> (bureau: String, feedID: String, released: [Int64])? {
+        guard report.outcome == .ingested, let bureau = report.bureau, let feedID = report.feedID else { return nil }
+        guard bureau != "national" || !report.releasedRecords.isEmpty else { return nil }
+        return (bureau, feedID, report.releasedRecords)
     }
 
     /// Counts of the outbox and the sender's state per peer, for `bridge status`.

@@ -37,6 +37,14 @@ extension CreditOperations {
                               progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil) throws -> RuleActivation {
         let rules = try Self.tested(loaded)
         let day = day(asOf)
+        if let decisionStore {
+            let previous = try decisionStore.versions().first(where: \.active)?.version
+            let total = try decisionStore.subjectCount()
+            let summary = try audited(actor: author, action: "rules.activate", detail: "version \(rules.version) from \(directory)") {
+                try decisionStore.activate(loaded, rules: rules, directory: directory, author: author, asOf: day) { n in progress?(n, total) }
+            }
+            return activated(rules.version, previous: previous, author: author, asOf: day, summary: summary)
+        }
         let store = RuleSetStore(registry: registry)
         let previous = try store.activeVersion()
         let total = try registry.subjectCount()
@@ -47,11 +55,17 @@ extension CreditOperations {
                 return try DecisionMaterialiser(rules: rules, registry: registry).materialiseAll(asOf: day, in: db) { n in progress?(n, total) }
             }
         }
+        return activated(rules.version, previous: previous, author: author, asOf: day, summary: summary)
+    }
+
+    /// Counts and logs an activation that committed.
+    private func activated(_ version: String, previous: String?, author: String, asOf day: Day,
+                           summary: DecisionMaterialiser.Summary) -> RuleActivation {
         activeRules.invalidate()
         metrics.evaluated(summary, by: .activation)
-        logger.info("rules activated", metadata: ["version": "\(rules.version)", "author": "\(author)", "asOf": "\(day)",
+        logger.info("rules activated", metadata: ["version": "\(version)", "author": "\(author)", "asOf": "\(day)",
                                                   "decisions": "\(summary.decisions)", "seconds": "\(summary.seconds)"])
-        return RuleActivation(version: rules.version, previousVersion: previous, author: author, asOf: day, summary: summary)
+        return RuleActivation(version: version, previousVersion: previous, author: author, asOf: day, summary: summary)
     }
 
     /// Runs the registry change `change` audited: its entry is written first (no change without
@@ -79,16 +93,18 @@ extension CreditOperations {
     /// before the current one) and recomputes the decisions, in one transaction.
     public func rollbackRules(to version: String?, author: String, asOf: Day? = nil) throws -> RuleActivation {
         let store = RuleSetStore(registry: registry)
-        let versions = try store.versions()
+        let versions = try decisionStore?.versions() ?? store.versions()
         guard let current = versions.first(where: \.active) else { throw OperationError.noActiveRuleSet }
         let target = version.map { v in versions.first { $0.version.hasPrefix(v) } }
             ?? versions.filter { $0.version != current.version }.last
-        guard let target, let rules = try store.ruleSet(version: target.version) else { throw OperationError.noSuchVersion(version) }
+        guard let target, let rules = try decisionStore.map({ try $0.ruleSet(version: target.version) }) ?? store.ruleSet(version: target.version)
+        else { throw OperationError.noSuchVersion(version) }
         // Stored versions passed their tests when activated; a rollback restores exactly those sources.
         let day = day(asOf)
-        let registry = self.registry
+        let registry = self.registry, decisionStore = self.decisionStore
         let summary = try audited(actor: author, action: "rules.rollback", detail: "version \(target.version)") {
-            try registry.write { db -> DecisionMaterialiser.Summary in
+            if let decisionStore { return try decisionStore.reactivate(version: target.version, rules: rules, author: author, asOf: day) }
+            return try registry.write { db -> DecisionMaterialiser.Summary in
                 try store.reactivate(version: target.version, author: author, in: db)
                 return try DecisionMaterialiser(rules: rules, registry: registry).materialiseAll(asOf: day, in: db)
             }
@@ -103,8 +119,16 @@ extension CreditOperations {
     /// start or end today are in the table officers and banks read).
     public func refreshDecisions(asOf: Day? = nil,
                                  progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil) throws -> (version: String, summary: DecisionMaterialiser.Summary) {
-        guard let rules = try activeRules.provider().rules else { throw OperationError.noActiveRuleSet }
         let day = day(asOf)
+        if let decisionStore {
+            let total = try decisionStore.subjectCount()
+            guard let (version, summary) = try decisionStore.refresh(asOf: day, progress: { n in progress?(n, total) })
+            else { throw OperationError.noActiveRuleSet }
+            metrics.evaluated(summary, by: .refresh)
+            logger.info("decisions refreshed", metadata: ["version": "\(version)", "asOf": "\(day)", "decisions": "\(summary.decisions)"])
+            return (version, summary)
+        }
+        guard let rules = try activeRules.provider().rules else { throw OperationError.noActiveRuleSet }
         let total = try registry.subjectCount()
         let registry = self.registry
         let summary = try OperationError.mappingBusy(.registry) {
@@ -119,18 +143,20 @@ extension CreditOperations {
 
     /// The active version with its memoranda and measures.
     public func ruleStatus() throws -> RuleStatus {
-        let store = RuleSetStore(registry: registry)
-        let active = try store.active()
-        let rules = try activeRules.provider().rules
+        let active = try ruleVersions().first(where: \.active)
+        let rules = try activeRuleSet()
         return RuleStatus(version: active?.version, activatedAt: active?.activatedAt, author: active?.author,
                           memoranda: rules?.memoranda ?? [], measures: rules?.measures ?? [])
     }
 
     /// Every stored version, oldest first.
-    public func ruleVersions() throws -> [RuleSetStore.Version] { try RuleSetStore(registry: registry).versions() }
+    public func ruleVersions() throws -> [RuleSetStore.Version] { try decisionStore?.versions() ?? RuleSetStore(registry: registry).versions() }
 
     /// The rule set commands evaluate with: the active one, else nil.
-    public func activeRuleSet() throws -> CompiledRuleSet? { try activeRules.provider().rules }
+    public func activeRuleSet() throws -> CompiledRuleSet? {
+        if let decisionStore { return try decisionStore.activeRuleSet() }
+        return try activeRules.provider().rules
+    }
 
     /// How many subjects the materialised decisions place under each measure.
     public func subjectsByMeasure() throws -> [String: Int] { try DecisionStatistics(registry: registry).subjectsByMeasure() }

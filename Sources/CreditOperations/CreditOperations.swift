@@ -45,9 +45,14 @@ public struct CreditOperations: Sendable {
     public let reader: any RegistryReading
     /// Where audit entries go (``audit`` unless another store is given).
     public let auditTrail: any AuditRecording
-    /// Where feeds are written when not into ``registry`` (the PostgreSQL backend's store). Such a
-    /// store keeps no materialised decisions up to date yet: with it, a feed changes facts only.
+    /// Where feeds are written when not into ``registry`` (the PostgreSQL backend's store).
     package var feedStore: (any FeedStore)?
+    /// The feed store of one ingest that also brings the decisions of the feed's touched subjects
+    /// up to date inside the feed's transaction, as of the day given, reporting what it did into
+    /// the box given (the PostgreSQL backend's); when nil, ``feedStore`` changes facts only.
+    package var reevaluatingFeedStore: (@Sendable (Day, LockedBox<DecisionMaterialiser.Summary?>) -> any FeedStore)?
+    /// Where rule-set versions and decisions live when not in ``registry`` (the PostgreSQL backend's).
+    package var decisionStore: (any DecisionStore)?
     /// Where the report, the batch check and the feed ledger read when the registry lives in
     /// another store (the PostgreSQL backend): slices of it, judged by the same code as on SQLite.
     package var slices: (any RegistrySlicing)?

@@ -48,9 +48,7 @@ public struct RuleSetStore: Sendable {
     public func ruleSet(version: String) throws -> CompiledRuleSet? {
         guard let json = try registry.read({ db in try String.fetchOne(db, sql: "SELECT sources FROM ruleset WHERE version = ?", arguments: [version]) })
         else { return nil }
-        let files = try JSONDecoder().decode([String: String].self, from: Data(json.utf8))
-        let loaded = RuleSetLoader.load(sources: files.keys.sorted().map { SourceFile(path: $0, text: files[$0] ?? "") })
-        return loaded.ruleSet
+        return try RuleSetSources.compile(json)
     }
 
     /// Records `loaded` as the active version (in the same transaction as the decisions the
@@ -58,10 +56,7 @@ public struct RuleSetStore: Sendable {
     /// has a database of its own).
     public func activate(_ loaded: LoadedRuleSet, directory: String, author: String, in db: Database) throws {
         guard let rules = loaded.ruleSet else { return }
-        var files: [String: String] = [:]
-        for s in loaded.sources { files[s.path] = s.text }
-        let e = JSONEncoder(); e.outputFormatting = [.sortedKeys]
-        let sources = String(decoding: try e.encode(files), as: UTF8.self)
+        let sources = try RuleSetSources.encode(loaded)
         let now = ISO8601DateFormatter().string(from: Date())
         try db.execute(sql: "UPDATE ruleset SET active = 0 WHERE active = 1")
         try db.execute(sql: """

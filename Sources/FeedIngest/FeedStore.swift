@@ -28,8 +28,11 @@ package struct FeedLedgerState: Sendable {
         package var ingestedAt: String
         package var recordsRead: Int
         package var recordsRejected: Int
-        package init(digest: String, ingestedAt: String, recordsRead: Int, recordsRejected: Int) {
+        /// The feed's place in its bureau's sequence (nil when the reader did not ask).
+        package var sequence: Int?
+        package init(digest: String, ingestedAt: String, recordsRead: Int, recordsRejected: Int, sequence: Int? = nil) {
             self.digest = digest; self.ingestedAt = ingestedAt; self.recordsRead = recordsRead; self.recordsRejected = recordsRejected
+            self.sequence = sequence
         }
     }
 

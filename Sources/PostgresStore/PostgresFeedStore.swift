@@ -13,8 +13,16 @@ import PostgresNIO
 /// other only on rows both change (the same subject's identity, say) until one commits.
 public struct PostgresFeedStore: FeedStore {
     public let pool: PostgresSessionPool
+    /// The re-evaluation of the feed's touched subjects inside its transaction (none: facts only).
+    public var reevaluation: FeedReevaluation?
+    /// Whose list changes a feed queues in the exchange outbox (bureau, feed id, released
+    /// records), decided on its report; nil: none are queued.
+    public var listChanges: (@Sendable (IngestReport) -> (bureau: String, feedID: String, released: [Int64])?)?
 
-    public init(pool: PostgresSessionPool) { self.pool = pool }
+    public init(pool: PostgresSessionPool, reevaluation: FeedReevaluation? = nil,
+                listChanges: (@Sendable (IngestReport) -> (bureau: String, feedID: String, released: [Int64])?)? = nil) {
+        self.pool = pool; self.reevaluation = reevaluation; self.listChanges = listChanges
+    }
 
     /// The advisory-lock key of a bureau's writers ("CREDFEED" in the high bytes, the bureau's hash below).
     static func lockKey(bureau: String) -> Int64 {
@@ -29,10 +37,10 @@ public struct PostgresFeedStore: FeedStore {
 
     static func ledgerState(bureau: String, feedID: String, statements: PipelinedStatements) throws -> FeedLedgerState {
         let prior = try statements.query("""
-            SELECT digest, ingested_at, records_read, records_rejected FROM feed WHERE bureau = \(bureau) AND feed_id = \(feedID)
+            SELECT digest, ingested_at, records_read, records_rejected, sequence FROM feed WHERE bureau = \(bureau) AND feed_id = \(feedID)
             """, "read the feed ledger").first.map { row in
-            let (digest, at, read, rejected) = try row.decode((String, String, Int, Int).self)
-            return FeedLedgerState.Prior(digest: digest, ingestedAt: at, recordsRead: read, recordsRejected: rejected)
+            let (digest, at, read, rejected, sequence) = try row.decode((String, String, Int, Int, Int).self)
+            return FeedLedgerState.Prior(digest: digest, ingestedAt: at, recordsRead: read, recordsRejected: rejected, sequence: sequence)
         }
         let last = try statements.query("SELECT MAX(sequence) FROM feed WHERE bureau = \(bureau)", "read the bureau's last sequence")[0]
             .decode(Int?.self)
@@ -79,6 +87,10 @@ public struct PostgresFeedStore: FeedStore {
                         records_unchanged = \(r.unchanged), records_revoked = \(r.revoked), records_rejected = \(r.rejected),
                         seconds = \(r.seconds) WHERE id = \(feedRow)
                     """, "record the feed's counts")
+                if let queued = listChanges?(r) {
+                    try PostgresListChanges.enqueue(feedRow: feedRow, released: queued.released, createdAt: recordedAt, statements: statements)
+                }
+                try reevaluation?.run(statements, report: r)
                 try statements.drain()
                 return r
             }

@@ -11,9 +11,8 @@ import PostgresNIO
 /// account table.
 ///
 /// Measures come from the materialised `decision` table. When a rule set is active, the table
-/// answers for the day it was evaluated on only; another day needs the rule set evaluated on the
-/// fly over the registry's facts, which this backend does not do yet: such a look-up fails with
-/// ``PostgresStoreError/notPorted(_:)`` instead of answering from the wrong day.
+/// answers for the day it was evaluated on only; another day is answered by the rule set
+/// evaluated on the fly over the subject's facts (``PostgresMeasuresOnTheFly``).
 public struct PostgresRegistryReading: RegistryReading {
     public let pool: PostgresSessionPool
     /// Rows scanned for 1–2 character substrings (as ``NameSearch/shortQueryScanBudget``).
@@ -21,8 +20,12 @@ public struct PostgresRegistryReading: RegistryReading {
     /// Candidates taken per match class, as a multiple of `limit` (as ``NameSearch/candidateFactor``).
     public var candidateFactor = 5
     private let state = LockedBox<(checkedAt: Date, active: Bool, materialisedOn: String?)?>(nil)
+    private let onTheFly: PostgresMeasuresOnTheFly
 
-    public init(pool: PostgresSessionPool) { self.pool = pool }
+    public init(pool: PostgresSessionPool) {
+        self.pool = pool
+        onTheFly = PostgresMeasuresOnTheFly(rules: PostgresDecisionStore(pool: pool))
+    }
 
     // MARK: - Measures
 
@@ -58,9 +61,7 @@ public struct PostgresRegistryReading: RegistryReading {
 
     private func lookUp(_ q: MeasuresQuery, active: Bool, materialisedOn: String?, in session: PostgresSession) throws -> MeasuresLookup.Result? {
         let day = q.asOf.description
-        if active && materialisedOn != day {
-            throw PostgresStoreError.notPorted("measures as of \(day) (the decision table is for \(materialisedOn ?? "no day"); other days are evaluated on the fly)")
-        }
+        let evaluated = active && materialisedOn != day
         let value = IdentifierText.normalise(q.identifier)
         let rows = try session.query("""
             WITH s AS (SELECT s.code, s.kind, s.name, s.status FROM alias a JOIN subject s ON s.code = a.subject_code
@@ -76,10 +77,14 @@ public struct PostgresRegistryReading: RegistryReading {
         guard let kind = SubjectKind(rawValue: head.1) else { throw StoredValueError(table: "subject", column: "kind", row: code, value: head.1) }
         guard let status = SubjectStatus(rawValue: head.3) else { throw StoredValueError(table: "subject", column: "status", row: code, value: head.3) }
         var measures: [StoredDecision] = []
-        for row in rows {
-            let cells = Array(row)
-            guard try cells[4].decode(String?.self) != nil else { continue }   // no decision: the LEFT JOIN's empty row
-            measures.append(try Self.decision(code: code, cells: Array(cells[4...])))
+        if evaluated, let onDay = try onTheFly.decisions(for: code, asOf: q.asOf, in: session) {
+            measures = onDay
+        } else {
+            for row in rows {
+                let cells = Array(row)
+                guard try cells[4].decode(String?.self) != nil else { continue }   // no decision: the LEFT JOIN's empty row
+                measures.append(try Self.decision(code: code, cells: Array(cells[4...])))
+            }
         }
         let shown = q.maySeePersonalIDs || kind != .naturalPerson ? code : IdentityMask.residentID(code)
         return MeasuresLookup.Result.found(code: shown, registryCode: code, name: head.2, kind: kind, status: status, asOf: q.asOf, measures: measures)

@@ -82,10 +82,12 @@ enum RegistryRows {
         }
     }
 
-    /// The ingest reports `creditctl ingest --format json` printed, without their timings.
+    /// The ingest reports `creditctl ingest --format json` printed, without their timings (and
+    /// without the re-evaluation lines that precede a report when a rule set is active).
     static func reports(_ stdout: String) -> [[String: String]] {
         stdout.split(separator: "\n").compactMap { line in
-            guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else { return nil }
+            guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                  object["reevaluation"] == nil else { return nil }
             var report: [String: String] = [:]
             for (k, v) in object where k != "seconds" && k != "records_per_second" {
                 if JSONSerialization.isValidJSONObject(v), let data = try? JSONSerialization.data(withJSONObject: v, options: [.sortedKeys]) {

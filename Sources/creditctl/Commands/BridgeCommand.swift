@@ -23,7 +23,7 @@ struct BridgeCommand: AsyncParsableCommand {
         @Argument(help: "The list file.") var file: String
 
         func run() async throws {
-            let outcome = try NationalBridge(operations: try global.operations()).importDishonestDebtors(path: file)
+            let outcome = try NationalBridge(operations: try global.operations(orPostgres: "bridge import-national")).importDishonestDebtors(path: file)
             let report = outcome.report
             if let s = outcome.reevaluation, global.format == .table { FeedRunner.announce(s) }
             if global.format == .json { print(JSON.line(report)) } else { print(FeedRunner.render(report)) }

@@ -31,9 +31,6 @@ struct IngestCommand: AsyncParsableCommand {
 
     func run() async throws {
         let operations = try global.operations(orPostgres: "ingest")
-        if operations.feedStore != nil {
-            Terminal.err("creditctl: on a PostgreSQL registry a feed changes the facts only: rule decisions are not re-evaluated there yet (docs/scaling.md)\n")
-        }
         let reports = try FeedRunner.ingest(files: files, operations: operations, acceptLegacy: acceptLegacy, format: global.format)
         if reports.contains(where: { $0.outcome == .refused || $0.rejected > 0 }) { throw ExitCode(1) }
     }

@@ -7,7 +7,8 @@ import PostgresStore
 
 /// The use-cases over a PostgreSQL registry (`--db postgres://…` or `CREDIT_DB`): look-ups, the
 /// credit report, name search, the batch check, authentication, the audit log, the ingest of
-/// bureau feeds and the feed ledger's reading run on PostgreSQL; every other use-case is
+/// bureau feeds (with the decisions they change), the feed ledger's reading and rule activation,
+/// rollback and refresh run on PostgreSQL; every other use-case is
 /// refused by the commands before it starts (docs/scaling.md lists what runs where).
 enum PostgresOperations {
     /// `--db` when given, else `CREDIT_DB`, else `fallback`.
@@ -24,7 +25,13 @@ enum PostgresOperations {
         }
         let backend = try PostgresBackend.open(url: url, auditKey: key, readURL: readURL)
         var ops = try CreditOperations(registry: backend.standIn, clock: clock, logger: logger, reader: backend.reader, auditTrail: backend.audit)
+        let decisions = PostgresDecisionStore(pool: backend.pool)
         ops.feedStore = PostgresFeedStore(pool: backend.pool)
+        ops.decisionStore = decisions
+        ops.reevaluatingFeedStore = { [pool = backend.pool] day, result in
+            PostgresFeedStore(pool: pool, reevaluation: FeedReevaluation(decisions: decisions, asOf: day, result: result),
+                              listChanges: CreditOperations.listChangesToQueue)
+        }
         ops.slices = backend.slices
         try backend.seal(ops.registry)
         return ops
@@ -32,7 +39,7 @@ enum PostgresOperations {
 
     /// Refuses a command that does not run on PostgreSQL yet (exit 64).
     static func refuse(_ command: String) -> ExitCode {
-        Terminal.err("creditctl: \(command) does not run on a PostgreSQL registry yet (there: serve, report, subject show, subject search, check, feeds list/show/rejects/pending, ingest, db migrate, db copy, audit verify)\n")
+        Terminal.err("creditctl: \(command) does not run on a PostgreSQL registry yet (there: serve, report, subject show, subject search, check, feeds list/show/rejects/pending, ingest, rules activate|rollback|refresh|status, bridge import-national, db migrate, db copy, audit verify)\n")
         return ExitCode(64)
     }
 }

@@ -21,7 +21,7 @@ extension RulesCommand {
         func validate() throws { _ = try DayArgument.optional(asOf) }
 
         func run() throws {
-            let ops = try global.operations()
+            let ops = try global.operations(orPostgres: "rules activate")
             let a = try RuleActivationRunner.activate(ops, paths: paths, author: author, asOf: try DayArgument.optional(asOf))
             switch global.format {
             case .json: print(JSON.line(a))

@@ -17,7 +17,7 @@ extension RulesCommand {
         func validate() throws { _ = try DayArgument.optional(asOf) }
 
         func run() throws {
-            let ops = try global.existingOperations()
+            let ops = try global.existingOperations(orPostgres: "rules refresh")
             let day = try DayArgument.optional(asOf) ?? ops.clock.today()
             let bar = ProgressBar(label: "evaluating")
             let (version, s): (String, DecisionMaterialiser.Summary)

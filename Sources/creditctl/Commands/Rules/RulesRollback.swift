@@ -15,7 +15,7 @@ extension RulesCommand {
         @Option(help: "Who rolls back.") var author: String = ProcessInfo.processInfo.environment["USER"] ?? "operator"
 
         func run() throws {
-            let ops = try global.existingOperations()
+            let ops = try global.existingOperations(orPostgres: "rules rollback")
             let r: RuleActivation
             do { r = try ops.rollbackRules(to: version, author: author) } catch let e as OperationError {
                 Terminal.err("\(e.description)\n"); throw ExitCode.failure

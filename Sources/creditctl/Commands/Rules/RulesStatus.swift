@@ -8,7 +8,7 @@ extension RulesCommand {
         @OptionGroup var global: GlobalOptions
 
         func run() throws {
-            let versions = try global.existingOperations().ruleVersions()
+            let versions = try global.existingOperations(orPostgres: "rules status").ruleVersions()
             switch global.format {
             case .json: versions.forEach { print(JSON.line($0)) }
             case .csv:
