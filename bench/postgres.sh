@@ -149,10 +149,12 @@ lookups() {   # lookups NAME PORT: wrk on one server
   wrk -t2 -c16 -d"${DURATION}s" --latency -H "Authorization: Bearer $TOKEN" -s "$WORK/random-subject.lua" \
     "http://127.0.0.1:$2" -- "$WORK/http-codes.txt" > "$WORK/$1.wrk"
 }
-serve_one() {   # serve_one PORT DB [args]: a server kept until the end
+serve_one() {   # serve_one DB PORT [args]: a server kept until the end (bench_serve sets BASE: the cluster's is kept)
+  local cluster=$BASE http
   bench_serve "$@"; bench_child "$SERVER"; SERVER=""
-  local s; s=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOKEN" "$BASE/v1/subjects/$(head -1 "$WORK/http-codes.txt")/measures")
-  [ "$s" = 200 ] || { echo "a look-up on $BASE answered $s" >&2; exit 1; }
+  http=$BASE; BASE=$cluster
+  local s; s=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOKEN" "$http/v1/subjects/$(head -1 "$WORK/http-codes.txt")/measures")
+  [ "$s" = 200 ] || { echo "a look-up on $http answered $s" >&2; exit 1; }
 }
 cp "$DB" "$WORK/http.db"; cp "$WORK/registry.audit.key" "$WORK/http.audit.key"; cp "$WORK/registry.audit.db" "$WORK/http.audit.db" 2>/dev/null || true
 serve_one "$WORK/http.db" 18131
