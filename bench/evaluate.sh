@@ -8,6 +8,9 @@
 #   bench/evaluate.sh [ORGANISATIONS]   default 666,667 organisations (≈ 1.1 million subjects);
 #                                       e.g. bench/evaluate.sh 133333 for ≈ 218,000 subjects
 # TODAY (default 2026-06-30) is the evaluation day of both.
+# CREDITCTL_BEFORE=path (optional) also activates the rules with that build of creditctl on a
+# copy of the same registry, before and after this build's run (old, new, old), and prints its
+# CPU seconds and whether it wrote the same decision rows (a digest of every row).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-666667}
@@ -46,7 +49,22 @@ print(len(codes), file=sys.stderr)
 PY
 
 echo "registry: $SUBJECTS subjects"
+digest() { sqlite3 -readonly "$1" "SELECT * FROM decision ORDER BY rowid" | md5sum | cut -c1-16; }
+before_run() {
+    [ -n "${CREDITCTL_BEFORE:-}" ] || return 0
+    [ -f "$OUT/evaluate-pristine.db" ] || cp "$DB" "$OUT/evaluate-pristine.db"
+    cp "$OUT/evaluate-pristine.db" "$OUT/evaluate-before.db"
+    /usr/bin/time -o "$OUT/activate-before.time" -f "%e %M %U %S" "$CREDITCTL_BEFORE" rules activate rules --db "$OUT/evaluate-before.db" \
+        --author bench --format json > "$OUT/activate-before.json"
+    read -r bw brss bu bs < "$OUT/activate-before.time"
+    echo "before build ($1): activation wall $bw s, CPU $(python3 -c "print(f'{$bu + $bs:.1f}')") s, peak RSS $((brss / 1024)) MiB, decisions digest $(digest "$OUT/evaluate-before.db")"
+    rm -f "$OUT/evaluate-before.db" "$OUT/evaluate-before.db-wal" "$OUT/evaluate-before.db-shm" "$OUT"/evaluate-before.audit.*
+}
+before_run "first"
 /usr/bin/time -o "$OUT/activate.time" -f "%e %M %U %S" "$BIN" rules activate rules --db "$DB" --author bench --format json > "$OUT/activate.json"
+[ -z "${CREDITCTL_BEFORE:-}" ] || echo "this build: decisions digest $(digest "$DB")"
+before_run "again"
+rm -f "$OUT/evaluate-pristine.db"
 "$BIN" rules bench --db "$DB" --rules rules --as-of "$CREDITCTL_TODAY" > "$OUT/in-memory.txt"
 python3 - "$OUT/activate.json" "$OUT/activate.time" "$OUT/in-memory.txt" <<'PY'
 import json, re, sys

@@ -11,7 +11,7 @@ struct SQLiteRegistryReading: RegistryReading {
 
     func lookUpMeasures(_ queries: [MeasuresQuery]) throws -> [Result<MeasuresLookup.Result?, any Error>] {
         let lookup = MeasuresLookup(registry: registry, decisions: try activeRules.provider())
-        return try registry.read { db in
+        return try registry.readSnapshot { db in
             queries.map { q in
                 Result { try lookup.lookUp(q.identifier, asOf: q.asOf, maySeePersonalIDs: q.maySeePersonalIDs, in: db) }
             }

@@ -73,8 +73,7 @@ public func buildRouter(operations: CreditOperations, tokens: TokenStore, limits
     SessionController(tokens: tokens, sessions: sessions, pool: pools.lookups).add(to: router)
     MetricsController(metrics: metrics, authenticator: CallerAuthenticator(tokens: tokens, sessions: sessions, pool: pools.lookups)).add(to: router)
     let v1 = router.group("v1").add(middleware: CallerAuthenticator(tokens: tokens, sessions: sessions, pool: pools.lookups))
-        .add(middleware: RequestLogger(logger: logger, authenticated: true))
-        .add(middleware: ErrorMiddleware(logger: logger))
+        .add(middleware: RequestLogger(logger: logger, authenticated: true, problems: ErrorMiddleware(logger: logger)))
     v1.addRoutes(SubjectsController(operations: operations, pool: pools.lookups,
                                     audit: AuditBatcher(operations: operations, pool: pools.lookups),
                                     measuresBatcher: LookupBatcher(operations: operations, pool: pools.lookups)).endpoints)

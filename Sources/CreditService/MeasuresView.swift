@@ -1,5 +1,6 @@
 import CreditQuery
 import CreditRegistry
+import NIOCore
 
 /// The look-up officers and systems call most: a subject's identity and the measures in force,
 /// without the full report.
@@ -36,24 +37,25 @@ extension MeasuresView {
                   })
     }
 
-    /// The view as JSON (keys sorted, like the encoder's), written by hand: this is the hottest
-    /// response of the service.
-    var json: String {
-        var j = JSONText()
+    /// The answer `r` as JSON, as this view encodes (keys sorted, like the service's encoder),
+    /// written by hand straight from the result into the response's buffer: this is the
+    /// hottest response of the service.
+    static func json(_ r: MeasuresLookup.Result) -> ByteBuffer {
+        var j = JSONBuffer(capacity: 256 + 512 * r.measures.count)
         j.object { j in
-            j.field("asOf") { $0.string(asOf.description) }
-            j.field("code") { $0.string(code) }
-            j.field("kind") { $0.string(kind) }
+            j.field("asOf") { $0.string(r.asOf.description) }
+            j.field("code") { $0.string(r.code) }
+            j.field("kind") { $0.string(r.kind.rawValue) }
             j.field("measures") { j in
                 j.array { j in
-                    for m in measures {
+                    for m in r.measures {
                         j.object { j in
                             j.field("basis") { $0.string(m.basis) }
                             j.field("causedBy") { j in j.array { j in m.causedBy.forEach { j.int($0) } } }
                             j.field("department") { $0.string(m.department) }
                             j.field("departmentName") { $0.string(m.departmentName) }
                             j.field("financial") { $0.bool(m.financial) }
-                            j.field("kind") { $0.string(m.kind) }
+                            j.field("kind") { $0.string(m.kind.rawValue) }
                             j.field("measure") { $0.string(m.measure) }
                             j.field("memorandum") { $0.string(m.memorandum) }
                             j.field("text") { $0.string(m.text) }
@@ -63,9 +65,9 @@ extension MeasuresView {
                     }
                 }
             }
-            j.field("name") { $0.string(name) }
-            j.field("status") { $0.string(status) }
+            j.field("name") { $0.string(r.name) }
+            j.field("status") { $0.string(r.status.rawValue) }
         }
-        return j.text
+        return j.buffer
     }
 }

@@ -8,10 +8,16 @@ import Logging
 ///
 /// One instance sits inside `/v1`, after the authenticator, so it knows the caller; the one at
 /// the root logs the other routes and the requests refused before a caller was known.
+///
+/// The instance inside `/v1` also turns errors into problem documents (`problems`, the
+/// ``ErrorMiddleware``'s mapping) before logging them: one middleware on every look-up's path
+/// instead of two, and the log holds the status the caller gets.
 struct RequestLogger: RouterMiddleware {
     let logger: Logger
     /// True for the instance inside `/v1` (after the authenticator).
     let authenticated: Bool
+    /// Maps the errors of the routes inside before they are logged and thrown on.
+    var problems: ErrorMiddleware?
 
     func handle(_ request: Request, context: ServiceContext,
                 next: (Request, ServiceContext) async throws -> Response) async throws -> Response {
@@ -21,6 +27,7 @@ struct RequestLogger: RouterMiddleware {
             log(request, status: Int(response.status.code), started: started, context: context)
             return response
         } catch {
+            let error: any Error = problems.map { $0.problem(for: error, request: request) } ?? error
             let status = Int((error as? any HTTPResponseError)?.status.code ?? 500)
             log(request, status: status, started: started, context: context, error: error)
             throw error

@@ -46,7 +46,7 @@ struct SubjectsController {
         let lookup = try operations.measuresRequest(id, for: caller, channel: "api", asOf: asOf, unmask: unmask)
         let result = try await measuresBatcher.lookUp(lookup)
         guard let result else { throw Problem(.notFound, code: "not_found", detail: "no subject with identifier \(IdentityMask.forDisplay(id))") }
-        return JSONBody.response(text: MeasuresView(result).json)
+        return JSONBody.response(buffer: MeasuresView.json(result))
     }
 
     /// `GET /v1/search?q=华兴&limit=20`: subjects by any part of an organisation's name; audited.

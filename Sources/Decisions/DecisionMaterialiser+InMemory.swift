@@ -23,7 +23,7 @@ extension DecisionMaterialiser {
         let loaded = try registry.read { db -> [(SubjectFacts, [SubjectFacts])] in
             var out: [(SubjectFacts, [SubjectFacts])] = []
             var own = try FactsStream(db: db, asOf: asOf)
-            var related = withRelated ? try RelatedFactsStream(db: db, asOf: asOf, keyPersons: true) : nil
+            var related = withRelated ? try RelatedFactsStream(db: db, asOf: asOf, keyPersons: rules.readsKeyPersonsFacts) : nil
             while let f = try own.next() { out.append((f, try related?.related(of: f.code) ?? [])) }
             return out
         }

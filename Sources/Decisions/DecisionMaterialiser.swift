@@ -96,7 +96,7 @@ public struct DecisionMaterialiser: Sendable {
                     try pool.read { rdb in
                         var batch: [(SubjectFacts, [SubjectFacts])] = []
                         batch.reserveCapacity(512)
-                        try Self.stream(rdb, asOf: asOf, related: streamsRelated) { f, related in
+                        try Self.stream(rdb, asOf: asOf, related: streamsRelated, keyPersons: rules.readsKeyPersonsFacts) { f, related in
                             batch.append((f, related))
                             if batch.count == 512 {
                                 guard queue.put(batch) else { return false }
@@ -118,7 +118,7 @@ public struct DecisionMaterialiser: Sendable {
             }
             if let e = failure.value { throw e }
         } else {
-            try Self.stream(db, asOf: asOf, related: streamsRelated) { f, related in try handle(f, related: related); return true }
+            try Self.stream(db, asOf: asOf, related: streamsRelated, keyPersons: rules.readsKeyPersonsFacts) { f, related in try handle(f, related: related); return true }
         }
 
         // Persons reached through organisations: their final set merges every route and applies
@@ -137,11 +137,12 @@ public struct DecisionMaterialiser: Sendable {
     }
 
     /// Reads every subject's facts in code order, with its related subjects' facts when
-    /// `related` (else none); `each` returns false to stop.
-    static func stream(_ db: Database, asOf: Day, related withRelated: Bool, range: CodeRange = .all,
+    /// `related` (else none): the organisations it serves, and its key persons when
+    /// `keyPersons`; `each` returns false to stop.
+    static func stream(_ db: Database, asOf: Day, related withRelated: Bool, keyPersons: Bool, range: CodeRange = .all,
                        _ each: (SubjectFacts, [SubjectFacts]) throws -> Bool) throws {
         var own = try FactsStream(db: db, asOf: asOf, range: range)
-        var related = withRelated ? try RelatedFactsStream(db: db, asOf: asOf, keyPersons: true, range: range) : nil
+        var related = withRelated ? try RelatedFactsStream(db: db, asOf: asOf, keyPersons: keyPersons, range: range) : nil
         while let f = try own.next() {
             guard try each(f, try related?.related(of: f.code) ?? []) else { return }
         }

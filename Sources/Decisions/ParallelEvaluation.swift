@@ -38,7 +38,8 @@ struct ParallelEvaluation {
                             var part = Part(results: [], last: false)
                             part.results.reserveCapacity(256)
                             var open = true
-                            try DecisionMaterialiser.stream(db, asOf: asOf, related: related, range: ranges[r]) { f, others in
+                            try DecisionMaterialiser.stream(db, asOf: asOf, related: related, keyPersons: rules.readsKeyPersonsFacts,
+                                                            range: ranges[r]) { f, others in
                                 let ds = related ? rules.decisions(for: f.code, own: f, related: others, asOf: asOf)
                                                  : rules.evaluate(f, asOf: asOf)
                                 part.results.append((f.code, ds))

@@ -71,7 +71,7 @@ struct PostgresMaterialiser {
                     return
                 }
                 var own = try FactsStream(db: db, asOf: asOf)
-                var related = rules.readsRelatedFacts ? try RelatedFactsStream(db: db, asOf: asOf, keyPersons: true) : nil
+                var related = rules.readsRelatedFacts ? try RelatedFactsStream(db: db, asOf: asOf, keyPersons: rules.readsKeyPersonsFacts) : nil
                 while let facts = try own.next() {
                     // The snapshot also holds the batch's related subjects: they are evaluated in their own batch.
                     guard batch.contains(facts.code) else { continue }

@@ -171,13 +171,34 @@ import Testing
     }
 
     @Test func theEncodingTellsNullFromEmptyAndKeepsFieldBoundaries() {
-        let key = AuditKey.ephemeral().key
+        let key = AuditKey.ephemeral()
         func mac(_ actor: String, _ action: String, _ subject: String?) -> String {
             AuditEncoding.entryMAC(id: 1, at: "t", actor: actor, action: action, subject: subject, detail: "", previous: AuditEncoding.genesis, key: key)
         }
         #expect(mac("a", "b", nil) != mac("a", "b", ""))
         #expect(mac("ab", "c", nil) != mac("a", "bc", nil))
         #expect(mac("a", "b", nil) == mac("a", "b", nil))
+    }
+
+    /// Entries' MACs continue a copy of the keyed HMAC kept with the key: each equals HMAC-SHA256
+    /// computed afresh under the key over the entry's encoding, and computing one leaves the
+    /// kept state as it was (the next MAC is not chained onto the previous message).
+    @Test func anEntrysMACIsTheHMACOfItsEncodingUnderTheKey() {
+        let key = AuditKey.ephemeral()
+        let entries: [(actor: String, subject: String?, detail: String)] = [
+            ("api:officer-07", "91350200MA2XH1K70Y", "officer measures as-of 2026-12-01"), ("api:bank-01", nil, ""),
+            ("cli:审计员", "350102198001011234", String(repeating: "长", count: 300)),
+        ]
+        for (i, e) in entries.enumerated() {
+            for _ in 0..<2 {
+                var encoding = AuditEncoding(domain: AuditEncoding.entryDomain)
+                encoding.append(Int64(i + 1)); encoding.append("2026-12-01T00:00:00.000Z"); encoding.append(e.actor)
+                encoding.append("lookup"); encoding.append(e.subject); encoding.append(e.detail); encoding.append(AuditEncoding.genesis)
+                let fresh = CreditRegistry.Digest.hex(HMAC<SHA256>.authenticationCode(for: encoding.bytes, using: key.key))
+                #expect(AuditEncoding.entryMAC(id: Int64(i + 1), at: "2026-12-01T00:00:00.000Z", actor: e.actor, action: "lookup",
+                                               subject: e.subject, detail: e.detail, previous: AuditEncoding.genesis, key: key) == fresh)
+            }
+        }
     }
 
     @Test func entriesOfTheRegistrysFormerAuditTableAreMovedOnce() throws {

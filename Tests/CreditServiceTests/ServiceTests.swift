@@ -190,20 +190,4 @@ import Testing
         #expect(entries.filter { $0.subject == "91350200MA2XH1K70Y" }.count == 100)
         #expect(try operations.audit.verify().isIntact)
     }
-
-    @Test func handWrittenMeasuresJSONEqualsTheEncoders() throws {
-        let view = MeasuresView(code: "91350100M000100Y43", name: "福州\"某某\"科技\n有限公司", kind: "enterprise", status: "active",
-                                asOf: try Day("2024-06-01"), measures: [
-                                    .init(measure: "m1", text: "文本\\", kind: "punishment", department: "sat", departmentName: "国家税务总局",
-                                          basis: "依据", memorandum: "发改财金〔2014〕3062号", validFrom: try Day("2024-03-15"),
-                                          validUntil: try Day("2027-03-15"), financial: true, causedBy: [81, 90]),
-                                    .init(measure: "m2", text: "t", kind: "incentive", department: "d", departmentName: "n", basis: "b",
-                                          memorandum: "m", validFrom: try Day("2024-01-01"), validUntil: nil, financial: false, causedBy: []),
-                                ])
-        let ours = try JSONSerialization.jsonObject(with: Data(view.json.utf8)) as? NSDictionary
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let theirs = try JSONSerialization.jsonObject(with: encoder.encode(view)) as? NSDictionary
-        #expect(ours != nil && ours == theirs)
-    }
 }

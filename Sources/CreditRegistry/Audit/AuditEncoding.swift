@@ -40,12 +40,20 @@ struct AuditEncoding {
         Digest.hex(HMAC<SHA256>.authenticationCode(for: bytes, using: key))
     }
 
+    /// HMAC-SHA256 of the encoded bytes, continuing a copy of `keyed` (an HMAC already keyed,
+    /// ``AuditKey/keyed``: the key schedule is not redone per message), in lower-case hex.
+    func mac(continuing keyed: HMAC<SHA256>) -> String {
+        var h = keyed
+        h.update(data: bytes)
+        return Digest.hex(h.finalize())
+    }
+
     /// The MAC of one entry: its position, content and the MAC of the entry before it.
     static func entryMAC(id: Int64, at: String, actor: String, action: String, subject: String?, detail: String,
-                         previous: String, key: SymmetricKey) -> String {
+                         previous: String, key: AuditKey) -> String {
         var e = AuditEncoding(domain: entryDomain)
         e.append(id); e.append(at); e.append(actor); e.append(action); e.append(subject); e.append(detail); e.append(previous)
-        return e.mac(key)
+        return e.mac(continuing: key.keyed)
     }
 
     /// The signature of one checkpoint: its number, the entry count and head it vouches for, its

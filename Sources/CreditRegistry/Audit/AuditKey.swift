@@ -18,8 +18,14 @@ import Glibc
 // SymmetricKey is immutable once made; swift-crypto does not mark it Sendable.
 public struct AuditKey: @unchecked Sendable {
     let key: SymmetricKey
+    /// An HMAC-SHA256 keyed with `key` and fed nothing: entries' MACs continue a copy of it
+    /// (the hash state is copied on write), so the key schedule runs once, not per entry.
+    let keyed: HMAC<SHA256>
 
-    init(_ key: SymmetricKey) { self.key = key }
+    init(_ key: SymmetricKey) {
+        self.key = key
+        keyed = HMAC<SHA256>(key: key)
+    }
 
     /// A fresh random key that lives in memory only (in-memory registries, tests).
     public static func ephemeral() -> AuditKey { AuditKey(SymmetricKey(size: .bits256)) }

@@ -114,7 +114,10 @@ public struct AuditLog: Sendable {
     public func append(_ entries: [Pending]) throws {
         guard !entries.isEmpty else { return }
         let at = AuditTimestamp.string()
-        _ = try writer.write { db in try insert(entries.map { ($0, at) }, in: db) }
+        // BEGIN IMMEDIATE and COMMIT kept prepared: this runs for every batch of look-ups.
+        _ = try writer.writeWithoutTransaction { db in
+            try db.inPreparedTransaction(.immediate) { try insert(entries.map { ($0, at) }, in: db) }
+        }
         pace.withValue { $0.sinceCheckpoint += entries.count }
     }
 
@@ -154,7 +157,7 @@ public struct AuditLog: Sendable {
         for (i, (e, at)) in entries.enumerated() {
             id += 1
             let mac = AuditEncoding.entryMAC(id: id, at: at, actor: e.actor, action: e.action, subject: e.subject, detail: e.detail,
-                                             previous: previous, key: key.key)
+                                             previous: previous, key: key)
             // Bound in place (no `StatementArguments` per entry): this runs for every look-up.
             statement.bind(1, id); statement.bind(2, at); statement.bind(3, e.actor); statement.bind(4, e.action)
             statement.bind(5, e.subject); statement.bind(6, e.detail); statement.bind(7, previous); statement.bind(8, mac)

@@ -22,7 +22,7 @@ extension AuditKey {
     public func entryMAC(id: Int64, at: String, actor: String, action: String, subject: String?, detail: String,
                          previous: String) -> String {
         AuditEncoding.entryMAC(id: id, at: at, actor: actor, action: action, subject: subject, detail: detail,
-                               previous: previous, key: key)
+                               previous: previous, key: self)
     }
 
     /// Whether `mac` is this key's MAC of the entry (constant-time comparison).

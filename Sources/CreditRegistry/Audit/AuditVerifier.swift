@@ -67,7 +67,7 @@ struct AuditVerifier {
                            : "entry \(id) follows entry \(lastID): ids out of sequence")
                 }
                 let expect = AuditEncoding.entryMAC(id: id, at: row[1], actor: row[2], action: row[3], subject: row[4], detail: row[5],
-                                                    previous: previousMac, key: key.key)
+                                                    previous: previousMac, key: key)
                 if !AuditEncoding.same(expect, mac) {
                     report(.entryAltered, "entry \(id): its MAC does not match its content (altered, or written without the key)")
                 } else if !AuditEncoding.same(previousMac, previous) {

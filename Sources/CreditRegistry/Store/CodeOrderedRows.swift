@@ -6,7 +6,9 @@ import GRDB
 public struct CodeOrderedRows<Value> {
     private let cursor: RowCursor
     private let decode: (Row, String) throws -> Value
-    private var pending: (code: String, value: Value)?
+    // The row ahead of the reader, in separate fields: stepping copies no tuple.
+    private var pendingCode: String?
+    private var pendingValue: Value?
     private var started = false
 
     /// Opens `sql` (with `arguments`), whose rows must be ordered by their first column, the
@@ -20,18 +22,24 @@ public struct CodeOrderedRows<Value> {
     private mutating func advance() throws {
         if let row = try cursor.next() {
             let code: String = row[0]
-            pending = (code, try decode(row, code))
-        } else { pending = nil }
+            pendingCode = code
+            pendingValue = try decode(row, code)
+        } else {
+            pendingCode = nil
+            pendingValue = nil
+        }
     }
 
     /// The values of the rows for `code`; codes must be asked for in ascending order.
     public mutating func values(for code: String) throws -> [Value] {
         if !started { try advance(); started = true }
         var out: [Value] = []
-        while let p = pending {
-            if p.code < code { try advance(); continue }
-            if p.code > code { break }
-            out.append(p.value)
+        while let c = pendingCode {
+            if c != code {
+                if c < code { try advance(); continue }
+                break
+            }
+            out.append(pendingValue!)
             try advance()
         }
         return out

@@ -62,6 +62,13 @@ public struct Registry: Sendable {
         try writer.read(body)
     }
 
+    /// Runs `body` in one read transaction (one snapshot) begun and committed by statements the
+    /// connection keeps prepared (``Database/inPreparedTransaction(_:_:)``): for the short reads
+    /// of the look-up path, where GRDB's `read` would compile `BEGIN` and `COMMIT` every time.
+    public func readSnapshot<T: Sendable>(_ body: @Sendable (Database) throws -> T) throws -> T {
+        try writer.unsafeRead { db in try db.inPreparedTransaction(.deferred) { try body(db) } }
+    }
+
     // MARK: - Writing
 
     /// Inserts a subject or updates its identity from its registration (the authoritative

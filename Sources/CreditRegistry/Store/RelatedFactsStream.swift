@@ -128,7 +128,12 @@ public struct RelatedFactsStream {
 struct KeyedRows<Value> {
     private let cursor: RowCursor
     private let decode: (Row, String) throws -> Value
-    private var pending: (key: String, relation: Int64, code: String, value: Value)?
+    // The row ahead of the reader, kept in separate fields so that stepping over rows copies
+    // no tuple of strings and values.
+    private var pendingKey: String?
+    private var pendingRelation: Int64 = 0
+    private var pendingCode = ""
+    private var pendingValue: Value?
     private var started = false
 
     /// `decode` gets each row (column 0 the subject, the key and relation after its own columns)
@@ -142,32 +147,57 @@ struct KeyedRows<Value> {
         if let row = try cursor.next() {
             let code: String = row[0]
             let n = row.count
-            pending = (row[n - 2], row[n - 1], code, try decode(row, code))
-        } else { pending = nil }
+            pendingKey = row[n - 2]
+            pendingRelation = row[n - 1]
+            pendingCode = code
+            pendingValue = try decode(row, code)
+        } else {
+            pendingKey = nil
+            pendingValue = nil
+        }
     }
 
     /// The values of the rows for `key`, by subject; keys must be asked for in ascending order.
-    mutating func values(for key: String) throws -> [String: [Value]] {
+    mutating func values(for key: String) throws -> KeyedValues<Value> {
         if !started { try advance(); started = true }
-        var out: [String: [Value]] = [:]
-        var through: [String: Int64] = [:]
-        while let p = pending {
-            if p.key < key { try advance(); continue }
-            if p.key > key { break }
-            let first = through[p.code] ?? p.relation
-            if first == p.relation {
-                through[p.code] = first
-                out[p.code, default: []].append(p.value)
+        var out = KeyedValues<Value>()
+        while let k = pendingKey {
+            if k != key {
+                if k < key { try advance(); continue }
+                break
             }
+            out.add(pendingValue!, of: pendingCode, through: pendingRelation)
             try advance()
         }
         return out
     }
 }
 
+/// The values one key of ``KeyedRows`` holds, by subject: a few subjects, so a list scanned
+/// by code rather than a map built for every key. A subject's values are those of the first
+/// relation it was reached through.
+struct KeyedValues<Value> {
+    private(set) var entries: [(code: String, relation: Int64, values: [Value])] = []
+
+    var isEmpty: Bool { entries.isEmpty }
+
+    mutating func add(_ value: Value, of code: String, through relation: Int64) {
+        for i in entries.indices where entries[i].code == code {
+            if entries[i].relation == relation { entries[i].values.append(value) }
+            return
+        }
+        entries.append((code, relation, [value]))
+    }
+
+    subscript(code: String) -> [Value]? {
+        for e in entries where e.code == code { return e.values }
+        return nil
+    }
+}
+
 extension KeyedRows {
     /// The first value for `key` of each subject, in subject order (a cursor with one row per subject).
     mutating func firstValues(for key: String) throws -> [(String, Value)] {
-        try values(for: key).compactMap { e in e.value.first.map { (e.key, $0) } }.sorted { $0.0 < $1.0 }
+        try values(for: key).entries.compactMap { e in e.values.first.map { (e.code, $0) } }.sorted { $0.0 < $1.0 }
     }
 }

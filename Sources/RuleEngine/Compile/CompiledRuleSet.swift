@@ -22,6 +22,12 @@ public struct CompiledRuleSet: Sendable {
     public let extendsToRoles: Set<RelationRole>
     /// True when some condition reads a related subject's facts (`key_person`, `holds`).
     public let readsRelatedFacts: Bool
+    /// True when evaluating a subject may read the facts of its own key persons: a `key_person`
+    /// condition, or a `holds` condition in a derivation or in a rule whose measures extend to
+    /// persons (evaluated for an organisation on behalf of a person it serves, it looks among
+    /// everything read for that person). Otherwise only the organisations a subject serves are
+    /// related subjects whose facts evaluation reads.
+    public let readsKeyPersonsFacts: Bool
     /// The lists rules read; a feed touching one of them should re-evaluate the subject.
     public var listsRead: Set<String> { Set(program.listIDs) }
 
@@ -36,6 +42,8 @@ public struct CompiledRuleSet: Sendable {
         for r in program.rules { roles.formUnion(r.roles) }
         self.extendsToRoles = roles
         self.readsRelatedFacts = program.needsRelated
+        self.readsKeyPersonsFacts = program.rules.contains { $0.condition.mentionsRelated(holds: !$0.roles.isEmpty || !$0.named.isEmpty) }
+            || program.derives.contains { $0.condition.mentionsRelated(holds: true) }
     }
 
     /// Number of in-file tests.

@@ -106,6 +106,17 @@ indirect enum CCond: Sendable {
     case holds(RelationRole, CCond)
     case verified(VerifiableFact)
 
+    /// True when the condition contains `key_person` (or, when `holds`, a `holds`) anywhere.
+    func mentionsRelated(holds: Bool) -> Bool {
+        switch self {
+        case .and(let parts), .or(let parts): parts.contains { $0.mentionsRelated(holds: holds) }
+        case .not(let inner): inner.mentionsRelated(holds: holds)
+        case .keyPerson: true
+        case .holds(_, let inner): holds || inner.mentionsRelated(holds: holds)
+        default: false
+        }
+    }
+
     /// Cheap tests first in a conjunction, so most subjects stop at the first empty result.
     var cost: Int {
         switch self {
@@ -131,34 +142,58 @@ enum CDuration: Sendable, Hashable {
     case publicity([CPeriod?], [CPeriod?])
 }
 
-struct CRule: Sendable {
-    var id: String
-    var memorandum: String
-    var isPunishment: Bool
-    var despitePunishment: Bool
-    var measures: [Int]
-    var toSubject: Bool
-    var roles: [RelationRole]
+/// A compiled rule. A class: evaluation reads every rule for every subject, and a reference
+/// costs one retain where a copy of the value would retain each of its arrays and strings.
+final class CRule: Sendable {
+    let id: String
+    let memorandum: String
+    let isPunishment: Bool
+    let despitePunishment: Bool
+    let measures: [Int]
+    let toSubject: Bool
+    let roles: [RelationRole]
     /// Roles whose holders the triggering case itself names (relations recorded by the case's record).
-    var named: [RelationRole]
+    let named: [RelationRole]
     /// Witnesses starting outside [appliesFrom, appliesBefore) do not trigger the rule.
-    var appliesFrom: Int
-    var appliesBefore: Int
-    var condition: CCond
-    var duration: CDuration
+    let appliesFrom: Int
+    let appliesBefore: Int
+    let condition: CCond
+    let duration: CDuration
     /// Top-level conjuncts with their canonical text, for explanations.
-    var conjuncts: [(CCond, String)]
+    let conjuncts: [(CCond, String)]
+    /// What a subject needs for `condition` to hold at all.
+    let gate: Gate
+
+    init(id: String, memorandum: String, isPunishment: Bool, despitePunishment: Bool, measures: [Int], toSubject: Bool,
+         roles: [RelationRole], named: [RelationRole], appliesFrom: Int, appliesBefore: Int, condition: CCond,
+         duration: CDuration, conjuncts: [(CCond, String)]) {
+        self.id = id; self.memorandum = memorandum; self.isPunishment = isPunishment; self.despitePunishment = despitePunishment
+        self.measures = measures; self.toSubject = toSubject; self.roles = roles; self.named = named
+        self.appliesFrom = appliesFrom; self.appliesBefore = appliesBefore; self.condition = condition
+        self.duration = duration; self.conjuncts = conjuncts
+        self.gate = Gate(condition)
+    }
 }
 
-struct CDerive: Sendable {
-    var id: String
-    var memorandum: String
-    var list: Int
-    var condition: CCond
-    var duration: CDuration
-    var appliesFrom: Int
-    var appliesBefore: Int
-    var conjuncts: [(CCond, String)]
+/// A compiled `derive` rule (a class for the reason ``CRule`` is one).
+final class CDerive: Sendable {
+    let id: String
+    let memorandum: String
+    let list: Int
+    let condition: CCond
+    let duration: CDuration
+    let appliesFrom: Int
+    let appliesBefore: Int
+    let conjuncts: [(CCond, String)]
+    /// What a subject needs for `condition` to hold at all.
+    let gate: Gate
+
+    init(id: String, memorandum: String, list: Int, condition: CCond, duration: CDuration, appliesFrom: Int, appliesBefore: Int,
+         conjuncts: [(CCond, String)]) {
+        self.id = id; self.memorandum = memorandum; self.list = list; self.condition = condition; self.duration = duration
+        self.appliesFrom = appliesFrom; self.appliesBefore = appliesBefore; self.conjuncts = conjuncts
+        self.gate = Gate(condition)
+    }
 }
 
 struct CMeasure: Sendable {

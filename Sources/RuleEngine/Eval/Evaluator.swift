@@ -24,16 +24,23 @@ struct Evaluation {
     let program: Program
     let facts: SubjectFacts
     let asOf: Int
-    let related: [String: SubjectFacts]
+    let related: RelatedFacts
+    /// The subject's side of the rules' gates (``Gate``).
+    let present: UInt8
+    let kindBit: UInt16
+    let statusBit: UInt8
     var lists: [[Witness]] = []
     var derived: [DerivedEntry] = []
     private var gradesSorted: [TaxGradeFact]?
 
-    init(program: Program, facts: SubjectFacts, asOf: Int, related: [String: SubjectFacts]) {
+    init(program: Program, facts: SubjectFacts, asOf: Int, related: RelatedFacts) {
         self.program = program
         self.facts = facts
         self.asOf = asOf
         self.related = related
+        present = Gate.present(facts)
+        kindBit = 1 << CMask.kindIndex(facts.kind)
+        statusBit = 1 << CMask.statusIndex(facts.status)
         if !facts.listEntries.isEmpty {
             lists = Array(repeating: [], count: program.listIDs.count)
             for e in facts.listEntries {
@@ -46,7 +53,7 @@ struct Evaluation {
                 lists[i].sort(by: Evaluation.witnessOrder)
             }
         }
-        for (ri, d) in program.derives.enumerated() {
+        for (ri, d) in program.derives.enumerated() where passes(d.gate) {
             let ws = witnesses(d.condition)
             for w in ws where d.appliesFrom <= w.start && w.start < d.appliesBefore {
                 guard let (from, derivedUntil) = Evaluation.period(d.duration, w) else { continue }
@@ -66,6 +73,13 @@ struct Evaluation {
                 derived.append(DerivedEntry(list: d.list, rule: ri, witness: entry))
             }
         }
+    }
+
+    /// False when the subject lacks what a condition needs (it would give no witness).
+    func passes(_ g: Gate) -> Bool {
+        guard g.needs & present == g.needs, g.kinds & kindBit != 0, g.statuses & statusBit != 0 else { return false }
+        for l in g.lists where l < 0 || l >= lists.count || lists[l].isEmpty { return false }
+        return true
     }
 
     static func witnessOrder(_ a: Witness, _ b: Witness) -> Bool {
@@ -150,9 +164,9 @@ struct Evaluation {
             out.sort { ($0.start, $0.records.first ?? 0) < ($1.start, $1.records.first ?? 0) }
             return out
         case .kind(let mask):
-            return mask & (1 << CMask.kindIndex(facts.kind)) != 0 ? Witness.always : []
+            return mask & kindBit != 0 ? Witness.always : []
         case .status(let mask):
-            guard mask & (1 << CMask.statusIndex(facts.status)) != 0 else { return [] }
+            guard mask & statusBit != 0 else { return [] }
             return [Witness(start: facts.statusSince?.ordinal ?? Interval.negInf, end: Interval.posInf, records: [])]
         case .latestGrade(let mask):
             if facts.taxGrades.isEmpty { return [] }
@@ -233,7 +247,7 @@ struct Evaluation {
     }
 
     private static func through(_ r: RelationFact, _ other: SubjectFacts, _ inner: CCond, program: Program, asOf: Int) -> [Witness] {
-        var sub = Evaluation(program: program, facts: other, asOf: asOf, related: [:])
+        var sub = Evaluation(program: program, facts: other, asOf: asOf, related: .none)
         let span = Witness(start: r.validFrom.ordinal, end: r.validTo?.ordinal ?? Interval.posInf, records: [r.recordID])
         return sub.witnesses(inner).compactMap { $0.intersect(span) }
     }
@@ -287,7 +301,10 @@ struct Evaluation {
     /// Causes in force on the evaluation day for every rule, for the subject and the persons reached.
     mutating func causes() -> [RawCause] {
         var out: [RawCause] = []
-        for (ri, rule) in program.rules.enumerated() {
+        let rules = program.rules
+        for ri in rules.indices {
+            let rule = rules[ri]
+            guard passes(rule.gate) else { continue }
             let ws = witnesses(rule.condition)
             if ws.isEmpty { continue }
             for w in ws where rule.appliesFrom <= w.start && w.start < rule.appliesBefore {
@@ -343,8 +360,7 @@ extension CompiledRuleSet {
     /// let ds = rules.evaluate(facts, asOf: try Day("2020-06-01"))
     /// ```
     public func evaluate(_ facts: SubjectFacts, asOf: Day, related: [SubjectFacts] = []) -> [Decision] {
-        let map = related.isEmpty ? [:] : Dictionary(related.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
-        var e = Evaluation(program: program, facts: facts, asOf: asOf.ordinal, related: map)
+        var e = Evaluation(program: program, facts: facts, asOf: asOf.ordinal, related: RelatedFacts(lead: nil, others: related, excluding: nil))
         let raw = e.causes()
         if raw.isEmpty { return [] }
         return finalize(raw, asOf: asOf)
@@ -358,13 +374,15 @@ extension CompiledRuleSet {
     ///   - own: the subject's facts (its `roles` name the organisations it serves).
     ///   - related: the facts of related subjects (organisations it serves, its key persons).
     public func decisions(for code: String, own: SubjectFacts, related: [SubjectFacts], asOf: Day) -> [Decision] {
-        var all: [String: SubjectFacts] = [own.code: own]
-        for r in related where all[r.code] == nil { all[r.code] = r }
+        // Every subject involved, the own subject first; each evaluation skips its own subject in it.
+        let lead: SubjectFacts? = related.isEmpty ? nil : own
         var raw: [RawCause] = []
-        var ownEval = Evaluation(program: program, facts: own, asOf: asOf.ordinal, related: all.filter { $0.key != own.code })
+        var ownEval = Evaluation(program: program, facts: own, asOf: asOf.ordinal,
+                                 related: RelatedFacts(lead: lead, others: related, excluding: own.code))
         raw.append(contentsOf: ownEval.causes().filter { $0.subject == code })
-        for r in related.sorted(by: { $0.code < $1.code }) where r.code != own.code && r.keyPersons.contains(where: { $0.to == code }) {
-            var e = Evaluation(program: program, facts: r, asOf: asOf.ordinal, related: all.filter { $0.key != r.code })
+        let extending = related.filter { $0.code != own.code && $0.keyPersons.contains(where: { $0.to == code }) }
+        for r in extending.sorted(by: { $0.code < $1.code }) {
+            var e = Evaluation(program: program, facts: r, asOf: asOf.ordinal, related: RelatedFacts(lead: lead, others: related, excluding: r.code))
             raw.append(contentsOf: e.causes().filter { $0.subject == code && $0.via != nil })
         }
         if raw.isEmpty { return [] }
@@ -376,11 +394,12 @@ extension CompiledRuleSet {
         let rules = program.rules
         var punished: Set<String> = []
         for c in raw where rules[c.rule].isPunishment { punished.insert(c.subject) }
-        var groups: [String: [RawCause]] = [:]
+        struct Group: Hashable { var subject: String; var measure: Int }
+        var groups: [Group: [RawCause]] = [:]
         for c in raw {
             let rule = rules[c.rule]
             if !rule.isPunishment && !rule.despitePunishment && punished.contains(c.subject) { continue }
-            groups[c.subject + "\u{0}" + String(c.measure), default: []].append(c)
+            groups[Group(subject: c.subject, measure: c.measure), default: []].append(c)
         }
         var out: [Decision] = []
         out.reserveCapacity(groups.count)

@@ -58,8 +58,7 @@ extension CompiledRuleSet {
     /// Explains the evaluation of one subject on one day: every rule and derivation, whether it
     /// fired, and if not which condition failed; and the records involved.
     public func explain(_ facts: SubjectFacts, asOf: Day, related: [SubjectFacts] = []) -> Explanation {
-        let map = Dictionary(related.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
-        var e = Evaluation(program: program, facts: facts, asOf: asOf.ordinal, related: map)
+        var e = Evaluation(program: program, facts: facts, asOf: asOf.ordinal, related: RelatedFacts(lead: nil, others: related, excluding: nil))
         let raw = e.causes()
         let punished = raw.contains { program.rules[$0.rule].isPunishment && $0.subject == facts.code }
         var traces: [RuleTrace] = []
