@@ -8,17 +8,26 @@
 #     (`creditctl ingest --db postgres://…`: validation, quarantine, one transaction per feed) vs
 #     `psql \copy` of the rows that ingest wrote (CSV, one transaction, no checks), beside the
 #     SQLite ingest of the same feeds;
+#   - batch check of CHECK_ROWS rows (`creditctl check`, random subjects of the registry) on
+#     PostgreSQL beside SQLite: wall time, CPU time and peak memory of the process;
+#   - HTTP measures look-ups/s (wrk, random subjects, DURATION s each): one `serve` on the SQLite
+#     registry, one on PostgreSQL, then two on the same PostgreSQL database (a wrk on each, at once);
 #   - `creditctl rules activate rules` (every subject evaluated, decisions written in one
 #     transaction) on the PostgreSQL copy vs the same on the SQLite registry.
 # A throw-away cluster is started in a temporary directory and stopped however the script ends.
-#   bench/postgres.sh [SUBJECTS] [LOOKUPS] [FEED_SUBJECTS]
-#   defaults: 200,000 subjects, 5,000 look-ups, feeds of 20,000 subjects (about 60,000 records)
-#   (CREDITCTL=path/to/creditctl uses that build instead of building a release one)
+#   bench/postgres.sh [SUBJECTS] [LOOKUPS] [FEED_SUBJECTS] [CHECK_ROWS]
+#   defaults: 200,000 subjects, 5,000 look-ups, feeds of 20,000 subjects (about 60,000 records),
+#   a batch of 1,000,000 rows
+#   (CREDITCTL=path/to/creditctl uses that build instead of building a release one; DURATION,
+#   default 10, the seconds of each HTTP run; SKIP_INGEST=1 leaves the ingest part out)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N="${1:-200000}"
 LOOKUPS="${2:-5000}"
 FEED_SUBJECTS="${3:-20000}"
+CHECK_ROWS="${4:-1000000}"
+DURATION="${DURATION:-10}"
+source bench/lib.sh
 if [ -n "${CREDITCTL:-}" ]; then BIN=$CREDITCTL; else   # CREDITCTL=path compares another build
   swift build -c release --product creditctl >/dev/null
   BIN=$(swift build -c release --show-bin-path)/creditctl
@@ -26,7 +35,9 @@ fi
 WORK=$(mktemp -d /tmp/bench-pg.XXXXXX)
 chmod 755 "$WORK"   # the cluster runs as postgres when this runs as root
 PGDIR="$WORK/cluster"
-trap 'bash scripts/pg-cluster stop "$PGDIR"; rm -rf "$WORK"' EXIT
+# Servers first (they hold connections), then the cluster.
+trap 'for pid in "${BENCH_CHILDREN[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
+      bench_stop; bash scripts/pg-cluster stop "$PGDIR"; rm -rf "$WORK"' EXIT
 BASE=$(bash scripts/pg-cluster start "$PGDIR" 54331)
 PSQL=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)/psql
 url() { echo "${BASE/\/postgres\?//$1?}"; }
@@ -35,6 +46,8 @@ url() { echo "${BASE/\/postgres\?//$1?}"; }
 DB="$WORK/registry.db"
 echo "== generating a registry of $N subjects" >&2
 "$BIN" subject bench build --db "$DB" --subjects "$N" >/dev/null 2>&1
+# An officer's token for the HTTP look-ups, in the registry before it is copied (both backends know it).
+TOKEN=$("$BIN" users add bench-officer --role officer --department sat --db "$DB" 2>/dev/null)
 
 echo "== db copy vs psql \\copy ($N subjects)"
 start=$(date +%s.%N)
@@ -67,12 +80,13 @@ sqlite3 "$DB" "SELECT substr(name, 3, 4) FROM subject WHERE kind != 'natural_per
 sqlite3 "$DB" "SELECT substr(name, 1, 2) FROM subject WHERE kind != 'natural_person' ORDER BY random() LIMIT 100" >> "$WORK/queries.txt"
 "$BIN" db bench --sqlite "$DB" --postgres "$(url copied)" --audit-key "$WORK/registry.audit.key" \
   --codes "$WORK/codes.txt" --queries "$WORK/queries.txt" --lookups "$LOOKUPS"
+timed() { local s e; s=$(date +%s.%N); "$@" > "$WORK/timed.out"; e=$(date +%s.%N); python3 -c "print($e - $s)"; }
+if [ "${SKIP_INGEST:-}" != 1 ]; then
 echo "== feed ingest: PostgreSQL vs psql \\copy of the same rows, beside SQLite ($FEED_SUBJECTS generated subjects)"
 "$BIN" samples generate --subjects "$FEED_SUBJECTS" --seed 1 --out "$WORK/feeds" --bank-rows 0 --format json > "$WORK/feeds.json"
 FEEDS="$WORK/feeds/commerce-0001-full.xml $WORK/feeds/tax-0001-full.xml $WORK/feeds/food-0001-full.xml"
 "$BIN" db migrate --db "$(url ingested)" >/dev/null
 "$BIN" db migrate --db "$(url rawfeed)" >/dev/null
-timed() { local s e; s=$(date +%s.%N); "$@" > "$WORK/timed.out"; e=$(date +%s.%N); python3 -c "print($e - $s)"; }
 SQLITE_S=$(timed "$BIN" ingest --db "$WORK/ingest.db" --format json $FEEDS)
 RECORDS=$(python3 -c "import json; print(sum(json.loads(l)['read'] for l in open('$WORK/timed.out') if l.startswith('{')))")
 PG_S=$(timed "$BIN" ingest --db "$(url ingested)" --audit-key "$WORK/ingest.audit.key" --format json $FEEDS)
@@ -90,6 +104,78 @@ sq, pg, cp = map(float, sys.argv[3:])
 print(f"psql \\copy of the rows ingest wrote (baseline)  {rows:>9} rows     {cp:7.2f} s  {rows / cp:>9.0f} rows/s")
 print(f"creditctl ingest into PostgreSQL              {records:>9} records  {pg:7.2f} s  {records / pg:>9.0f} records/s  ({rows / pg:.0f} rows/s, {pg / cp:.1f}x the \\copy)")
 print(f"creditctl ingest into SQLite (same feeds)     {records:>9} records  {sq:7.2f} s  {records / sq:>9.0f} records/s  (PostgreSQL/SQLite {pg / sq:.2f}x)")
+PY
+fi
+
+echo "== batch check of $CHECK_ROWS rows, SQLite vs PostgreSQL ($N subjects)"
+python3 - "$CHECK_ROWS" "$WORK/check.csv" <<PY
+import random, sqlite3, sys
+rows, out = int(sys.argv[1]), sys.argv[2]
+db = sqlite3.connect("file:$DB?mode=ro", uri=True)
+subjects = db.execute("SELECT code, name FROM subject").fetchall()
+rnd = random.Random(1)
+with open(out, "w") as f:
+    f.write("code,name\n")
+    for i in range(rows):
+        code, name = subjects[rnd.randrange(len(subjects))]
+        f.write(f"{code},{name if i % 10 else '某某有限公司'}\n")
+PY
+checked() {   # checked LABEL creditctl-args...: wall s, CPU s, peak RSS MiB
+  local label=$1; shift
+  /usr/bin/time -f "%e %U %S %M" -o "$WORK/check.time" "$BIN" check "$WORK/check.csv" --format csv "$@" > "$WORK/check-$label.csv" 2>"$WORK/check-$label.err"
+  read -r wall user sys rss < "$WORK/check.time"
+  python3 -c "print(f'  {\"$label\":<28} {$wall:7.2f} s  CPU {$user + $sys:6.2f} s  peak {$rss / 1024:6.0f} MiB  {$CHECK_ROWS / $wall:>9.0f} rows/s')"
+  echo "$wall" > "$WORK/check-$label.wall"
+}
+checked "SQLite (baseline)" --db "$DB"
+checked "PostgreSQL" --db "$(url copied)" --audit-key "$WORK/registry.audit.key"
+cmp -s "$WORK/check-SQLite (baseline).csv" "$WORK/check-PostgreSQL.csv" && same="identical" || same="DIFFERENT"
+python3 -c "print(f'  PostgreSQL/SQLite {$(cat "$WORK/check-PostgreSQL.wall")} / {$(cat "$WORK/check-SQLite (baseline).wall")} = {$(cat "$WORK/check-PostgreSQL.wall") / $(cat "$WORK/check-SQLite (baseline).wall"):.2f}x; verdict files $same')"
+
+echo "== HTTP look-ups/s: one server on SQLite, one and two on one PostgreSQL database (wrk, ${DURATION} s each)"
+bench_require wrk curl
+sqlite3 "$DB" "SELECT code FROM subject ORDER BY random() LIMIT 20000" > "$WORK/http-codes.txt"
+cat > "$WORK/random-subject.lua" <<'LUA'
+local codes = {}
+local counter = 0
+function setup(thread) counter = counter + 1; thread:set("seed", counter) end
+function init(args)
+  for line in io.lines(args[1]) do codes[#codes + 1] = line end
+  math.randomseed(os.time() * 1000 + (seed or 0))
+end
+function request() return wrk.format(nil, "/v1/subjects/" .. codes[math.random(#codes)] .. "/measures") end
+LUA
+lookups() {   # lookups NAME PORT: wrk on one server
+  wrk -t2 -c16 -d"${DURATION}s" --latency -H "Authorization: Bearer $TOKEN" -s "$WORK/random-subject.lua" \
+    "http://127.0.0.1:$2" -- "$WORK/http-codes.txt" > "$WORK/$1.wrk"
+}
+serve_one() {   # serve_one DB PORT [args]: a server kept until the end (bench_serve sets BASE: the cluster's is kept)
+  local cluster=$BASE http
+  bench_serve "$@"; bench_child "$SERVER"; SERVER=""
+  http=$BASE; BASE=$cluster
+  local s; s=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOKEN" "$http/v1/subjects/$(head -1 "$WORK/http-codes.txt")/measures")
+  [ "$s" = 200 ] || { echo "a look-up on $http answered $s" >&2; exit 1; }
+}
+cp "$DB" "$WORK/http.db"; cp "$WORK/registry.audit.key" "$WORK/http.audit.key"; cp "$WORK/registry.audit.db" "$WORK/http.audit.db" 2>/dev/null || true
+serve_one "$WORK/http.db" 18131
+lookups sqlite 18131
+serve_one "$(url copied)" 18132 --audit-key "$WORK/registry.audit.key"
+lookups pg-one 18132
+serve_one "$(url copied)" 18133 --audit-key "$WORK/registry.audit.key"
+lookups pg-a 18132 & A=$!
+lookups pg-b 18133 & B=$!
+wait $A $B
+rps() { wrk_rps "$WORK/$1.wrk"; }
+errors=$(( $(wrk_errors "$WORK/sqlite.wrk") + $(wrk_errors "$WORK/pg-one.wrk") + $(wrk_errors "$WORK/pg-a.wrk") + $(wrk_errors "$WORK/pg-b.wrk") ))
+python3 - "$(rps sqlite)" "$(wrk_p99_ms "$WORK/sqlite.wrk")" "$(rps pg-one)" "$(wrk_p99_ms "$WORK/pg-one.wrk")" \
+  "$(rps pg-a)" "$(rps pg-b)" "$(wrk_p99_ms "$WORK/pg-a.wrk")" "$(wrk_p99_ms "$WORK/pg-b.wrk")" "$errors" <<'PY'
+import sys
+sq, sq99, one, one99, a, b, a99, b99, errors = sys.argv[1:]
+sq, one, a, b = map(float, (sq, one, a, b))
+print(f"  one server, SQLite (baseline)          {sq:>9.0f} req/s  p99 {sq99} ms")
+print(f"  one server, PostgreSQL                 {one:>9.0f} req/s  p99 {one99} ms  ({one / sq:.2f}x SQLite)")
+print(f"  two servers, one PostgreSQL database   {a + b:>9.0f} req/s  p99 {a99} / {b99} ms  ({(a + b) / one:.2f}x one server)")
+print(f"  errors (socket and non-2xx): {errors}")
 PY
 
 echo "== rules on PostgreSQL: full evaluation of the shipped rules, PostgreSQL vs SQLite ($N subjects)"

@@ -34,6 +34,12 @@ extension CreditOperations {
         var options = options
         // Verdicts go to financial institutions unless the account's role may see persons' measures.
         options.persons = viewer.role?.maySeePersonalMeasures == true ? .full : .financial
+        if let slices {
+            options.asOf = day(options.asOf)
+            var checker = BatchChecker(registry: registry)
+            checker.slices = slices
+            return (checker, options)
+        }
         let provider = try activeRules.provider()
         // Today's check reads the materialised table (its fast path, refreshed daily); another
         // day reads it only when it was materialised for that day, else evaluates the rules.

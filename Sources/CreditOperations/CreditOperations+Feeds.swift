@@ -1,3 +1,4 @@
+import CreditQuery
 import CreditRegistry
 import Decisions
 import FeedIngest
@@ -45,17 +46,25 @@ extension CreditOperations {
     }
 
     /// The feeds ingested so far, oldest first.
-    public func feeds() throws -> [FeedLedger.Feed] { try FeedLedger(registry: registry).feeds() }
+    public func feeds() throws -> [FeedLedger.Feed] { try onLedger(.none) { try FeedLedger(registry: $0).feeds() } }
 
     /// One feed by its row id or the bureau's feed id.
-    public func feed(_ key: String) throws -> FeedLedger.Feed? { try FeedLedger(registry: registry).feed(key) }
+    public func feed(_ key: String) throws -> FeedLedger.Feed? { try onLedger(.none) { try FeedLedger(registry: $0).feed(key) } }
 
     /// The quarantined records of a feed (all feeds when nil).
-    public func rejects(of key: String?) throws -> [FeedLedger.Reject] { try FeedLedger(registry: registry).rejects(of: key) }
+    public func rejects(of key: String?) throws -> [FeedLedger.Reject] {
+        try onLedger(key.map { .feed($0) } ?? .all) { try FeedLedger(registry: $0).rejects(of: key) }
+    }
 
     /// The records that wait to be applied (a revocation before its record, an exit before its
     /// entry), with the feed and line they came in and why they wait; resident IDs masked.
-    public func pendingRecords() throws -> [ParkedRecords.Pending] { try ParkedRecords(registry: registry).pending() }
+    public func pendingRecords() throws -> [ParkedRecords.Pending] { try onLedger(.none) { try ParkedRecords(registry: $0).pending() } }
+
+    /// Runs a ledger read on the registry, or on a slice of the store that holds it.
+    private func onLedger<T>(_ rejects: LedgerRejects, _ body: (Registry) throws -> T) throws -> T {
+        guard let slices else { return try body(registry) }
+        return try slices.withLedgerSlice(rejects: rejects, body)
+    }
 
     func ingestor(acceptLegacyChecksum: Bool) throws -> (FeedIngestor, LockedBox<DecisionMaterialiser.Summary?>) {
         var ingestor = FeedIngestor(registry: registry)

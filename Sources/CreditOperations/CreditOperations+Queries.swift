@@ -51,6 +51,11 @@ extension CreditOperations {
     public func lookUpReport(_ identifier: String, options: ReportBuilder.Options) throws -> (report: SubjectReport?, audit: [AuditLog.Pending]) {
         var options = options
         options.asOf = day(options.asOf)
+        if let slices {
+            return try slices.withReportSlice(of: identifier, asOf: day(options.asOf)) { slice in
+                try ReportBuilder(registry: slice).lookUp(identifier, options: options)
+            }
+        }
         return try ReportBuilder(registry: registry, decisions: try activeRules.provider()).lookUp(identifier, options: options)
     }
 

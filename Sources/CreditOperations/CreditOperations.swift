@@ -53,6 +53,9 @@ public struct CreditOperations: Sendable {
     package var reevaluatingFeedStore: (@Sendable (Day, LockedBox<DecisionMaterialiser.Summary?>) -> any FeedStore)?
     /// Where rule-set versions and decisions live when not in ``registry`` (the PostgreSQL backend's).
     package var decisionStore: (any DecisionStore)?
+    /// Where the report, the batch check and the feed ledger read when the registry lives in
+    /// another store (the PostgreSQL backend): slices of it, judged by the same code as on SQLite.
+    package var slices: (any RegistrySlicing)?
 
     /// Uses an open registry, creating the decision tables if they are missing, and `audit`
     /// (default: the log beside the registry's file, in memory for a registry in memory).

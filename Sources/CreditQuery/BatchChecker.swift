@@ -98,6 +98,10 @@ public struct BatchChecker: Sendable {
     public let registry: Registry
     public let codeCheck: CodeCheck
     public let decisions: any DecisionProvider
+    /// Where the workers read when the registry lives in another store: each batch's subjects
+    /// are loaded into a worker's in-memory registry, then judged by the same code (decisions
+    /// from the materialised table).
+    public var slices: (any RegistrySlicing)?
 
     public init(registry: Registry, codeCheck: CodeCheck = .builtIn, decisions: any DecisionProvider = TableDecisionProvider()) {
         self.registry = registry; self.codeCheck = codeCheck; self.decisions = decisions
@@ -162,12 +166,15 @@ public struct BatchChecker: Sendable {
         var layout: BatchLayout?
         var records = 0
         var batch = Batch(seq: 0, firstLine: 1)
-        let mapping = try registry.read { db in try MemoryMap.plan(db) }
+        let mapping = slices == nil ? try registry.read { db in try MemoryMap.plan(db) } : MemoryMap.none
         let workers = options.threads ?? Self.automaticWorkers
         let pipeline = BatchPipeline(sink: sink, maxInFlight: workers * 4)
         let group = DispatchGroup()
 
         func startWorkers(_ layout: BatchLayout) throws {
+            if let slices {
+                return try startSliceWorkers(slices, count: workers, layout: layout, asOf: asOf, options: options, pipeline: pipeline, group: group)
+            }
             let (registry, codeCheck, decisions) = (self.registry, self.codeCheck, self.decisions)
             let prefetch = options.prefetch ?? ((sizeHint ?? 0) >= Self.prefetchFromBytes)
             let withDecisions = decisions is TableDecisionProvider
@@ -308,6 +315,9 @@ struct MemoryMap: Sendable {
     var size: Int
     /// The size the connections had, restored when a worker ends.
     var previous: Int
+
+    /// No change to the connections (workers on slices).
+    static let none = MemoryMap(fileBytes: 0, size: 0, previous: 0)
 
     static func plan(_ db: Database) throws -> MemoryMap {
         let bytes = try Int.fetchOne(db, sql: "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()") ?? 0

@@ -1,3 +1,4 @@
+import CreditQuery
 import CreditRegistry
 import Decisions
 import Foundation
@@ -16,22 +17,36 @@ import Logging
 /// ```
 public struct PostgresBackend: Sendable {
     public let pool: PostgresSessionPool
-    public let reader: PostgresRegistryReading
+    /// Where look-ups, name search, reports, batch checks and the feed ledger read: ``pool``, or a
+    /// read replica's (``open(url:auditKey:readURL:logger:)``).
+    public let readPool: PostgresSessionPool
+    public let reader: any RegistryReading
     public let audit: PostgresAuditLog
+    /// Where the report, the batch check and the feed ledger read (slices of the registry).
+    public let slices: PostgresSlices
     /// An in-memory SQLite registry for ``CreditOperations``'s initialiser; ``seal(_:)`` it after.
     public let standIn: Registry
 
     /// Connects, applies the migrations the database lacks, and loads the audit key (created at
     /// `auditKey` only while the database's audit log is empty: every server must use the same key).
-    public static func open(url: String, auditKey: String, logger: Logger = Logger(label: "credit.postgres")) throws -> PostgresBackend {
+    ///
+    /// `readURL` points the reads at a read replica (a streaming standby of the database at
+    /// `url`): look-ups, name search, reports, batch checks and the feed ledger read there and see
+    /// the primary as of the replica's replay; authentication, the audit log and every write stay
+    /// on `url`, so a token revoked there is refused without waiting for the replica.
+    public static func open(url: String, auditKey: String, readURL: String? = nil,
+                            logger: Logger = Logger(label: "credit.postgres")) throws -> PostgresBackend {
         let pool = PostgresSessionPool(location: try PostgresLocation(url: url), logger: logger)
+        let readPool = try readURL.map { PostgresSessionPool(location: try PostgresLocation(url: $0), logger: logger) } ?? pool
         let empty = try pool.with { session -> Bool in
             try PostgresMigrations.migrate(session)
             return try session.query("SELECT NOT EXISTS (SELECT 1 FROM audit)", "count audit entries")[0].decode(Bool.self)
         }
         let key = try AuditKey.load(path: auditKey, create: empty)
-        return PostgresBackend(pool: pool, reader: PostgresRegistryReading(pool: pool), audit: PostgresAuditLog(pool: pool, key: key),
-                               standIn: try Registry(writer: DatabaseQueue()))
+        let primary = PostgresRegistryReading(pool: pool)
+        let reader: any RegistryReading = readURL == nil ? primary : ReplicaReading(replica: PostgresRegistryReading(pool: readPool), primary: primary)
+        return PostgresBackend(pool: pool, readPool: readPool, reader: reader, audit: PostgresAuditLog(pool: pool, key: key),
+                               slices: PostgresSlices(pool: readPool), standIn: try Registry(writer: DatabaseQueue()))
     }
 
     /// Removes every table of the stand-in registry (after the use-case layer created its own).

@@ -20,7 +20,7 @@ struct CheckCommand: ParsableCommand {
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case csv, json }
 
-    @Option(help: "Registry database file.")
+    @Option(help: "Registry: a SQLite file or a postgres:// URL.")
     var db = "credit.db"
 
     @OptionGroup var logging: LoggingOptions
@@ -56,7 +56,7 @@ struct CheckCommand: ParsableCommand {
     }
 
     func run() throws {
-        let ops = try OpenRegistry.operations(db, logging: logging, mustExist: true, auditKey: audit.auditKey)
+        let ops = try OpenRegistry.operations(db, logging: logging, mustExist: true, auditKey: audit.auditKey, postgres: true, command: "check")
         let input: Int32 = file == "-" ? 0 : open(file, O_RDONLY)
         guard input >= 0 else {
             Terminal.err("creditctl: cannot open \(file): \(String(cString: strerror(errno)))\n")

@@ -18,7 +18,7 @@ struct ReportCommand: ParsableCommand {
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, html }
 
-    @Option(help: "Registry database file.")
+    @Option(help: "Registry: a SQLite file or a postgres:// URL.")
     var db = "credit.db"
 
     @OptionGroup var logging: LoggingOptions
@@ -45,7 +45,7 @@ struct ReportCommand: ParsableCommand {
     func validate() throws { _ = try DayArgument.optional(asOf) }
 
     func run() throws {
-        let ops = try OpenRegistry.operations(db, logging: logging, mustExist: true, auditKey: audit.auditKey)
+        let ops = try OpenRegistry.operations(db, logging: logging, mustExist: true, auditKey: audit.auditKey, postgres: true, command: "report")
         let options = ReportBuilder.Options(asOf: try DayArgument.optional(asOf), department: department, unmask: unmask,
                                             actor: actor ?? SubjectCommand.defaultActor)
         guard let report = try ops.report(identifier, options: options) else {

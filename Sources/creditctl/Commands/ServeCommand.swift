@@ -21,8 +21,10 @@ struct ServeCommand: AsyncParsableCommand {
         """
     )
 
-    @Option(name: .customLong("db"), help: "Registry: a SQLite file, or a postgres:// URL (default: env CREDIT_DB, else credit.db). On PostgreSQL the measures look-up, name search, accounts and the audit log are served; several servers may share one database.")
+    @Option(name: .customLong("db"), help: "Registry: a SQLite file, or a postgres:// URL (default: env CREDIT_DB, else credit.db). On PostgreSQL the measures look-up, the report, name search, the batch check, accounts and the audit log are served; several servers may share one database.")
     var dbOption: String?
+    @Option(name: .customLong("read-db"), help: "A read replica of the PostgreSQL --db (postgres:// URL): look-ups, reports, searches and batch checks read there, as of its last replayed commit; accounts, the audit log and writes stay on --db.")
+    var readDB: String?
     var db: String { PostgresOperations.database(dbOption) }
     @Option(help: "Address to listen on.") var host: String = "127.0.0.1"
     @Option(help: "Port to listen on.") var port: Int = 8080
@@ -33,7 +35,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let onPostgres = PostgresLocation.isURL(db)
-        let ops = try OpenRegistry.operations(db, logging: logging, mustExist: true, auditKey: audit.auditKey, postgres: true, command: "serve")
+        let ops = try OpenRegistry.operations(db, logging: logging, mustExist: true, auditKey: audit.auditKey, postgres: true, command: "serve", readDB: readDB)
         let store = TokenStore(accounts: ops)
         if !onPostgres, try ops.listAccounts().allSatisfy({ $0.revokedAt != nil }) {
             Terminal.err("creditctl: no live account: create one with creditctl users add NAME --role ROLE\n")

@@ -72,12 +72,15 @@ enum OpenRegistry {
     /// A `postgres://` URL opens the PostgreSQL registry for the commands that pass
     /// `postgres: true` (those whose use-cases run there) and is refused by the others.
     static func operations(_ path: String, logging: LoggingOptions, mustExist: Bool, auditKey: String? = nil,
-                           postgres: Bool = false, command: String = "this command") throws -> CreditOperations {
+                           postgres: Bool = false, command: String = "this command", readDB: String? = nil) throws -> CreditOperations {
         CLILogging.bootstrap(level: logging.level)
+        if let readDB, !(PostgresLocation.isURL(path) && PostgresLocation.isURL(readDB)) {
+            throw ValidationError("--read-db \(readDB): a read replica is a postgres:// URL, beside a postgres:// --db")
+        }
         if PostgresLocation.isURL(path) {
             guard postgres else { throw PostgresOperations.refuse(command) }
             do {
-                let ops = try PostgresOperations.open(path, auditKey: auditKey, clock: try clock(), logger: Logger(label: "creditctl"))
+                let ops = try PostgresOperations.open(path, auditKey: auditKey, readURL: readDB, clock: try clock(), logger: Logger(label: "creditctl"))
                 opened.withValue { $0.append(ops) }
                 return ops
             } catch let e as ExitCode { throw e } catch let e as ValidationError { throw e } catch {

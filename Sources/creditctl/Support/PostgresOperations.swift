@@ -5,9 +5,10 @@ import Foundation
 import Logging
 import PostgresStore
 
-/// The use-cases over a PostgreSQL registry (`--db postgres://…` or `CREDIT_DB`): look-ups,
-/// name search, authentication, the audit log, the ingest of bureau feeds (with the decisions they change) and rule
-/// activation, rollback and refresh run on PostgreSQL; every other use-case is
+/// The use-cases over a PostgreSQL registry (`--db postgres://…` or `CREDIT_DB`): look-ups, the
+/// credit report, name search, the batch check, authentication, the audit log, the ingest of
+/// bureau feeds (with the decisions they change), the feed ledger's reading and rule activation,
+/// rollback and refresh run on PostgreSQL; every other use-case is
 /// refused by the commands before it starts (docs/scaling.md lists what runs where).
 enum PostgresOperations {
     /// `--db` when given, else `CREDIT_DB`, else `fallback`.
@@ -16,12 +17,13 @@ enum PostgresOperations {
     }
 
     /// Opens the PostgreSQL registry at `url`; the audit key file is `auditKey`, else `CREDIT_AUDIT_KEY` (required).
-    static func open(_ url: String, auditKey: String?, clock: DayClock, logger: Logger) throws -> CreditOperations {
+    /// `readURL`: a read replica the look-ups, reports, searches, batch checks and the feed ledger read.
+    static func open(_ url: String, auditKey: String?, readURL: String? = nil, clock: DayClock, logger: Logger) throws -> CreditOperations {
         let key = auditKey ?? ProcessInfo.processInfo.environment[AuditFiles.keyEnvironmentVariable].flatMap { $0.isEmpty ? nil : $0 }
         guard let key else {
             throw ValidationError("a PostgreSQL registry needs the audit key file: --audit-key FILE or CREDIT_AUDIT_KEY (the same for every server)")
         }
-        let backend = try PostgresBackend.open(url: url, auditKey: key)
+        let backend = try PostgresBackend.open(url: url, auditKey: key, readURL: readURL)
         var ops = try CreditOperations(registry: backend.standIn, clock: clock, logger: logger, reader: backend.reader, auditTrail: backend.audit)
         let decisions = PostgresDecisionStore(pool: backend.pool)
         ops.feedStore = PostgresFeedStore(pool: backend.pool)
@@ -30,13 +32,14 @@ enum PostgresOperations {
             PostgresFeedStore(pool: pool, reevaluation: FeedReevaluation(decisions: decisions, asOf: day, result: result),
                               listChanges: CreditOperations.listChangesToQueue)
         }
+        ops.slices = backend.slices
         try backend.seal(ops.registry)
         return ops
     }
 
     /// Refuses a command that does not run on PostgreSQL yet (exit 64).
     static func refuse(_ command: String) -> ExitCode {
-        Terminal.err("creditctl: \(command) does not run on a PostgreSQL registry yet (there: serve, subject search, ingest, rules activate|rollback|refresh|status, bridge import-national, db migrate, db copy, audit verify)\n")
+        Terminal.err("creditctl: \(command) does not run on a PostgreSQL registry yet (there: serve, report, subject show, subject search, check, feeds list/show/rejects/pending, ingest, rules activate|rollback|refresh|status, bridge import-national, db migrate, db copy, audit verify)\n")
         return ExitCode(64)
     }
 }

@@ -28,7 +28,7 @@ struct FeedsList: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() async throws {
-        let rows = try global.existingOperations().feeds()
+        let rows = try global.existingOperations(orPostgres: "feeds list").feeds()
         switch global.format {
         case .json: rows.forEach { print(JSON.line($0)) }
         case .csv:
@@ -45,7 +45,7 @@ struct FeedsShow: AsyncParsableCommand {
     @Argument(help: "Row id (from `feeds list`) or the bureau's feed id.") var id: String
 
     func run() async throws {
-        guard let row = try global.existingOperations().feed(id) else {
+        guard let row = try global.existingOperations(orPostgres: "feeds show").feed(id) else {
             Terminal.err("no feed '\(id)' in \(global.db)\n")
             throw ExitCode(1)
         }
@@ -67,7 +67,7 @@ struct FeedsRejects: AsyncParsableCommand {
     @Argument(help: "Row id (from `feeds list`) or the bureau's feed id.") var id: String
 
     func run() async throws {
-        let rows = try global.existingOperations().rejects(of: id)
+        let rows = try global.existingOperations(orPostgres: "feeds rejects").rejects(of: id)
         switch global.format {
         case .json: rows.forEach { print(JSON.line($0)) }
         case .csv:

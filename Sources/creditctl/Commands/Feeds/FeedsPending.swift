@@ -12,7 +12,7 @@ struct FeedsPending: AsyncParsableCommand {
     static let header = ["feed", "bureau", "line", "key", "subject", "reason", "parked_at"]
 
     func run() async throws {
-        let rows = try global.existingOperations().pendingRecords()
+        let rows = try global.existingOperations(orPostgres: "feeds pending").pendingRecords()
         let cells = rows.map { [$0.feed, $0.bureau, "\($0.line)", $0.key, $0.subject, $0.reason, $0.parkedAt] }
         switch global.format {
         case .json: rows.forEach { print(JSON.line($0)) }

@@ -29,7 +29,7 @@ extension SubjectCommand {
         func validate() throws { _ = try DayArgument.optional(asOf) }
 
         func run() throws {
-            let ops = try global.existingOperations()
+            let ops = try global.existingOperations(orPostgres: "subject show")
             let options = ReportBuilder.Options(asOf: try DayArgument.optional(asOf), unmask: unmask, actor: actor ?? SubjectCommand.defaultActor)
             guard let r = try ops.report(identifier, options: options) else {
                 Terminal.err("creditctl: no subject with identifier \(IdentityMask.forDisplay(identifier))\n")

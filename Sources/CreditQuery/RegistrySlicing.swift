@@ -1,0 +1,42 @@
+import CreditRegistry
+import GRDB
+
+/// A registry kept in another store (the PostgreSQL backend), read by the SQLite-side builders
+/// through *slices*: the rows a use-case reads, loaded into an in-memory SQLite registry of the
+/// same schema. The credit report, the batch verdicts and the feed ledger are then computed by
+/// the same code (``ReportBuilder``, ``BatchChecker``, the feed ledger) whichever database holds
+/// the registry, so the two backends cannot drift apart in what they answer.
+public protocol RegistrySlicing: Sendable {
+    /// Runs `body` on a registry holding what the credit report of the subject `identifier`
+    /// names reads (its identity, names, history, relations, lists, penalties, licences, tax
+    /// grades, decisions, feedback and the source records of all of them); empty when no subject
+    /// has that identifier. Throws when the store cannot answer for `asOf` (see ``checkDay(_:)``).
+    func withReportSlice<T>(of identifier: String, asOf: Day, _ body: (Registry) throws -> T) throws -> T
+
+    /// Runs `body` on a registry holding the feed ledger: every feed, the records that wait, and
+    /// the quarantined records of the feeds `rejects` selects.
+    func withLedgerSlice<T>(rejects: LedgerRejects, _ body: (Registry) throws -> T) throws -> T
+
+    /// One loader per batch-check worker, all reading one snapshot of the store. Throws when the
+    /// store cannot answer for `asOf`.
+    func batchLoaders(count: Int, asOf: Day) throws -> [any BatchSliceLoader]
+}
+
+/// Which quarantined records a ledger slice holds.
+public enum LedgerRejects: Sendable, Hashable {
+    case none
+    /// Those of the feed with this row id or bureau feed id.
+    case feed(String)
+    case all
+}
+
+/// Fills a batch-check worker's in-memory registry with the subjects one batch of rows names.
+public protocol BatchSliceLoader: AnyObject, Sendable {
+    /// The worker's in-memory registry (the schema of the SQLite registry).
+    var slice: Registry { get }
+    /// Replaces what `db` (the slice's connection) holds with the subjects these normalised
+    /// identifiers name: their aliases, statuses and status history, names, list entries and decisions.
+    func load(_ identifiers: [String], into db: Database) throws
+    /// Ends the loader's read of the store.
+    func close()
+}

@@ -1,0 +1,71 @@
+import CreditRegistry
+import Decisions
+import GRDB
+import NIOCore
+import PostgresNIO
+
+/// An in-memory SQLite registry of the full schema into which rows of the PostgreSQL registry
+/// are loaded (a *slice*, see ``RegistrySlicing``): foreign keys off (a slice holds a subject
+/// without every subject it points at), no triggers (nothing derived is read from a slice).
+final class SliceRegistry: @unchecked Sendable {
+    let registry: Registry
+    /// The columns both sides have, per table, in PostgreSQL's order.
+    private let columns: [String: [(String, ColumnType)]]
+
+    /// A new empty slice whose tables take the columns of `target` (PostgreSQL's, see ``RegistryCopy/targetColumns(_:in:)``).
+    init(target: [String: [(String, ColumnType)]]) throws {
+        var config = Configuration()
+        config.foreignKeysEnabled = false
+        registry = try Registry(writer: DatabaseQueue(configuration: config))
+        try DecisionSchema.migrate(registry)
+        try ExchangeSchema.migrate(registry)
+        columns = try registry.writer.writeWithoutTransaction { db in
+            for name in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'trigger'") {
+                try db.execute(sql: "DROP TRIGGER \"\(name)\"")
+            }
+            var shared: [String: [(String, ColumnType)]] = [:]
+            for (table, cols) in target {
+                let local = Set(try Row.fetchAll(db, sql: "PRAGMA table_info(\(table))").map { $0["name"] as String })
+                shared[table] = cols.filter { local.contains($0.0) }
+            }
+            return shared
+        }
+    }
+
+    /// The PostgreSQL column list of `table` for a SELECT.
+    func selectList(_ table: String) -> String {
+        (columns[table] ?? []).map { "\"\($0.0)\"" }.joined(separator: ", ")
+    }
+
+    /// Empties `tables` of the slice.
+    func clear(_ tables: [String], in db: Database) throws {
+        for t in tables { try db.execute(sql: "DELETE FROM \(t)") }
+    }
+
+    /// Reads `table`'s rows that `condition` selects (SQL after WHERE, with bound values) from
+    /// PostgreSQL and inserts them into the slice; returns how many.
+    @discardableResult
+    func load(_ table: String, where condition: PostgresQuery, from session: PostgresSession, into db: Database) throws -> Int {
+        guard let cols = columns[table], !cols.isEmpty else { return 0 }
+        var sql = condition
+        sql.sql = "SELECT \(selectList(table)) FROM \(table) WHERE " + condition.sql
+        let rows = try session.query(sql, "read \(table) for a slice")
+        guard !rows.isEmpty else { return 0 }
+        let insert = try db.cachedStatement(sql: """
+            INSERT OR IGNORE INTO \(table) (\(selectList(table))) VALUES (\(Array(repeating: "?", count: cols.count).joined(separator: ", ")))
+            """)
+        var values = [DatabaseValue](repeating: .null, count: cols.count)
+        for row in rows {
+            for (i, cell) in row.enumerated() {
+                switch try CanonicalValue(postgres: cell, as: cols[i].1) {
+                case .null: values[i] = .null
+                case .integer(let v): values[i] = v.databaseValue
+                case .real(let v): values[i] = v.databaseValue
+                case .text(let v): values[i] = v.databaseValue
+                }
+            }
+            try insert.execute(arguments: StatementArguments(values))
+        }
+        return rows.count
+    }
+}

@@ -1,0 +1,96 @@
+import CreditOperations
+import CreditQuery
+import CreditRegistry
+import CreditTestSupport
+import Foundation
+import GRDB
+import PostgresStore
+import Testing
+
+/// The batch check on PostgreSQL gives the verdicts of the batch check on SQLite, byte for byte,
+/// whatever the format, the caller's role (the bank boundary), the number of workers and the
+/// batch size, and is audited the same way.
+@Suite(.serialized)
+struct BatchCheckOnPostgresTests {
+    /// A file of every subject (by code and by alias) with its name, a wrong name, a former
+    /// name, an invalid code, an unknown code, a blank code and a short row.
+    static func input() throws -> [UInt8] {
+        let fixture = try ReadSideFixture.shared.get()
+        let rows = try DatabaseQueue(path: fixture.db).read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT s.code, s.name, (SELECT min(a.value) FROM alias a WHERE a.subject_code = s.code AND a.value <> s.code) AS alias,
+                       (SELECT min(n.name) FROM subject_name n WHERE n.subject_code = s.code AND n.name <> s.name) AS former
+                FROM subject s ORDER BY s.code
+                """)
+        }
+        var csv = "code,name,note\n"
+        for (i, r) in rows.enumerated() {
+            let code: String = r["code"], name: String = r["name"]
+            csv += "\(code),\(name),row \(i)\n"
+            if let alias: String = r["alias"] { csv += "\(alias),\(name),alias\n" }
+            if let former: String = r["former"] { csv += "\(code),\(former),former\n" }
+            if i % 5 == 0 { csv += "\(code),某某不相干贸易有限公司,wrong name\n" }
+        }
+        csv += "91350100M000100Y4X,无效,invalid\n91350100M000100Y43,未知,unknown\n,空,blank\nshort\n\"quoted, code\",x,y\n"
+        return Array(csv.utf8)
+    }
+
+    struct Case: Sendable, CustomTestStringConvertible {
+        var format: BatchChecker.Format
+        var role: AccountRole?
+        var threads: Int
+        var batchRows: Int
+        var testDescription: String { "\(format) \(role?.rawValue ?? "operator") \(threads) workers \(batchRows) rows a batch" }
+    }
+
+    static let cases = [
+        Case(format: .csv, role: .bank, threads: 2, batchRows: 7),
+        Case(format: .json, role: .bank, threads: 1, batchRows: 2048),
+        Case(format: .csv, role: .officer, threads: 1, batchRows: 3),
+        Case(format: .json, role: nil, threads: 2, batchRows: 16),
+    ]
+
+    @Test(arguments: cases)
+    func verdictsAreTheSameOnBothBackends(_ c: Case) async throws {
+        try await onOwnThread {
+            let fixture = try ReadSideFixture.shared.get()
+            let input = try Self.input()
+            let options = BatchChecker.Options(format: c.format, threads: c.threads, batchRows: c.batchRows)
+            let viewer = Viewer(actor: "api:batch-\(c.format)-\(c.threads)-\(c.batchRows)", maySeePersonalIDs: false, role: c.role)
+            let sqlite = try fixture.operations(.sqlite).batchCheck(input: input, options: options, viewer: viewer)
+            let pgOps = try fixture.operations(.postgres)
+            let postgres = try pgOps.batchCheck(input: input, options: options, viewer: viewer)
+            #expect(String(decoding: postgres.output, as: UTF8.self) == String(decoding: sqlite.output, as: UTF8.self))
+            var (a, b) = (sqlite.summary, postgres.summary)
+            a.seconds = 0; b.seconds = 0; a.threadSeconds = []; b.threadSeconds = []
+            #expect(a == b)
+            #expect(b.found > 50 && b.flagged > 0 && b.errors > 0 && b.rows > b.found)
+            // The same audit entry, on PostgreSQL's log.
+            let entry = try #require(try pgOps.auditTrail.entries(subject: nil, limit: 50).last { $0.actor == viewer.actor })
+            #expect(entry.action == "check")
+            #expect(entry.detail == (c.role.map { "role \($0.rawValue); " } ?? "")
+                    + "batch as-of 2026-11-30: \(b.rows) rows, \(b.found) found, \(b.flagged) flagged")
+        }
+    }
+
+    @Test func aStreamedCheckOnPostgresWritesTheSameFile() async throws {
+        try await onOwnThread {
+            let fixture = try ReadSideFixture.shared.get()
+            let dir = try TemporaryDirectory("pg-batch-stream")
+            let input = try Self.input()
+            FileManager.default.createFile(atPath: dir.path("in.csv"), contents: Data(input))
+            var outputs: [String] = []
+            for backend in Backend.allCases {
+                let out = dir.path("out-\(backend.rawValue).csv")
+                FileManager.default.createFile(atPath: out, contents: nil)
+                let (i, o) = (open(dir.path("in.csv"), O_RDONLY), open(out, O_WRONLY))
+                defer { close(i); close(o) }
+                _ = try fixture.operations(backend).batchCheck(input: i, output: o, options: .init(format: .csv, threads: 2, batchRows: 11),
+                                                               viewer: Viewer(actor: "cli:stream", maySeePersonalIDs: false, role: .bank))
+                outputs.append(try String(contentsOfFile: out, encoding: .utf8))
+            }
+            #expect(outputs[0] == outputs[1])
+            #expect(outputs[0].split(separator: "\n").count > 60)
+        }
+    }
+}
