@@ -30,6 +30,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Port to listen on.") var port: Int = 8080
     @Option(help: "Public query: requests a second per client address.") var publicRate: Double = RateLimit.default.perSecond
     @Option(help: "Public query: requests at once per client address.") var publicBurst: Int = RateLimit.default.burst
+    @Flag(help: "Do not read the SQLite registry ahead into the page cache at start (the first searches then wait on disk).")
+    var noWarmCache = false
     @OptionGroup var logging: LoggingOptions
     @OptionGroup var audit: AuditKeyOptions
 
@@ -43,6 +45,7 @@ struct ServeCommand: AsyncParsableCommand {
         let shown = onPostgres ? (try? PostgresLocation(url: db).description) ?? "PostgreSQL" : db
         Terminal.err("serving \(shown) on http://\(host):\(port)  (GET /openapi.json)\n")
         let logger = Logger(label: "credit.service")
+        if !onPostgres && !noWarmCache { warmUp(logger: logger) }
         let app = buildApplication(operations: ops, tokens: store, host: host, port: port,
                                    publicRateLimit: RateLimit(perSecond: publicRate, burst: publicBurst), logger: logger)
         let checkpointer = AuditCheckpointer(operations: ops, logger: logger)
@@ -52,6 +55,21 @@ struct ServeCommand: AsyncParsableCommand {
             group.addTask { await checkpointer.run(every: .seconds(ops.audit.policy.everySeconds)) }
             defer { group.cancelAll() }
             try await group.next()
+        }
+    }
+
+    /// Reads the registry file ahead into the page cache on a thread of its own; the server
+    /// answers meanwhile (from disk where a page is not cached yet).
+    private func warmUp(logger: Logger) {
+        PageCacheWarmUp.start(path: db) { outcome in
+            switch outcome {
+            case .advised(let bytes):
+                logger.info("registry read ahead into the page cache", metadata: ["bytes": "\(bytes)"])
+            case .tooLarge(let bytes, let budget):
+                logger.notice("registry larger than half the memory: not read ahead", metadata: ["bytes": "\(bytes)", "budget": "\(budget)"])
+            case .failed(let reason):
+                logger.warning("registry not read ahead: \(reason)")
+            }
         }
     }
 }
