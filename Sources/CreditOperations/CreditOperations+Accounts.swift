@@ -15,7 +15,9 @@ public struct AccountListing: Sendable, Hashable, Codable {
 }
 
 extension CreditOperations {
-    var accounts: AccountStore { AccountStore(registry: registry) }
+    /// Where accounts are kept: ``accountStore`` when given (the PostgreSQL backend's), else the
+    /// SQLite registry's `account` table.
+    var accountKeeper: any AccountKeeping { accountStore ?? AccountStore(registry: registry) }
 
     /// Creates an account with a generated token (printed once by the caller); audited as
     /// `account` with `actor`.
@@ -31,28 +33,24 @@ extension CreditOperations {
     public func importAccounts(_ file: TokenFile, actor: String) throws -> [Account] {
         let accounts = file.entries.map { Account(name: $0.name, role: $0.role, department: $0.department) }
         for a in accounts { try validate(a) }
-        let store = self.accounts
         let now = timestamp()
         let rows = zip(accounts, file.entries).map { a, e in
             StoredAccount(name: a.name, role: a.role.rawValue, department: a.department, tokenDigest: AccessToken.digest(e.token), createdAt: now)
         }
-        let entries = accounts.map { audit(actor: actor, what: "import", $0) }
-        try registry.write { db in
-            for r in rows {
-                if try store.account(named: r.name, in: db) != nil { throw AccountError.duplicateName(r.name) }
-                if try store.digestInUse(r.tokenDigest, in: db) {
-                    throw AccountError.tokenFile(file: "import", reason: "the token of \(r.name) is already in use by another account")
-                }
-                try store.insert(r, in: db)
-            }
+        do {
+            try accountKeeper.insert(rows)
+        } catch AccountConflict.nameTaken(let name) {
+            throw AccountError.duplicateName(name)
+        } catch AccountConflict.digestInUse(let name) {
+            throw AccountError.tokenFile(file: "import", reason: "the token of \(name) is already in use by another account")
         }
-        try recordAudit(entries)
+        try recordAudit(accounts.map { audit(actor: actor, what: "import", $0) })
         return accounts
     }
 
     /// Every account, revoked ones included.
     public func listAccounts() throws -> [AccountListing] {
-        try accounts.all().map { s in
+        try accountKeeper.all().map { s in
             AccountListing(account: Account(name: s.name, role: AccountRole(rawValue: s.role) ?? .bank, department: s.department),
                            createdAt: s.createdAt, revokedAt: s.revokedAt)
         }
@@ -61,27 +59,18 @@ extension CreditOperations {
     /// Revokes an account: its token stops working (in a running service within its cache's
     /// time). Audited.
     public func revokeAccount(named name: String, actor: String) throws {
-        let store = accounts
-        let now = timestamp()
-        let account = try registry.write { db -> Account in
-            guard let s = try store.account(named: name, in: db) else { throw AccountError.noSuchAccount(name) }
-            try store.revoke(name: name, at: now, in: db)
-            return Account(name: s.name, role: AccountRole(rawValue: s.role) ?? .bank, department: s.department)
-        }
-        try recordAudit([audit(actor: actor, what: "revoke", account)])
+        guard let s = try accountKeeper.revoke(name: name, at: timestamp()) else { throw AccountError.noSuchAccount(name) }
+        try recordAudit([audit(actor: actor, what: "revoke", Account(name: s.name, role: AccountRole(rawValue: s.role) ?? .bank, department: s.department))])
     }
 
     /// Gives an account a new generated token (the old one stops working; a revoked account
     /// becomes live again). Audited.
     public func rotateAccount(named name: String, actor: String) throws -> IssuedToken {
-        let store = accounts
         let token = AccessToken.generate()
-        let digest = AccessToken.digest(token)
-        let account = try registry.write { db -> Account in
-            guard let s = try store.account(named: name, in: db) else { throw AccountError.noSuchAccount(name) }
-            try store.replaceDigest(name: name, digest: digest, in: db)
-            return Account(name: s.name, role: AccountRole(rawValue: s.role) ?? .bank, department: s.department)
+        guard let s = try accountKeeper.replaceDigest(name: name, digest: AccessToken.digest(token)) else {
+            throw AccountError.noSuchAccount(name)
         }
+        let account = Account(name: s.name, role: AccountRole(rawValue: s.role) ?? .bank, department: s.department)
         try recordAudit([audit(actor: actor, what: "rotate", account)])
         return IssuedToken(account: account, token: token)
     }
@@ -108,11 +97,11 @@ extension CreditOperations {
     }
 
     private func insert(_ a: Account, digest: String, actor: String, how: String) throws {
-        let store = accounts
         let row = StoredAccount(name: a.name, role: a.role.rawValue, department: a.department, tokenDigest: digest, createdAt: timestamp())
-        try registry.write { db in
-            if try store.account(named: a.name, in: db) != nil { throw AccountError.duplicateName(a.name) }
-            try store.insert(row, in: db)
+        do {
+            try accountKeeper.insert([row])
+        } catch AccountConflict.nameTaken(let name) {
+            throw AccountError.duplicateName(name)
         }
         try recordAudit([audit(actor: actor, what: how, a)])
     }

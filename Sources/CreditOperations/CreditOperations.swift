@@ -56,6 +56,8 @@ public struct CreditOperations: Sendable {
     /// Where the report, the batch check and the feed ledger read when the registry lives in
     /// another store (the PostgreSQL backend): slices of it, judged by the same code as on SQLite.
     package var slices: (any RegistrySlicing)?
+    /// Where accounts are kept when not in ``registry`` (the PostgreSQL backend's `account` table).
+    package var accountStore: (any AccountKeeping)?
 
     /// Uses an open registry, creating the decision tables if they are missing, and `audit`
     /// (default: the log beside the registry's file, in memory for a registry in memory).

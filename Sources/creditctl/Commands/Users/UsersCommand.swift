@@ -37,7 +37,7 @@ struct UsersAdd: ParsableCommand {
     @Option(help: "Who makes the change, for the audit log.") var actor: String?
 
     func run() throws {
-        let ops = try global.operations()
+        let ops = try global.operations(orPostgres: "users add")
         let issued = try UsersCommand.refusing {
             try ops.addAccount(Account(name: name, role: role, department: department), actor: actor ?? SubjectCommand.defaultActor)
         }
@@ -50,7 +50,7 @@ struct UsersList: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
-        let accounts = try global.existingOperations().listAccounts()
+        let accounts = try global.existingOperations(orPostgres: "users list").listAccounts()
         switch global.format {
         case .json: accounts.forEach { print(JSON.line($0)) }
         case .csv:
@@ -75,7 +75,7 @@ struct UsersRevoke: ParsableCommand {
     @Option(help: "Who makes the change, for the audit log.") var actor: String?
 
     func run() throws {
-        let ops = try global.existingOperations()
+        let ops = try global.existingOperations(orPostgres: "users revoke")
         try UsersCommand.refusing { try ops.revokeAccount(named: name, actor: actor ?? SubjectCommand.defaultActor) }
         Terminal.err("revoked \(name)\n")
     }
@@ -88,7 +88,7 @@ struct UsersRotate: ParsableCommand {
     @Option(help: "Who makes the change, for the audit log.") var actor: String?
 
     func run() throws {
-        let ops = try global.existingOperations()
+        let ops = try global.existingOperations(orPostgres: "users rotate")
         UsersCommand.show(try UsersCommand.refusing { try ops.rotateAccount(named: name, actor: actor ?? SubjectCommand.defaultActor) })
     }
 }
@@ -104,7 +104,7 @@ struct UsersImport: ParsableCommand {
     @Option(help: "Who makes the change, for the audit log.") var actor: String?
 
     func run() throws {
-        let ops = try global.operations()
+        let ops = try global.operations(orPostgres: "users import")
         let imported = try UsersCommand.refusing { try ops.importAccounts(try TokenFile(path: file), actor: actor ?? SubjectCommand.defaultActor) }
         Terminal.err("imported \(imported.count) accounts: \(imported.map(\.name).joined(separator: ", "))\n")
     }
