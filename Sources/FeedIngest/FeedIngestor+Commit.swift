@@ -83,13 +83,7 @@ extension FeedIngestor {
             }
             // Records parked by earlier feeds that this one made applicable.
             let released = try ParkedRecords(registry: registry).release(in: db, recordedAt: recordedAt, rejectLimit: limit)
-            writer.touch(released.touched)
-            r.released = released.released
-            r.releasedRecords = released.records
-            r.touchedSubjects = writer.touched.sorted()
-            r.touchedAll = writer.touchedAll || released.touchedAll
-            r.outcome = .ingested
-            r.seconds = Date().timeIntervalSince(started)
+            r.finishIngested(writer: writer, released: released, since: started)
             try db.execute(sql: """
                 UPDATE feed SET records_read = ?, records_new = ?, records_changed = ?, records_unchanged = ?,
                     records_revoked = ?, records_rejected = ?, seconds = ? WHERE id = ?

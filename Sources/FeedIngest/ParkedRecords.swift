@@ -41,11 +41,8 @@ public struct ParkedRecords: Sendable {
 
     /// Applies every parked record whose condition now holds, repeating until none does (one
     /// may make another applicable). Returns how many were applied, the history records they became and the subjects touched.
-    func release(in db: Database, recordedAt: String, rejectLimit: Int) throws -> (released: Int, records: [Int64], touched: Set<String>, touchedAll: Bool) {
-        var released = 0
-        var records: [Int64] = []
-        var touched = Set<String>()
-        var touchedAll = false
+    func release(in db: Database, recordedAt: String, rejectLimit: Int) throws -> ReleasedRecords {
+        var out = ReleasedRecords()
         while true {
             var progressed = false
             let rows = try Row.fetchAll(db, sql: "SELECT id, feed, bureau, waits_for, wait_key, item FROM parked ORDER BY feed, line, id")
@@ -62,17 +59,10 @@ public struct ParkedRecords: Sendable {
                 try db.execute(sql: "DELETE FROM parked WHERE id = ?", arguments: [rowID])
                 let writer = RecordWriter(registry: registry, db: db, feedRow: row[1], bureau: row[2], recordedAt: recordedAt,
                                           rejectLimit: rejectLimit)
-                var scratch = IngestReport(file: "", outcome: .ingested)
-                do { try writer.apply(try item.prepare(), into: &scratch) } catch let r as RecordRejection {
-                    try writer.quarantine(.init(line: 0, key: nil, field: r.field, reason: r.reason), into: &scratch)
-                }
-                if scratch.parked == 0 { released += 1; progressed = true }
-                records += writer.appended
-                touchedAll = touchedAll || writer.touchedAll
-                touched.formUnion(writer.touched)
+                if try out.apply(item, with: writer) { progressed = true }
             }
             if !progressed { break }
         }
-        return (released, records, touched, touchedAll)
+        return out
     }
 }

@@ -3,7 +3,7 @@ import GRDB
 
 /// Writes prepared records of one feed inside the feed's transaction: appends the history,
 /// maintains the head of each bureau key, applies derived state, quarantines rejects.
-final class RecordWriter {
+final class RecordWriter: FeedRecordApplying {
     let registry: Registry
     let db: Database
     let feedRow: Int64

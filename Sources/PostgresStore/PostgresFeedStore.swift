@@ -75,13 +75,7 @@ public struct PostgresFeedStore: FeedStore {
                 let digest = try finish()
                 if feed.digest == nil { try statements.send("UPDATE feed SET digest = \(digest) WHERE id = \(feedRow)", "record the feed's digest") }
                 let released = try PostgresRecordWriter.releaseParked(statements, recordedAt: recordedAt, rejectLimit: rejectLimit)
-                writer.touch(released.touched)
-                r.released = released.released
-                r.releasedRecords = released.records
-                r.touchedSubjects = writer.touched.sorted()
-                r.touchedAll = writer.touchedAll || released.touchedAll
-                r.outcome = .ingested
-                r.seconds = Date().timeIntervalSince(started)
+                r.finishIngested(writer: writer, released: released, since: started)
                 try statements.send("""
                     UPDATE feed SET records_read = \(r.read), records_new = \(r.new), records_changed = \(r.changed),
                         records_unchanged = \(r.unchanged), records_revoked = \(r.revoked), records_rejected = \(r.rejected),

@@ -6,7 +6,7 @@ import PostgresNIO
 /// the SQLite registry's record writer does: appends the history, keeps the head of each bureau
 /// key, applies the derived state (``PostgresDerivedFacts``), parks what cannot be applied yet
 /// and quarantines rejects with their line.
-final class PostgresRecordWriter {
+final class PostgresRecordWriter: FeedRecordApplying {
     let statements: PipelinedStatements
     let feedRow: Int64
     let bureau: String
@@ -165,12 +165,8 @@ final class PostgresRecordWriter {
 
     /// Applies every parked record whose condition now holds, repeating until none does, each
     /// with the feed and bureau it came in (as ``ParkedRecords`` does on SQLite).
-    static func releaseParked(_ statements: PipelinedStatements, recordedAt: String, rejectLimit: Int)
-        throws -> (released: Int, records: [Int64], touched: Set<String>, touchedAll: Bool) {
-        var released = 0
-        var records: [Int64] = []
-        var touched = Set<String>()
-        var touchedAll = false
+    static func releaseParked(_ statements: PipelinedStatements, recordedAt: String, rejectLimit: Int) throws -> ReleasedRecords {
+        var out = ReleasedRecords()
         while true {
             var progressed = false
             let rows = try statements.query("SELECT id, feed, bureau, waits_for, wait_key, item FROM parked ORDER BY feed, line, id",
@@ -188,17 +184,10 @@ final class PostgresRecordWriter {
                 try statements.send("DELETE FROM parked WHERE id = \(rowID)", "release a parked record")
                 let writer = PostgresRecordWriter(statements: statements, feedRow: feed, bureau: bureau, recordedAt: recordedAt,
                                                   rejectLimit: rejectLimit)
-                var scratch = IngestReport(file: "", outcome: .ingested)
-                do { try writer.apply(try item.prepare(), into: &scratch) } catch let r as RecordRejection {
-                    try writer.quarantine(.init(line: 0, key: nil, field: r.field, reason: r.reason), into: &scratch)
-                }
-                if scratch.parked == 0 { released += 1; progressed = true }
-                records += writer.appended
-                touchedAll = touchedAll || writer.touchedAll
-                touched.formUnion(writer.touched)
+                if try out.apply(item, with: writer) { progressed = true }
             }
             if !progressed { break }
         }
-        return (released, records, touched, touchedAll)
+        return out
     }
 }
