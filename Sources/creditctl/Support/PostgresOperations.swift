@@ -34,13 +34,15 @@ enum PostgresOperations {
         }
         ops.slices = backend.slices
         ops.accountStore = PostgresAccounts(pool: backend.pool)
+        ops.feedbackStore = PostgresFeedback(pool: backend.pool, decisions: decisions)
+        ops.sessionStore = PostgresSessions(pool: backend.pool)
         try backend.seal(ops.registry)
         return ops
     }
 
     /// Refuses a command that does not run on PostgreSQL yet (exit 64).
     static func refuse(_ command: String) -> ExitCode {
-        Terminal.err("creditctl: \(command) does not run on a PostgreSQL registry yet (there: serve, report, subject show, subject search, check, feeds list/show/rejects/pending, ingest, rules activate|rollback|refresh|status, bridge import-national, users, db migrate, db copy, audit verify)\n")
+        Terminal.err("creditctl: \(command) does not run on a PostgreSQL registry yet (there: serve, report, subject show, subject search, check, feeds list/show/rejects/pending, ingest, rules activate|rollback|refresh|status, bridge import-national, users, feedback, db migrate, db copy, audit verify)\n")
         return ExitCode(64)
     }
 }

@@ -1,0 +1,115 @@
+import CreditTestSupport
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import GRDB
+import Testing
+
+/// The officers' page's sessions on a PostgreSQL registry: signed in on one `serve` process,
+/// accepted by another of the same database (look-ups, the feedback form with its CSRF token),
+/// signed out there and refused by both — and the same answers as one server on the SQLite
+/// registry the database was copied from.
+@Suite(.serialized)
+struct SessionsOnPostgresTests {
+    @Test func aSessionSignedInOnOneServerIsAcceptedAndEndedOnAnother() async throws {
+        let scratch = try TemporaryDirectory("pg-sessions")
+        let demo = try DemoOnPostgres(scratch)
+        // A measure of alice's department in force on the servers' day, for the feedback form.
+        let (subject, measure) = try await DatabaseQueue(path: demo.db).read { db -> (String, String) in
+            let row = try #require(try Row.fetchOne(db, sql: """
+                SELECT subject_code, measure FROM decision WHERE department = 'sat' AND valid_from <= '2026-11-30'
+                AND (valid_until IS NULL OR valid_until > '2026-11-30') ORDER BY subject_code, measure LIMIT 1
+                """))
+            return (row[0], row[1])
+        }
+        let dir = URL(fileURLWithPath: scratch.path(""))
+        let a = try await Server(["--db", demo.url, "--audit-key", demo.key], scratch: dir, name: "a")
+        defer { a.stop() }
+        let b = try await Server(["--db", demo.url, "--audit-key", demo.key], scratch: dir, name: "b")
+        defer { b.stop() }
+        let sqlite = try await Server(["--db", demo.db], scratch: dir, name: "sqlite")
+        defer { sqlite.stop() }
+
+        var transcripts: [[String]] = []
+        var cookies: [String] = []
+        for (signIn, use) in [(sqlite, sqlite), (a, b)] {
+            var t: [String] = []
+            let bad = try await signIn.call("POST", "/session", body: #"{"token": "not-a-token"}"#)
+            t.append("bad token \(bad.status)")
+            let s = try await signIn.call("POST", "/session", headers: ["Origin": signIn.origin], body: #"{"token": "\#(demo.token)"}"#)
+            t.append("sign in \(s.status)")
+            let cookie = try #require(s.setCookie?.split(separator: ";").first.map(String.init), "\(s.status) \(s.body)")
+            let csrf = try #require(Self.json(s.body)["csrf_token"] as? String, "\(s.body)")
+            cookies.append(cookie)
+            let me = try await use.call("GET", "/session", headers: ["Cookie": cookie])
+            t.append("session \(me.status) \(Self.json(me.body)["name"] ?? "") same csrf: \(Self.json(me.body)["csrf_token"] as? String == csrf)")
+            let look = try await use.call("GET", "/v1/subjects/\(subject)/measures", headers: ["Cookie": cookie])
+            t.append("look-up \(look.status) \(look.body)")
+            let form = #"{"subject": "\#(subject)", "measure": "\#(measure)", "case_number": "税-2026-7", "date": "2026-11-30"}"#
+            let noCSRF = try await use.call("POST", "/v1/feedback", headers: ["Cookie": cookie, "Origin": use.origin], body: form)
+            t.append("feedback without CSRF \(noCSRF.status)")
+            let feedback = try await use.call("POST", "/v1/feedback", headers: ["Cookie": cookie, "Origin": use.origin, "X-CSRF-Token": csrf], body: form)
+            t.append("feedback \(feedback.status) \(Self.withoutIdAndTime(feedback.body))")
+            let out = try await use.call("DELETE", "/session", headers: ["Cookie": cookie, "Origin": use.origin, "X-CSRF-Token": csrf])
+            t.append("sign out \(out.status)")
+            for server in [signIn, use] {
+                let after = try await server.call("GET", "/v1/subjects/\(subject)/measures", headers: ["Cookie": cookie])
+                t.append("after sign-out \(after.status)")
+            }
+            transcripts.append(t)
+        }
+        #expect(transcripts[0] == transcripts[1])
+        #expect(transcripts[1].first { $0.hasPrefix("feedback 201") } != nil, "\(transcripts[1])")
+        #expect(transcripts[1].suffix(2) == ["after sign-out 401", "after sign-out 401"], "\(transcripts[1])")
+        #expect(transcripts[1].contains("session 200 alice same csrf: true"), "\(transcripts[1])")
+        // The database keeps the cookie's digest, never the cookie; a signed-out session is gone.
+        let value = String(cookies[1].split(separator: "=", maxSplits: 1)[1])
+        #expect(try TestPostgres.psql(demo.url, "SELECT count(*) FROM officer_session WHERE id_digest = '\(value)'")
+            .trimmingCharacters(in: .whitespacesAndNewlines) == "0")
+        #expect(try TestPostgres.psql(demo.url, "SELECT count(*) FROM officer_session")
+            .trimmingCharacters(in: .whitespacesAndNewlines) == "0")
+        // The feedback the form recorded on B is in PostgreSQL, audited with the officer as actor.
+        #expect(try TestPostgres.psql(demo.url, "SELECT officer FROM feedback WHERE case_number = '税-2026-7'")
+            .trimmingCharacters(in: .whitespacesAndNewlines) == "api:alice")
+    }
+
+    /// A stored feedback's JSON without its id and time of recording (which differ between registries).
+    static func withoutIdAndTime(_ body: String) -> String {
+        body.replacing(/"(id|recorded_?[aA]t)":("[^"]*"|\d+)/, with: "")
+    }
+
+    static func json(_ text: String) -> [String: Any] {
+        (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:]
+    }
+}
+
+extension Server {
+    /// This server's origin, as a browser on its page sends it.
+    var origin: String { "http://127.0.0.1:\(port)" }
+
+    struct Answer: Sendable { var status: Int; var body: String; var setCookie: String? }
+
+    /// Sends a request with exactly the headers given (no cookie store: the test carries cookies itself).
+    func call(_ method: String, _ path: String, headers: [String: String] = [:], body: String? = nil) async throws -> Answer {
+        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
+        request.httpMethod = method
+        request.httpShouldHandleCookies = false
+        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
+        if let body {
+            request.httpBody = Data(body.utf8)
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        }
+        let (data, response) = try await Self.client.data(for: request)
+        let http = response as? HTTPURLResponse
+        return Answer(status: http?.statusCode ?? 0, body: String(decoding: data, as: UTF8.self),
+                      setCookie: http?.value(forHTTPHeaderField: "Set-Cookie"))
+    }
+
+    private static let client: URLSession = {
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.httpCookieStorage = nil
+        configuration.httpShouldSetCookies = false
+        return URLSession(configuration: configuration)
+    }()
+}
