@@ -3,7 +3,9 @@ import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
+import CreditRegistry
 import GRDB
+import PostgresStore
 import Testing
 
 /// The officers' page's sessions on a PostgreSQL registry: signed in on one `serve` process,
@@ -112,4 +114,41 @@ extension Server {
         configuration.httpShouldSetCookies = false
         return URLSession(configuration: configuration)
     }()
+}
+
+/// `PostgresSessions` alone: the expiry rules of the in-memory store (idle time, lifetime),
+/// kept by the database's rows.
+@Suite struct PostgresSessionsTests {
+    @Test func sessionsExpireWhenIdleOrTooOldAndAreForgotten() throws {
+        let url = try TestPostgres.database()
+        let pool = PostgresSessionPool(location: try PostgresLocation(url: url))
+        defer { pool.close() }
+        try pool.with { session in _ = try PostgresMigrations.migrate(session) }
+        let keeper = PostgresSessions(pool: pool)
+        func stored(_ id: String, at t: Double) -> StoredSession {
+            StoredSession(idDigest: id, accountName: "alice", role: "officer", department: "sat", tokenDigest: "t-\(id)",
+                          csrfToken: "c-\(id)", createdAt: t, lastUsedAt: t)
+        }
+        let (idle, life) = (1_800.0, 28_800.0)
+        try keeper.insert(stored("a", at: 1_000), now: 1_000, idleTimeout: idle, lifetime: life)
+        try keeper.insert(stored("b", at: 1_000), now: 1_000, idleTimeout: idle, lifetime: life)
+        // Used within the idle time: live, its last use moved on; so it outlives its first idle period.
+        #expect(try keeper.touch(idDigest: "a", now: 2_500, idleTimeout: idle, lifetime: life)?.lastUsedAt == 2_500)
+        #expect(try keeper.touch(idDigest: "a", now: 4_000, idleTimeout: idle, lifetime: life)?.csrfToken == "c-a")
+        // Idle too long: gone, and gone for good.
+        #expect(try keeper.touch(idDigest: "b", now: 2_801, idleTimeout: idle, lifetime: life) == nil)
+        #expect(try TestPostgres.psql(url, "SELECT count(*) FROM officer_session WHERE id_digest = 'b'")
+            .trimmingCharacters(in: .whitespacesAndNewlines) == "0")
+        // Used all along, but begun more than the lifetime ago: ended.
+        var t = 4_000.0
+        while t < 1_000 + life - 1_000 { t += 1_500; #expect(try keeper.touch(idDigest: "a", now: t, idleTimeout: idle, lifetime: life) != nil) }
+        #expect(try keeper.touch(idDigest: "a", now: 1_000 + life, idleTimeout: idle, lifetime: life) == nil)
+        // A sign-in forgets the expired sessions of everyone; a sign-out forgets its own.
+        try keeper.insert(stored("c", at: 1_000), now: 1_000, idleTimeout: idle, lifetime: life)
+        try keeper.insert(stored("d", at: 9_000), now: 9_000, idleTimeout: idle, lifetime: life)
+        #expect(try TestPostgres.psql(url, "SELECT string_agg(id_digest, ',' ORDER BY id_digest) FROM officer_session")
+            .trimmingCharacters(in: .whitespacesAndNewlines) == "d")
+        try keeper.delete(idDigest: "d")
+        #expect(try keeper.touch(idDigest: "d", now: 9_001, idleTimeout: idle, lifetime: life) == nil)
+    }
 }
