@@ -7,13 +7,16 @@ import PostgresNIO
 /// reads allows: a write whose result nobody reads is kept, and the writes kept are sent together
 /// as one anonymous code block (`DO`) — one round trip for hundreds of statements — before the
 /// next read, at ``drain()``, or when ``window`` of them wait. A read therefore sees every write
-/// made before it, as it would statement by statement.
+/// made before it, as it would statement by statement. The history rows, heads and rejects of a
+/// feed are kept apart in ``rows`` and go ahead of the block as one `unnest` statement per table.
 ///
 /// Used from one thread (the feed's writer), like the session it wraps.
 final class PipelinedStatements {
     let session: PostgresSession
     private var pending: [String] = []
     private var pendingBytes = 0
+    /// The feed's history rows, head moves and rejects kept for the next block.
+    var rows = FeedRowBatch()
     /// Statements kept before they are sent (bounds memory and the block's size).
     private let window = 2_000
 
@@ -28,7 +31,12 @@ final class PipelinedStatements {
     func send(_ statement: SQLText, _ what: String) throws {
         pending.append(statement.sql)
         pendingBytes += statement.sql.utf8.count
-        if pending.count >= window || pendingBytes >= 8 << 20 { try drain() }
+        try drainIfFull()
+    }
+
+    /// Sends what is kept once the window is full (after a row is added to ``rows``).
+    func drainIfFull() throws {
+        if pending.count + rows.count >= window || pendingBytes >= 8 << 20 { try drain() }
     }
 
     /// Sends the writes kept so far, then runs a read and returns its rows.
@@ -39,6 +47,7 @@ final class PipelinedStatements {
 
     /// Sends every write kept, as one block; throws the server's error for the first that fails.
     func drain() throws {
+        try rows.send(session)
         guard !pending.isEmpty else { return }
         let body = pending.joined(separator: ";\n") + ";"
         pending.removeAll(keepingCapacity: true)

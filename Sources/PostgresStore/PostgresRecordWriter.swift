@@ -94,12 +94,10 @@ final class PostgresRecordWriter: FeedRecordApplying {
         }
         let id = try ids.popFirst() ?? statements.query("SELECT nextval(pg_get_serial_sequence('record', 'id'))", "draw a record id")[0]
             .decode(Int64.self)
-        try statements.send("""
-            INSERT INTO record (id, subject_code, kind, bureau, bureau_key, operation, feed_id, line, document_number,
-                effective_from, effective_to, recorded_at, content_hash, payload)
-            VALUES (\(id), \(rec.subject), \(rec.kind), \(bureau), \(rec.key), \(rec.operation.rawValue), \(feedRow), \(rec.line),
-                    \(rec.documentNumber), \(rec.effectiveFrom?.description), \(String?.none), \(recordedAt), \(rec.hash), \(rec.payload))
-            """, "append a record")
+        statements.rows.appendRecord(id: id, subject: rec.subject, kind: rec.kind, bureau: bureau, key: rec.key,
+                                     operation: rec.operation.rawValue, feed: feedRow, line: rec.line,
+                                     documentNumber: rec.documentNumber, effectiveFrom: rec.effectiveFrom?.description,
+                                     recordedAt: recordedAt, hash: rec.hash, payload: rec.payload)
         appended.append(id)
         let facts = PostgresDerivedFacts(statements: statements)
         if let identity = rec.identity, identity.source == .list || !knownSubjects.contains(identity.code) {
@@ -110,14 +108,11 @@ final class PostgresRecordWriter: FeedRecordApplying {
         }
         let revoked: Int64 = isRevoke ? 1 : 0
         if head == nil {
-            try statements.send("""
-                INSERT INTO record_head (record_id, content_hash, revoked, bureau, bureau_key) VALUES (\(id), \(rec.hash), \(revoked), \(bureau), \(rec.key))
-                """, "record a head")
+            statements.rows.insertHead(bureau: bureau, key: rec.key, id: id, hash: rec.hash, revoked: revoked)
         } else {
-            try statements.send("""
-                UPDATE record_head SET record_id = \(id), content_hash = \(rec.hash), revoked = \(revoked) WHERE bureau = \(bureau) AND bureau_key = \(rec.key)
-                """, "move a head")
+            statements.rows.moveHead(bureau: bureau, key: rec.key, id: id, hash: rec.hash, revoked: revoked)
         }
+        try statements.drainIfFull()
         if heads[rec.key] != nil { heads[rec.key] = .some((rec.hash, isRevoke)) }
         touch(try rec.apply(facts, id))
         touch([rec.subject])
@@ -141,9 +136,8 @@ final class PostgresRecordWriter: FeedRecordApplying {
     func quarantine(_ reject: IngestReport.Reject, into r: inout IngestReport) throws {
         r.rejected += 1
         if r.rejects.count < rejectLimit { r.rejects.append(reject) }
-        try statements.send("""
-            INSERT INTO reject (feed, line, bureau_key, field, reason) VALUES (\(feedRow), \(reject.line), \(reject.key), \(reject.field), \(reject.reason))
-            """, "quarantine a record")
+        statements.rows.reject(feed: feedRow, line: reject.line, key: reject.key, field: reject.field, reason: reject.reason)
+        try statements.drainIfFull()
     }
 
     /// Whether a park condition holds now (the same tests as on SQLite).
