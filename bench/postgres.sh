@@ -19,7 +19,10 @@
 #   defaults: 200,000 subjects, 5,000 look-ups, feeds of 20,000 subjects (about 60,000 records),
 #   a batch of 1,000,000 rows
 #   (CREDITCTL=path/to/creditctl uses that build instead of building a release one; DURATION,
-#   default 10, the seconds of each HTTP run; SKIP_INGEST=1 leaves the ingest part out)
+#   default 10, the seconds of each HTTP run; SKIP_INGEST=1 leaves the ingest part out; INGEST_ONLY=1
+#   runs the ingest part alone (no registry is generated: SUBJECTS, LOOKUPS and CHECK_ROWS are unused);
+#   CREDITCTL_BEFORE=path also ingests the same feeds with that build, alternating with this one,
+#   ROUNDS times (default 1), each into a fresh database, and prints both means)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N="${1:-200000}"
@@ -27,6 +30,7 @@ LOOKUPS="${2:-5000}"
 FEED_SUBJECTS="${3:-20000}"
 CHECK_ROWS="${4:-1000000}"
 DURATION="${DURATION:-10}"
+ROUNDS="${ROUNDS:-1}"
 source bench/lib.sh
 if [ -n "${CREDITCTL:-}" ]; then BIN=$CREDITCTL; else   # CREDITCTL=path compares another build
   swift build -c release --product creditctl >/dev/null
@@ -41,7 +45,57 @@ trap 'for pid in "${BENCH_CHILDREN[@]}"; do kill "$pid" 2>/dev/null || true; wai
 BASE=$(bash scripts/pg-cluster start "$PGDIR" 54331)
 PSQL=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)/psql
 url() { echo "${BASE/\/postgres\?//$1?}"; }
-"$PSQL" -X -q -d "$BASE" -c "CREATE DATABASE copied" -c "CREATE DATABASE raw" -c "CREATE DATABASE ingested" -c "CREATE DATABASE rawfeed"
+ingest_part() {
+echo "== feed ingest: PostgreSQL vs psql \\copy of the same rows, beside SQLite ($FEED_SUBJECTS generated subjects)"
+"$BIN" samples generate --subjects "$FEED_SUBJECTS" --seed 1 --out "$WORK/feeds" --bank-rows 0 --format json > "$WORK/feeds.json"
+FEEDS="$WORK/feeds/commerce-0001-full.xml $WORK/feeds/tax-0001-full.xml $WORK/feeds/food-0001-full.xml"
+"$BIN" db migrate --db "$(url rawfeed)" >/dev/null
+SQLITE_S=$(timed "$BIN" ingest --db "$WORK/ingest.db" --format json $FEEDS)
+RECORDS=$(python3 -c "import json; print(sum(json.loads(l)['read'] for l in open('$WORK/timed.out') if l.startswith('{')))")
+# Each round ingests the feeds into a fresh database, the build before first when CREDITCTL_BEFORE names one.
+PG_S=0; BEFORE_S=0
+for round in $(seq "$ROUNDS"); do
+  if [ -n "${CREDITCTL_BEFORE:-}" ]; then
+    "$PSQL" -X -q -d "$BASE" -c "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS before" -c "CREATE DATABASE before"
+    "$CREDITCTL_BEFORE" db migrate --db "$(url before)" >/dev/null
+    s=$(timed "$CREDITCTL_BEFORE" ingest --db "$(url before)" --audit-key "$WORK/before.audit.key" --format json $FEEDS)
+    echo "  round $round: build before $s s" >&2
+    BEFORE_S=$(python3 -c "print($BEFORE_S + $s)")
+  fi
+  "$PSQL" -X -q -d "$BASE" -c "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS ingested" -c "CREATE DATABASE ingested"
+  "$BIN" db migrate --db "$(url ingested)" >/dev/null
+  s=$(timed "$BIN" ingest --db "$(url ingested)" --audit-key "$WORK/ingest.audit.key" --format json $FEEDS)
+  echo "  round $round: this build $s s" >&2
+  PG_S=$(python3 -c "print($PG_S + $s)")
+done
+PG_S=$(python3 -c "print($PG_S / $ROUNDS)"); BEFORE_S=$(python3 -c "print($BEFORE_S / $ROUNDS)")
+: > "$WORK/feedload.sql"; FEEDROWS=0
+for t in subject alias subject_name status_history relation record record_head list_entry penalty licence tax_grade feed reject name_variant parked; do
+  "$PSQL" -X -q -d "$(url ingested)" -c "\\copy $t TO '$WORK/feed-$t.csv' CSV"
+  FEEDROWS=$((FEEDROWS + $(wc -l < "$WORK/feed-$t.csv")))
+  echo "\\copy $t FROM '$WORK/feed-$t.csv' CSV" >> "$WORK/feedload.sql"
+done
+COPY_S=$(timed "$PSQL" -X -q -v ON_ERROR_STOP=1 -d "$(url rawfeed)" -1 -f "$WORK/feedload.sql")
+python3 - "$RECORDS" "$FEEDROWS" "$SQLITE_S" "$PG_S" "$COPY_S" "$BEFORE_S" "$ROUNDS" <<'PY'
+import sys
+records, rows = int(sys.argv[1]), int(sys.argv[2])
+sq, pg, cp, before = map(float, sys.argv[3:7])
+rounds = int(sys.argv[7])
+print(f"psql \\copy of the rows ingest wrote (baseline)  {rows:>9} rows     {cp:7.2f} s  {rows / cp:>9.0f} rows/s")
+print(f"creditctl ingest into PostgreSQL              {records:>9} records  {pg:7.2f} s  {records / pg:>9.0f} records/s  ({rows / pg:.0f} rows/s, {pg / cp:.1f}x the \\copy; mean of {rounds})")
+if before > 0:
+    print(f"  the build before (CREDITCTL_BEFORE)         {records:>9} records  {before:7.2f} s  {records / before:>9.0f} records/s  (this build {before / pg:.2f}x as fast)")
+print(f"creditctl ingest into SQLite (same feeds)     {records:>9} records  {sq:7.2f} s  {records / sq:>9.0f} records/s  (PostgreSQL/SQLite {pg / sq:.2f}x)")
+PY
+}
+timed() { local s e; s=$(date +%s.%N); "$@" > "$WORK/timed.out"; e=$(date +%s.%N); python3 -c "print($e - $s)"; }
+if [ "${INGEST_ONLY:-}" = 1 ]; then
+  "$PSQL" -X -q -d "$BASE" -c "CREATE DATABASE rawfeed"
+  ingest_part
+  echo "(machine: $(nproc) cores, shared; PostgreSQL $("$PSQL" --version | awk '{print $3}') on a Unix socket, fsync off)"
+  exit 0
+fi
+"$PSQL" -X -q -d "$BASE" -c "CREATE DATABASE copied" -c "CREATE DATABASE raw" -c "CREATE DATABASE rawfeed"
 
 DB="$WORK/registry.db"
 echo "== generating a registry of $N subjects" >&2
@@ -80,32 +134,7 @@ sqlite3 "$DB" "SELECT substr(name, 3, 4) FROM subject WHERE kind != 'natural_per
 sqlite3 "$DB" "SELECT substr(name, 1, 2) FROM subject WHERE kind != 'natural_person' ORDER BY random() LIMIT 100" >> "$WORK/queries.txt"
 "$BIN" db bench --sqlite "$DB" --postgres "$(url copied)" --audit-key "$WORK/registry.audit.key" \
   --codes "$WORK/codes.txt" --queries "$WORK/queries.txt" --lookups "$LOOKUPS"
-timed() { local s e; s=$(date +%s.%N); "$@" > "$WORK/timed.out"; e=$(date +%s.%N); python3 -c "print($e - $s)"; }
-if [ "${SKIP_INGEST:-}" != 1 ]; then
-echo "== feed ingest: PostgreSQL vs psql \\copy of the same rows, beside SQLite ($FEED_SUBJECTS generated subjects)"
-"$BIN" samples generate --subjects "$FEED_SUBJECTS" --seed 1 --out "$WORK/feeds" --bank-rows 0 --format json > "$WORK/feeds.json"
-FEEDS="$WORK/feeds/commerce-0001-full.xml $WORK/feeds/tax-0001-full.xml $WORK/feeds/food-0001-full.xml"
-"$BIN" db migrate --db "$(url ingested)" >/dev/null
-"$BIN" db migrate --db "$(url rawfeed)" >/dev/null
-SQLITE_S=$(timed "$BIN" ingest --db "$WORK/ingest.db" --format json $FEEDS)
-RECORDS=$(python3 -c "import json; print(sum(json.loads(l)['read'] for l in open('$WORK/timed.out') if l.startswith('{')))")
-PG_S=$(timed "$BIN" ingest --db "$(url ingested)" --audit-key "$WORK/ingest.audit.key" --format json $FEEDS)
-: > "$WORK/feedload.sql"; FEEDROWS=0
-for t in subject alias subject_name status_history relation record record_head list_entry penalty licence tax_grade feed reject name_variant parked; do
-  "$PSQL" -X -q -d "$(url ingested)" -c "\\copy $t TO '$WORK/feed-$t.csv' CSV"
-  FEEDROWS=$((FEEDROWS + $(wc -l < "$WORK/feed-$t.csv")))
-  echo "\\copy $t FROM '$WORK/feed-$t.csv' CSV" >> "$WORK/feedload.sql"
-done
-COPY_S=$(timed "$PSQL" -X -q -v ON_ERROR_STOP=1 -d "$(url rawfeed)" -1 -f "$WORK/feedload.sql")
-python3 - "$RECORDS" "$FEEDROWS" "$SQLITE_S" "$PG_S" "$COPY_S" <<'PY'
-import sys
-records, rows = int(sys.argv[1]), int(sys.argv[2])
-sq, pg, cp = map(float, sys.argv[3:])
-print(f"psql \\copy of the rows ingest wrote (baseline)  {rows:>9} rows     {cp:7.2f} s  {rows / cp:>9.0f} rows/s")
-print(f"creditctl ingest into PostgreSQL              {records:>9} records  {pg:7.2f} s  {records / pg:>9.0f} records/s  ({rows / pg:.0f} rows/s, {pg / cp:.1f}x the \\copy)")
-print(f"creditctl ingest into SQLite (same feeds)     {records:>9} records  {sq:7.2f} s  {records / sq:>9.0f} records/s  (PostgreSQL/SQLite {pg / sq:.2f}x)")
-PY
-fi
+if [ "${SKIP_INGEST:-}" != 1 ]; then ingest_part; fi
 
 echo "== batch check of $CHECK_ROWS rows, SQLite vs PostgreSQL ($N subjects)"
 python3 - "$CHECK_ROWS" "$WORK/check.csv" <<PY

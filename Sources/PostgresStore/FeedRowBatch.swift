@@ -1,6 +1,7 @@
 import PostgresNIO
 
-/// The history rows, head moves and quarantined records a feed writes between two reads, kept
+/// The history rows, head moves, quarantined records and fact upserts (``FactUpserts``) a feed
+/// writes between two reads, kept
 /// column by column and sent as one `INSERT … SELECT … FROM unnest($1, $2, …)` (or `UPDATE … FROM
 /// unnest(…)`) per table: the server parses and plans each of them once for the whole batch, where
 /// a statement per row would be parsed and planned row by row.
@@ -8,7 +9,9 @@ import PostgresNIO
 /// They go ahead of the other statements of the block (``PipelinedStatements``), which is safe
 /// because no statement of a block reads what they write except through ids the block itself
 /// wrote before: the history is append-only with ids drawn ahead, a head is inserted once (later
-/// records of its key move it), and the quarantine is append-only. Reads (probes, the parked
+/// records of its key move it), the quarantine is append-only, and penalties, licences and tax
+/// grades are read by no statement of a block (a tax grade's removal is sent on its own, after
+/// what was kept before it and before anything kept after it). Reads (probes, the parked
 /// records' conditions) always send the batch first.
 struct FeedRowBatch {
     private var recordIDs: [Int64] = [], subjects: [String] = [], kinds: [String] = [], bureaus: [String] = []
@@ -25,8 +28,12 @@ struct FeedRowBatch {
     private var rejectFeeds: [Int64] = [], rejectLines: [Int64] = [], rejectKeys: [String] = [], noRejectKey: [Bool] = []
     private var rejectFields: [String] = [], noRejectField: [Bool] = [], rejectReasons: [String] = []
 
+    /// Penalties, licences and tax grades, one statement per table.
+    var penalties = FactUpserts.penalties, licences = FactUpserts.licences, taxGrades = FactUpserts.taxGrades
+
+    private var rowCount = 0
     /// Rows kept (bounds the batch with ``PipelinedStatements``'s window).
-    private(set) var count = 0
+    var count: Int { rowCount + penalties.count + licences.count + taxGrades.count }
     var isEmpty: Bool { count == 0 }
 
     private struct HeadKey: Hashable { var bureau: String; var key: String }
@@ -47,13 +54,13 @@ struct FeedRowBatch {
         documents.append(documentNumber ?? ""); noDocument.append(documentNumber == nil)
         effective.append(effectiveFrom ?? ""); noEffective.append(effectiveFrom == nil)
         recordedAt.append(at); hashes.append(hash); payloads.append(payload)
-        count += 1
+        rowCount += 1
     }
 
     /// The head of a key with no head yet.
     mutating func insertHead(bureau: String, key: String, id: Int64, hash: String, revoked: Int64) {
         newHeads.append(bureau: bureau, key: key, id: id, hash: hash, revoked: revoked)
-        count += 1
+        rowCount += 1
     }
 
     /// The head of a key moved to a later record.
@@ -65,7 +72,7 @@ struct FeedRowBatch {
             movedIndex[k] = movedHeads.ids.count
             movedHeads.append(bureau: bureau, key: key, id: id, hash: hash, revoked: revoked)
         }
-        count += 1
+        rowCount += 1
     }
 
     /// A quarantined record with its line and reason.
@@ -74,7 +81,7 @@ struct FeedRowBatch {
         rejectKeys.append(key ?? ""); noRejectKey.append(key == nil)
         rejectFields.append(field ?? ""); noRejectField.append(field == nil)
         rejectReasons.append(reason)
-        count += 1
+        rowCount += 1
     }
 
     /// Sends what is kept, one statement per table (history first: heads point at it), and empties the batch.
@@ -119,6 +126,9 @@ struct FeedRowBatch {
                 ORDER BY n
                 """, "quarantine records")
         }
+        try penalties.send(session)
+        try licences.send(session)
+        try taxGrades.send(session)
         self = FeedRowBatch()
     }
 }

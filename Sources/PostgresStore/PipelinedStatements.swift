@@ -39,6 +39,16 @@ final class PipelinedStatements {
         if pending.count + rows.count >= window || pendingBytes >= 8 << 20 { try drain() }
     }
 
+    /// Keeps an upsert of one of ``rows``' fact tables; a second one of a key already kept
+    /// sends what is kept first (one statement cannot upsert one key twice).
+    func upsert(_ table: WritableKeyPath<FeedRowBatch, FactUpserts>, key: String, _ row: JSONRow) throws {
+        if !rows[keyPath: table].add(key: key, row) {
+            try drain()
+            _ = rows[keyPath: table].add(key: key, row)
+        }
+        try drainIfFull()
+    }
+
     /// Sends the writes kept so far, then runs a read and returns its rows.
     func query(_ query: PostgresQuery, _ what: String) throws -> [PostgresRow] {
         try drain()

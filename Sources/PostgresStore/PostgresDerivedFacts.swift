@@ -4,7 +4,8 @@ import PostgresNIO
 
 /// The derived-state writes of a feed record (``DerivedFactsWriting``) on PostgreSQL: the same
 /// rows, keys and conflict rules as the SQLite registry's writers (``Registry`` and its
-/// extensions), statement for statement, inside the feed's transaction.
+/// extensions), inside the feed's transaction; penalties, licences and tax grades go in batches
+/// (``FactUpserts``), the rest statement for statement.
 struct PostgresDerivedFacts: DerivedFactsWriting {
     let statements: PipelinedStatements
 
@@ -149,40 +150,34 @@ struct PostgresDerivedFacts: DerivedFactsWriting {
     }
 
     func putPenalty(_ p: PenaltyFact, subject: String, recordKey: String) throws {
-        try statements.send("""
-            INSERT INTO penalty (record_key, subject_code, document_number, decided_on, types, fine_micro_wan, severity, authority,
-                publicity_end, repaired_on, revoked_on, record_id)
-            VALUES (\(recordKey), \(subject), \(p.documentNumber), \(p.decidedOn.description), \(p.types.joined(separator: ";")),
-                    \(p.fineMicroWan), \(p.severity.rawValue), \(p.authority), \(p.publicityEnd?.description), \(p.repairedOn?.description),
-                    \(p.revokedOn?.description), \(p.recordID))
-            ON CONFLICT (record_key) DO UPDATE SET subject_code = excluded.subject_code, document_number = excluded.document_number,
-                decided_on = excluded.decided_on, types = excluded.types, fine_micro_wan = excluded.fine_micro_wan,
-                severity = excluded.severity, authority = excluded.authority, publicity_end = excluded.publicity_end,
-                repaired_on = excluded.repaired_on, revoked_on = excluded.revoked_on, record_id = excluded.record_id
-            """, "record a penalty")
+        var row = JSONRow()
+        row.add("record_key", recordKey); row.add("subject_code", subject); row.add("document_number", p.documentNumber)
+        row.add("decided_on", p.decidedOn.description); row.add("types", p.types.joined(separator: ";"))
+        row.add("fine_micro_wan", p.fineMicroWan); row.add("severity", p.severity.rawValue); row.add("authority", p.authority)
+        row.add("publicity_end", p.publicityEnd?.description); row.add("repaired_on", p.repairedOn?.description)
+        row.add("revoked_on", p.revokedOn?.description); row.add("record_id", p.recordID)
+        try statements.upsert(\.penalties, key: recordKey, row)
     }
 
     func putLicence(_ l: LicenceFact, subject: String, recordKey: String) throws {
-        try statements.send("""
-            INSERT INTO licence (record_key, subject_code, number, type, granted_on, valid_until, revoked_on, record_id)
-            VALUES (\(recordKey), \(subject), \(l.number), \(l.type), \(l.grantedOn.description), \(l.validUntil?.description),
-                    \(l.revokedOn?.description), \(l.recordID))
-            ON CONFLICT (record_key) DO UPDATE SET subject_code = excluded.subject_code, number = excluded.number, type = excluded.type,
-                granted_on = excluded.granted_on, valid_until = excluded.valid_until, revoked_on = excluded.revoked_on,
-                record_id = excluded.record_id
-            """, "record a licence")
+        var row = JSONRow()
+        row.add("record_key", recordKey); row.add("subject_code", subject); row.add("number", l.number); row.add("type", l.type)
+        row.add("granted_on", l.grantedOn.description); row.add("valid_until", l.validUntil?.description)
+        row.add("revoked_on", l.revokedOn?.description); row.add("record_id", l.recordID)
+        try statements.upsert(\.licences, key: recordKey, row)
     }
 
     func putTaxGrade(_ g: TaxGradeFact, subject: String) throws {
-        try statements.send("""
-            INSERT INTO tax_grade (subject_code, year, grade, published_on, record_id)
-            VALUES (\(subject), \(g.year), \(g.grade.rawValue), \(g.publishedOn.description), \(g.recordID))
-            ON CONFLICT (subject_code, year) DO UPDATE SET grade = excluded.grade, published_on = excluded.published_on,
-                record_id = excluded.record_id
-            """, "record a tax grade")
+        var row = JSONRow()
+        row.add("subject_code", subject); row.add("year", Int64(g.year)); row.add("grade", g.grade.rawValue)
+        row.add("published_on", g.publishedOn.description); row.add("record_id", g.recordID)
+        try statements.upsert(\.taxGrades, key: "\(subject)\u{0}\(g.year)", row)
     }
 
     func deleteTaxGrade(subject: String, year: Int) throws {
+        // Alone, between the upserts kept before it and those after it (which go ahead of a block).
+        try statements.drain()
         try statements.send("DELETE FROM tax_grade WHERE subject_code = \(subject) AND year = \(year)", "remove a tax grade")
+        try statements.drain()
     }
 }
