@@ -1,10 +1,11 @@
 import GRDB
 import GRDBSQLite
 
-/// Which subjects have rows in each fact table, as a set of hashes of their codes, so that a
-/// reader of a related subject's facts skips the queries that would find nothing (most
-/// organisations have no penalty, no licence, no list entry; persons have no tax grade). A code
-/// whose hash is absent has no rows; a hash shared by chance only costs a query that finds none.
+/// Which subjects have rows in each fact table, as a bit set indexed by a hash of their codes
+/// (16 bits a subject with rows), so that a reader of a related subject's facts skips the
+/// queries that would find nothing (most organisations have no penalty, no licence, no list
+/// entry; persons have no tax grade). A code whose bit is clear has no rows; a bit shared by
+/// chance (about one code in sixteen) only costs a query that finds none.
 /// Built from one snapshot and valid only for readers of that snapshot, in this process.
 public struct FactPresence: Sendable {
     /// The fact kinds a presence set can be built for.
@@ -31,24 +32,36 @@ public struct FactPresence: Sendable {
         }
     }
 
-    private var sets: [Set<Int>?] = Array(repeating: nil, count: Kind.allCases.count)
+    /// A set bit for every hash of a code with rows; `mask` selects a bit index from a hash.
+    struct Bits: Sendable {
+        var words: [UInt64]
+        var mask: UInt64
+
+        init(_ hashes: [UInt64]) {
+            var size: UInt64 = 64
+            while size < UInt64(hashes.count) * 16 { size <<= 1 }
+            mask = size - 1
+            words = Array(repeating: 0, count: Int(size / 64))
+            for h in hashes { let b = h & mask; words[Int(b >> 6)] |= 1 << (b & 63) }
+        }
+
+        func contains(_ h: UInt64) -> Bool { let b = h & mask; return words[Int(b >> 6)] & (1 << (b & 63)) != 0 }
+    }
+
+    private var sets: [Bits?] = Array(repeating: nil, count: Kind.allCases.count)
 
     /// Reads the subject column of the tables of `kinds` (index scans, in the caller's transaction).
     public static func read(_ kinds: [Kind], in db: Database) throws -> FactPresence {
         var p = FactPresence()
         for kind in kinds {
-            var set = Set<Int>()
+            var hashes: [UInt64] = []
             let s = try db.makeStatement(sql: "SELECT \(kind.column) FROM \(kind.table) ORDER BY \(kind.column)")
             let row = FactRow(statement: s.sqliteStatement)
-            var previous = 0
-            var first = true
             while try s.step(db) {
                 let h = row.hash(0)
-                if first || h != previous { set.insert(h) }
-                previous = h
-                first = false
+                if hashes.last != h { hashes.append(h) }
             }
-            p.sets[kind.rawValue] = set
+            p.sets[kind.rawValue] = Bits(hashes)
         }
         return p
     }
@@ -62,19 +75,21 @@ public struct FactPresence: Sendable {
 
 extension FactRow {
     /// The hash of the text of column `i`, equal to ``hash(_:)`` of the same text.
-    func hash(_ i: Int32) -> Int {
-        var h = Hasher()
-        if let p = sqlite3_column_text(statement, i) {
-            h.combine(bytes: UnsafeRawBufferPointer(start: p, count: Int(sqlite3_column_bytes(statement, i))))
-        }
-        return h.finalize()
+    func hash(_ i: Int32) -> UInt64 {
+        guard let p = sqlite3_column_text(statement, i) else { return Self.hash(UnsafeBufferPointer(start: nil, count: 0)) }
+        return Self.hash(UnsafeBufferPointer(start: p, count: Int(sqlite3_column_bytes(statement, i))))
     }
 
     /// The hash of a code's UTF-8 bytes.
-    static func hash(_ code: String) -> Int {
-        var h = Hasher()
+    static func hash(_ code: String) -> UInt64 {
         var c = code
-        c.withUTF8 { h.combine(bytes: UnsafeRawBufferPointer($0)) }
-        return h.finalize()
+        return c.withUTF8 { hash($0) }
+    }
+
+    /// FNV-1a over the bytes, its high bits folded into the low ones (bit indexes take the low bits).
+    static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in bytes { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01b3 }
+        return h ^ (h >> 29) ^ (h >> 43)
     }
 }

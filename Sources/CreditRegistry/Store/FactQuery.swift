@@ -17,6 +17,16 @@ struct FactQuery<Value>: Sendable {
     /// The columns the decoder reads, from position 1 (position 0 is the subject column).
     let columns: String
     let decode: @Sendable (FactRow, String) throws -> Value
+    /// The rows of one subject.
+    let subjectSQL: String
+
+    init(table: String, subjectColumn: String, columns: String, decode: @escaping @Sendable (FactRow, String) throws -> Value) {
+        self.table = table
+        self.subjectColumn = subjectColumn
+        self.columns = columns
+        self.decode = decode
+        subjectSQL = "SELECT \(subjectColumn), \(columns) FROM \(table) WHERE \(subjectColumn) = ?"
+    }
 
     /// All rows of the table in subject order (for a merge join over subjects).
     var streamSQL: String { streamSQL(where: "TRUE") }
@@ -29,12 +39,13 @@ struct FactQuery<Value>: Sendable {
         let c = range.condition(subjectColumn)
         return try FactRows(db, sql: streamSQL(where: c.sql), arguments: c.arguments, decode: decode)
     }
-    /// The rows of one subject.
-    var subjectSQL: String { "SELECT \(subjectColumn), \(columns) FROM \(table) WHERE \(subjectColumn) = ?" }
-
     /// The rows of `code` through the connection's cached statement for ``subjectSQL``.
     func load(_ code: String, in db: Database) throws -> [Value] {
-        let s = try db.cachedStatement(sql: subjectSQL)
+        try load(code, with: db.cachedStatement(sql: subjectSQL), in: db)
+    }
+
+    /// The rows of `code` through `s`, a statement prepared from ``subjectSQL``.
+    func load(_ code: String, with s: Statement, in db: Database) throws -> [Value] {
         s.bind(1, code)
         let row = FactRow(statement: s.sqliteStatement)
         var out: [Value] = []

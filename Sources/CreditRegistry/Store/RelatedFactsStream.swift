@@ -20,6 +20,7 @@ public struct RelatedFactsStream {
     private let asOf: Day?
     private let db: Database
     private let presence: FactPresence?
+    private let probes: SubjectProbes
     /// One cursor a direction of the relations: the related subject's code, keyed by the subject it leads from.
     private var sides: [FactRows<String>]
 
@@ -31,6 +32,7 @@ public struct RelatedFactsStream {
         self.asOf = asOf
         self.db = db
         self.presence = presence
+        probes = try SubjectProbes(db)
         func side(key: String, other: String) throws -> FactRows<String> {
             let c = range.condition(key)
             return try FactRows(db, sql: "SELECT \(key), \(other) FROM relation WHERE \(c.sql) ORDER BY \(key)",
@@ -55,14 +57,30 @@ public struct RelatedFactsStream {
         var out: [SubjectFacts] = []
         out.reserveCapacity(codes.count)
         for c in codes {
-            if let f = try Self.facts(of: c, asOf: asOf, in: db, presence: presence) { out.append(f) }
+            if let f = try probes.facts(of: c, asOf: asOf, in: db, presence: presence) { out.append(f) }
         }
         return out
     }
+}
+
+/// The statements that read one subject's facts by code, prepared once for a stream.
+struct SubjectProbes {
+    private let subject, statuses, lists, grades, penalties, licences, keyPersons, roles: Statement
+
+    init(_ db: Database) throws {
+        subject = try db.makeStatement(sql: "SELECT kind, name, status, status_since FROM subject WHERE code = ?")
+        statuses = try db.makeStatement(sql: FactQueries.statuses.subjectSQL)
+        lists = try db.makeStatement(sql: FactQueries.listEntries.subjectSQL)
+        grades = try db.makeStatement(sql: FactQueries.taxGrades.subjectSQL)
+        penalties = try db.makeStatement(sql: FactQueries.penalties.subjectSQL)
+        licences = try db.makeStatement(sql: FactQueries.licences.subjectSQL)
+        keyPersons = try db.makeStatement(sql: FactQueries.keyPersons.subjectSQL)
+        roles = try db.makeStatement(sql: FactQueries.roles.subjectSQL)
+    }
 
     /// One subject's facts read by code (nil when no subject has it), as the streams decode them.
-    static func facts(of code: String, asOf: Day?, in db: Database, presence: FactPresence?) throws -> SubjectFacts? {
-        let s = try db.cachedStatement(sql: "SELECT kind, name, status, status_since FROM subject WHERE code = ?")
+    func facts(of code: String, asOf: Day?, in db: Database, presence: FactPresence?) throws -> SubjectFacts? {
+        let s = subject
         s.bind(1, code)
         guard try s.step(db) else { return nil }
         let r = FactRow(statement: s.sqliteStatement)
@@ -76,19 +94,19 @@ public struct RelatedFactsStream {
         guard let current = SubjectStatus(rawValue: statusText) else {
             throw StoredValueError(table: "subject", column: "status", row: code, value: statusText)
         }
-        func load<V>(_ q: FactQuery<V>, _ kind: FactPresence.Kind) throws -> [V] {
+        func load<V>(_ q: FactQuery<V>, _ kind: FactPresence.Kind, _ statement: Statement) throws -> [V] {
             if let presence, !presence.mayHave(kind, code) { return [] }
-            return try q.load(code, in: db)
+            return try q.load(code, with: statement, in: db)
         }
         let (status, statusSince) = StatusAsOf.resolve(current: current, since: since,
-                                                       history: try load(FactQueries.statuses, .statuses), asOf: asOf)
+                                                       history: try load(FactQueries.statuses, .statuses, statuses), asOf: asOf)
         var f = SubjectFacts(code: code, kind: kind, name: name, status: status, statusSince: statusSince)
-        f.listEntries = try load(FactQueries.listEntries, .listEntries)
-        f.taxGrades = try load(FactQueries.taxGrades, .taxGrades)
-        f.penalties = try load(FactQueries.penalties, .penalties)
-        f.licences = try load(FactQueries.licences, .licences)
-        f.keyPersons = try load(FactQueries.keyPersons, .keyPersons)
-        f.roles = try load(FactQueries.roles, .roles)
+        f.listEntries = try load(FactQueries.listEntries, .listEntries, lists)
+        f.taxGrades = try load(FactQueries.taxGrades, .taxGrades, grades)
+        f.penalties = try load(FactQueries.penalties, .penalties, penalties)
+        f.licences = try load(FactQueries.licences, .licences, licences)
+        f.keyPersons = try load(FactQueries.keyPersons, .keyPersons, keyPersons)
+        f.roles = try load(FactQueries.roles, .roles, roles)
         f.sortCanonically()
         return f
     }
