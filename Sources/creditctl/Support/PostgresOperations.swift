@@ -34,13 +34,20 @@ enum PostgresOperations {
         }
         ops.slices = backend.slices
         ops.accountStore = PostgresAccounts(pool: backend.pool)
+        ops.exchangeStore = PostgresExchange(pool: backend.pool)
+        ops.nationalPageStore = { [pool = backend.pool] day, result, move in
+            var store = PostgresFeedStore(pool: pool, reevaluation: FeedReevaluation(decisions: decisions, asOf: day, result: result),
+                                          listChanges: CreditOperations.listChangesToQueue)
+            store.cursorMove = move
+            return store
+        }
         try backend.seal(ops.registry)
         return ops
     }
 
     /// Refuses a command that does not run on PostgreSQL yet (exit 64).
     static func refuse(_ command: String) -> ExitCode {
-        Terminal.err("creditctl: \(command) does not run on a PostgreSQL registry yet (there: serve, report, subject show, subject search, check, feeds list/show/rejects/pending, ingest, rules activate|rollback|refresh|status, bridge import-national, users, db migrate, db copy, audit verify)\n")
+        Terminal.err("creditctl: \(command) does not run on a PostgreSQL registry yet (there: serve, report, subject show, subject search, check, feeds list/show/rejects/pending, ingest, rules activate|rollback|refresh|status, bridge import-national|push|pull|status|reconcile, users, db migrate, db copy, audit verify)\n")
         return ExitCode(64)
     }
 }
