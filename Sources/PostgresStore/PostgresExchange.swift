@@ -14,7 +14,7 @@ public struct PostgresExchange: ExchangeKeeping {
     public init(pool: PostgresSessionPool) { self.pool = pool }
 
     /// The advisory-lock key of the outbox's sender ("CREDBRDG").
-    static let senderLockKey: Int64 = 0x4352_4544_4252_4447
+    public static let senderLockKey: Int64 = 0x4352_4544_4252_4447
 
     static func now() -> String { ISO8601DateFormatter().string(from: Date()) }
 
