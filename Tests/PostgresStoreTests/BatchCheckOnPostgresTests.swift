@@ -73,6 +73,29 @@ struct BatchCheckOnPostgresTests {
         }
     }
 
+    /// Days other than the decision table's are evaluated on the fly over each batch's slice
+    /// (its subjects' facts and their related subjects'), giving SQLite's verdicts byte for byte.
+    @Test(arguments: ["2019-03-01", "2025-01-01", "2028-01-01"])
+    func verdictsOnOtherDaysAreTheSameOnBothBackends(_ day: String) async throws {
+        try await onOwnThread {
+            let fixture = try ReadSideFixture.shared.get()
+            let input = try Self.input()
+            let options = BatchChecker.Options(format: .json, asOf: try Day(day), threads: 2, batchRows: 9)
+            let viewer = Viewer(actor: "api:batch-\(day)", maySeePersonalIDs: false, role: .officer)
+            let sqlite = try fixture.operations(.sqlite).batchCheck(input: input, options: options, viewer: viewer)
+            let pgOps = try fixture.operations(.postgres)
+            let postgres = try pgOps.batchCheck(input: input, options: options, viewer: viewer)
+            #expect(String(decoding: postgres.output, as: UTF8.self) == String(decoding: sqlite.output, as: UTF8.self))
+            var (a, b) = (sqlite.summary, postgres.summary)
+            a.seconds = 0; b.seconds = 0; a.threadSeconds = []; b.threadSeconds = []
+            #expect(a == b)
+            #expect(b.found > 50)
+            #expect(b.flagged > 0 || day == "2019-03-01", "measures were decided on \(day)")
+            let entry = try #require(try pgOps.auditTrail.entries(subject: nil, limit: 50).last { $0.actor == viewer.actor })
+            #expect(entry.detail == "role officer; batch as-of \(day): \(b.rows) rows, \(b.found) found, \(b.flagged) flagged")
+        }
+    }
+
     @Test func aStreamedCheckOnPostgresWritesTheSameFile() async throws {
         try await onOwnThread {
             let fixture = try ReadSideFixture.shared.get()
