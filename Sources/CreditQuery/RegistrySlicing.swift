@@ -24,6 +24,11 @@ public protocol RegistrySlicing: Sendable {
     /// the quarantined records of the feeds `rejects` selects.
     func withLedgerSlice<T>(rejects: LedgerRejects, _ body: (Registry) throws -> T) throws -> T
 
+    /// Runs `body` on a registry holding what ``withReportSlice(of:asOf:_:)`` holds for the
+    /// subject `identifier` names, and the facts rule evaluation reads for it and the subjects
+    /// related to them, with the source records they cite (`rules explain`).
+    func withFactSlice<T>(of identifier: String, _ body: (Registry) throws -> T) throws -> T
+
     /// One loader per batch-check worker, all reading one snapshot of the store. Throws when the
     /// store cannot answer for `asOf`.
     func batchLoaders(count: Int, asOf: Day) throws -> [any BatchSliceLoader]

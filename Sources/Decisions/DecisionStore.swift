@@ -25,6 +25,8 @@ package protocol DecisionStore: Sendable {
     func reactivate(version: String, rules: CompiledRuleSet, author: String, asOf: Day) throws -> DecisionMaterialiser.Summary
     /// Recomputes every decision of the version active when the transaction starts; nil when none is active.
     func refresh(asOf: Day, progress: ((Int) -> Void)?) throws -> (version: String, summary: DecisionMaterialiser.Summary)?
+    /// How many subjects the decision table places under each measure (``DecisionStatistics/subjectsByMeasure()``).
+    func subjectsByMeasure() throws -> [String: Int]
 }
 
 extension RuleSetStore.Version {

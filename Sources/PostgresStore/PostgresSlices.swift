@@ -41,20 +41,25 @@ public struct PostgresSlices: RegistrySlicing {
         try reportSlice(of: identifier, asOf: asOf, onTheFly: true, body)
     }
 
+    public func withFactSlice<T>(of identifier: String, _ body: (Registry) throws -> T) throws -> T {
+        try reportSlice(of: identifier, asOf: nil, onTheFly: false) { slice, _ in try body(slice) }
+    }
+
     /// A report slice read in one snapshot; another day than the decision table's is refused
-    /// unless `onTheFly`, when the slice gets the facts the rules read and the provider evaluates them.
-    private func reportSlice<T>(of identifier: String, asOf: Day, onTheFly: Bool,
+    /// unless `onTheFly`, when the slice gets the facts the rules read and the provider evaluates
+    /// them. No day (`rules explain`): the slice gets the facts, and no day is checked.
+    private func reportSlice<T>(of identifier: String, asOf: Day?, onTheFly: Bool,
                                 _ body: (Registry, any DecisionProvider) throws -> T) throws -> T {
         let slice = try take()
         defer { giveBack(slice) }
         let decisions: any DecisionProvider = try pool.with { session in
             try session.transaction {
                 try session.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", "start a read snapshot")
-                if !onTheFly { try DecisionDay.check(asOf, in: session) }
-                let rules = onTheFly ? try DecisionDay.rulesOnTheFly(asOf, store: self.rules, in: session) : nil
+                if let asOf, !onTheFly { try DecisionDay.check(asOf, in: session) }
+                let rules = onTheFly ? try asOf.flatMap { try DecisionDay.rulesOnTheFly($0, store: self.rules, in: session) } : nil
                 try slice.registry.writer.writeWithoutTransaction { db in
                     try slice.clear(Self.reportTables, in: db)
-                    if let code = try Self.loadReport(of: identifier, slice: slice, session: session, db: db), rules != nil {
+                    if let code = try Self.loadReport(of: identifier, slice: slice, session: session, db: db), rules != nil || asOf == nil {
                         try slice.loadFacts(of: [code], from: session, into: db)
                         try Self.loadRecords(slice: slice, session: session, db: db)
                     }
