@@ -3,11 +3,12 @@ import Foundation
 import GRDB
 import Testing
 
-/// `creditctl rules list --measures` and `rules explain` on PostgreSQL print what they print on
+/// `creditctl rules list --measures`, `rules explain` and `rules verify` on PostgreSQL do what they do on
 /// SQLite: the subjects each measure reaches, and for a subject every rule that fired or did not,
-/// with the records it rests on (through organisations for a person).
+/// with the records it rests on (through organisations for a person); a verification recorded with
+/// the same decisions re-evaluated and the same audit entry.
 @Suite(.serialized)
-struct RuleReadingOnPostgresTests {
+struct RuleCommandsOnPostgresTests {
     @Test func measuresAndExplanationsAreTheSameOnBothBackends() async throws {
         try await onOwnThread {
             let scratch = try TemporaryDirectory("pg-rule-reading")
@@ -44,6 +45,35 @@ struct RuleReadingOnPostgresTests {
             #expect(fired > 0, "some rule fired")
             let unknown = try both.run(["rules", "explain", "91350100M000100Y43"])
             #expect(unknown.sqlite.status == 1 && unknown.postgres.status == 1, "\(unknown.postgres.stderr)")
+        }
+    }
+
+    @Test func aVerificationIsRecordedAndReevaluatedAsOnSQLite() async throws {
+        try await onOwnThread {
+            let scratch = try TemporaryDirectory("pg-rules-verify")
+            let both = try RulesOnPostgresTests.Both(scratch)
+            let feeds = ["feeds/commerce-0001-full.xml", "feeds/tax-0001-full.xml"]
+            let ingest = try both.run(["ingest"] + feeds.map(NationalListOnPostgresTests.sample))
+            #expect(ingest.sqlite.status == 0 && ingest.postgres.status == 0, "\(ingest.postgres.stderr)")
+            try both.same(["rules", "activate", RulesOnPostgresTests.rules, "--author", "t"])
+            // A measure waiting on a fact an officer must verify, else any subject with a decision.
+            let (code, fact) = try DatabaseQueue(path: both.db).read { db -> (String, String) in
+                if let row = try Row.fetchOne(db, sql: "SELECT subject_code, to_verify FROM decision WHERE to_verify <> '' ORDER BY subject_code LIMIT 1") {
+                    return (row[0], String((row[1] as String).split(separator: ",")[0]))
+                }
+                return (try String.fetchOne(db, sql: "SELECT min(subject_code) FROM decision") ?? "", "tax_unpaid")
+            }
+            for (holds, n) in [("--holds", 1), ("--denied", 2)] {
+                let (s, p) = try both.run(["rules", "verify", code, fact, holds, "--officer", "t"])
+                #expect(s.status == 0 && p.status == 0, "\(p.stderr)")
+                #expect(p.stdout == s.stdout, "\(holds)")
+                #expect(p.stdout.contains(#""recordID":\#(n)"#) && !p.stdout.contains(#""subjectsReevaluated":null"#), "\(p.stdout)")
+                try both.decisionsAgree("after \(fact) \(holds)")
+            }
+            let audit = try TestPostgres.psql(both.url, "SELECT count(*) FROM audit WHERE action = 'verify' AND subject = '\(code)'")
+            #expect(audit == "2\n")
+            let unknown = try both.run(["rules", "verify", "91350100M000100Y43", fact, "--holds"])
+            #expect(unknown.sqlite.status == unknown.postgres.status && unknown.postgres.status != 0, "\(unknown.postgres.stderr)")
         }
     }
 }
