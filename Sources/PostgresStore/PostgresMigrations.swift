@@ -328,6 +328,19 @@ public enum PostgresMigrations {
                 FOR EACH ROW EXECUTE FUNCTION credit_append_only();
             CREATE TABLE audit_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
             """),
+        // The officers' page's sessions, shared by every server of the database (SQLite's servers keep them in memory).
+        Migration(name: "sessions/v13-officer-sessions", sql: """
+            CREATE TABLE officer_session (
+                id_digest TEXT PRIMARY KEY,
+                account TEXT NOT NULL,
+                role TEXT NOT NULL,
+                department TEXT,
+                token_digest TEXT NOT NULL,
+                csrf_token TEXT NOT NULL,
+                created_at DOUBLE PRECISION NOT NULL,
+                last_used_at DOUBLE PRECISION NOT NULL
+            );
+            """),
         Migration(name: "audit/v14-audit-checkpoints", sql: """
             -- Signed checkpoints of the audit log (SQLite keeps them in a file beside its log): the
             -- count and head MAC of the log, each signing the signature of the one before.
