@@ -15,8 +15,8 @@ import NIOHTTPTypes
 /// The answer is the router's: the same request (``MeasuresAnswer``), JSON, problem documents
 /// (``ErrorMiddleware``'s mapping), headers (`Content-Type`, `Content-Length`, `Date`, `Server`),
 /// request log line (``RequestLogger``), metrics (``RouteMetrics``), request timeout and audit
-/// entry. Anything else — another route or method, a session cookie, a body, `Connection`
-/// headers, an identifier with characters other than letters and digits — goes on to the router
+/// entry. Anything else — another route or method, a session cookie, a body, a `Connection`
+/// header other than `keep-alive`, an identifier with characters other than letters and digits — goes on to the router
 /// unchanged.
 final class MeasuresFastPath: Sendable {
     let operations: CreditOperations
@@ -56,8 +56,8 @@ final class MeasuresFastPath: Sendable {
     func recognise(_ head: HTTPRequest) -> Lookup? {
         guard head.method == .get, let target = head.path, target.hasPrefix("/v1/subjects/"),
               let authorization = head.headerFields[.authorization],
-              head.headerFields[.contentLength] == nil, head.headerFields[.transferEncoding] == nil,
-              head.headerFields[.connection] == nil else { return nil }
+              head.headerFields[.contentLength] ?? "0" == "0", head.headerFields[.transferEncoding] == nil,
+              head.headerFields[.connection].map({ $0.lowercased() == "keep-alive" }) ?? true else { return nil }
         let uri = URI(target)
         let segments = uri.path.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
         guard segments.count == 5, segments[0].isEmpty, segments[4].elementsEqual("measures".utf8),
@@ -265,9 +265,13 @@ final class MeasuresFastPathHandler: ChannelDuplexHandler, RemovableChannelHandl
     /// Handles the requests that waited, until one must wait again.
     private func drain(_ context: ChannelHandlerContext) {
         // Taken off before it is handled: a look-up answered at once drains again from inside.
+        var handled = false
         while inFlight == nil, let part = queued.popFirst() {
             if !process(context, part) { queued.prepend(part); break }
+            handled = true
         }
+        // The async bridge delivers what it was given at the end of a read.
+        if handled { context.fireChannelReadComplete() }
         guard inFlight == nil, queued.isEmpty else { return }
         if quiesceHeld { quiesceHeld = false; context.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent()) }
         if readHeld { readHeld = false; context.read() }
