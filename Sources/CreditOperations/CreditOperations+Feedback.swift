@@ -54,31 +54,24 @@ extension CreditOperations {
         guard !caseNumber.isEmpty else { throw FeedbackError.emptyCaseNumber }
         let today = clock.today()
         guard request.appliedOn <= today else { throw FeedbackError.appliedInFuture(request.appliedOn, today: today) }
-        let provider = try activeRules.provider()
-        let registry = self.registry
+        let keeper = feedbackKeeper
         let recordedAt = ISO8601DateFormatter().string(from: Date())
-        guard let code = try registry.read({ db in try registry.lookup(request.subject, in: db)?.code }) else {
+        guard let code = try keeper.subjectCode(request.subject) else {
             throw FeedbackError.unknownSubject(request.subject)
         }
         // The audit log has a file of its own: the attempt is audited first (and `.failed` when refused).
         let detail = "measure \(request.measure) applied by \(request.department) on \(request.appliedOn), case \(caseNumber)"
         let stored = try audited(actor: request.officer, action: "feedback", subject: code, detail: detail) {
-            try registry.write { db -> Feedback in
-                let inForce = try provider.decisions(for: code, asOf: request.appliedOn, in: db).filter { $0.measure == request.measure }
+            try keeper.append(subject: code, appliedOn: request.appliedOn) { decisions -> Feedback in
+                let inForce = decisions.filter { $0.measure == request.measure }
                 guard !inForce.isEmpty else {
                     throw FeedbackError.measureNotApplicable(measure: request.measure, subject: code, on: request.appliedOn)
                 }
                 guard let decision = inForce.first(where: { $0.department == request.department || $0.departmentName == request.department }) else {
                     throw FeedbackError.wrongDepartment(measure: request.measure, department: request.department, owner: inForce[0].department)
                 }
-                let feedback = try FeedbackStore().append(
-                    Feedback(id: 0, subjectCode: code, measure: request.measure, department: decision.department,
-                             caseNumber: caseNumber, appliedOn: request.appliedOn, officer: request.officer, recordedAt: recordedAt), in: db)
-                let payload = try ExchangePayload.encode(ExchangePayload.MeasureFeedback(
-                    feedbackId: feedback.id, measure: feedback.measure, department: feedback.department, caseNumber: feedback.caseNumber,
-                    appliedOn: feedback.appliedOn.description, officer: feedback.officer))
-                try Outbox().enqueue(.measureFeedback, subject: code, payload: payload, in: db)
-                return feedback
+                return Feedback(id: 0, subjectCode: code, measure: request.measure, department: decision.department,
+                                caseNumber: caseNumber, appliedOn: request.appliedOn, officer: request.officer, recordedAt: recordedAt)
             }
         }
         logger.info("feedback recorded", metadata: ["subject": "\(IdentityMask.forDisplay(stored.subjectCode))", "measure": "\(stored.measure)",
@@ -88,11 +81,11 @@ extension CreditOperations {
 
     /// The feedback recorded for the subject any identifier names (nil when none does).
     public func feedback(of identifier: String, asOf: Day? = nil) throws -> [Feedback]? {
-        let registry = self.registry
-        let day = self.day(asOf)
-        return try registry.read { db in
-            guard let s = try registry.lookup(identifier, in: db) else { return nil }
-            return try FeedbackStore().feedback(of: s.code, asOf: day, in: db)
-        }
+        try feedbackKeeper.feedback(of: identifier, asOf: day(asOf))
+    }
+
+    /// Where feedback is kept: ``feedbackStore`` when set (PostgreSQL), else the SQLite registry.
+    var feedbackKeeper: any FeedbackKeeping {
+        feedbackStore ?? SQLiteFeedbackKeeping(registry: registry, activeRules: activeRules)
     }
 }

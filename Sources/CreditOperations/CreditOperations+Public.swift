@@ -18,7 +18,9 @@ extension CreditOperations {
     /// `cached`: from the look-up cache (the query); else compiled from the stored version alone
     /// (a publication, which need not read the decision table the cache's provider reads).
     func publicDefinition(cached: Bool = true) throws -> PublicDefinition {
-        let rules = cached ? try activeRules.provider().rules : try RuleSetStore(registry: registry).activeRuleSet()
+        let rules = if let decisionStore { try decisionStore.activeRuleSet() } else if cached { try activeRules.provider().rules } else {
+            try RuleSetStore(registry: registry).activeRuleSet()
+        }
         guard let rules else { throw OperationError.noActiveRuleSet }
         return try PublicDefinition(rules: rules)
     }
@@ -33,9 +35,7 @@ extension CreditOperations {
     public func publicRecord(_ identifier: String) throws -> PublicRecord? {
         let definition = try publicDefinition()
         let today = clock.today()
-        let reader = PublicRecordReader(registry: registry)
-        let inputs = try registry.read { db in try reader.inputs(for: identifier, in: db) }
-        return inputs.flatMap { definition.record($0, on: today) }
+        return try publicFactsReader.publicInputs(for: identifier).flatMap { definition.record($0, on: today) }
     }
 
     /// Public market entities whose current or former name contains `text`, ranked as the
@@ -43,7 +43,7 @@ extension CreditOperations {
     public func publicSearch(_ text: String, limit: Int = 20) throws -> [PublicSearchHit] {
         let today = clock.today()
         // Natural persons are dropped after ranking: ask for enough to fill the page.
-        let hits = try NameSearch(registry: registry).search(text, limit: limit * 2 + 10, asOf: today)
+        let hits = try reader.searchNames(text, limit: limit * 2 + 10, asOf: today, unmask: false)
         return hits.filter { PublicDefinition.isPublic($0.kind) }.prefix(limit).map {
             PublicSearchHit(code: $0.code, name: $0.name, matchedName: $0.matchedName, former: $0.former, kind: $0.kind, status: $0.status)
         }
@@ -56,7 +56,7 @@ extension CreditOperations {
     public func publish(into directory: String, asOf: Day? = nil, encoding: PublicationEncoding = .utf8) throws -> PublicationManifest {
         let day = day(asOf)
         let started = Date()
-        let manifest = try OpenDataPublisher(registry: registry, definition: try publicDefinition(cached: false))
+        let manifest = try OpenDataPublisher(facts: publicFactsReader, definition: try publicDefinition(cached: false))
             .publish(into: directory, asOf: day, gb18030: encoding == .gb18030)
         var meta: Logger.Metadata = ["asOf": "\(day)", "directory": "\(directory)", "seconds": "\(Date().timeIntervalSince(started))",
                                      "previous": "\(manifest.previous.map(\.description) ?? "none")"]
@@ -64,4 +64,7 @@ extension CreditOperations {
         logger.info("published", metadata: meta)
         return manifest
     }
+
+    /// Where the public facts are read: ``publicFacts`` when set (PostgreSQL), else the SQLite registry.
+    var publicFactsReader: any PublicFactsReading { publicFacts ?? RegistryPublicFacts(registry: registry) }
 }

@@ -58,6 +58,14 @@ public struct CreditOperations: Sendable {
     package var slices: (any RegistrySlicing)?
     /// Where accounts are kept when not in ``registry`` (the PostgreSQL backend's `account` table).
     package var accountStore: (any AccountKeeping)?
+    /// Where feedback is appended and read when not in ``registry`` (the PostgreSQL backend's).
+    package var feedbackStore: (any FeedbackKeeping)?
+    /// Where the officers' page's sessions are kept so that every server of the database shares
+    /// them (the PostgreSQL backend's); nil: each server keeps its own in memory.
+    package var sessionStore: (any SessionKeeping)?
+    /// Where the public query and the publication read when the registry lives in another store
+    /// (the PostgreSQL backend's); nil: ``registry``.
+    package var publicFacts: (any PublicFactsReading)?
 
     /// Uses an open registry, creating the decision tables if they are missing, and `audit`
     /// (default: the log beside the registry's file, in memory for a registry in memory).

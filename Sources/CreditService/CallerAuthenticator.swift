@@ -34,14 +34,14 @@ struct CallerAuthenticator: RouterMiddleware {
     /// cookie. An expired session, or one whose account was revoked, is 401 (and forgotten).
     func cookieSession(_ request: Request) async throws -> (String, SessionStore.Session)? {
         guard let id = request.cookies[SessionStore.cookieName]?.value, !id.isEmpty else { return nil }
-        guard let session = sessions.session(id: id) else {
+        guard let session = try await sessions.session(id: id, on: pool) else {
             throw Problem(.unauthorized, code: "unauthenticated", detail: "the session has ended: sign in again")
         }
         let account: Caller
         do { account = try await caller(digest: session.tokenDigest, invalid: Problem(
             .unauthorized, code: "unauthenticated", detail: "the session's account is revoked: sign in again",
             headers: [.wwwAuthenticate: "Bearer error=\"invalid_token\""])) } catch {
-            sessions.close(id: id)
+            try? await sessions.close(id: id, on: pool)
             throw error
         }
         var live = session

@@ -53,8 +53,8 @@ struct SessionController {
         guard let account = found else {
             throw Problem(.unauthorized, code: "unauthenticated", detail: "the token is unknown or revoked")
         }
-        if let old = request.cookies[SessionStore.cookieName]?.value { sessions.close(id: old) }
-        let (id, session) = sessions.open(account: account, tokenDigest: digest)
+        if let old = request.cookies[SessionStore.cookieName]?.value { try await sessions.close(id: old, on: pool) }
+        let (id, session) = try await sessions.open(account: account, tokenDigest: digest, on: pool)
         var response = try JSONBody.response(view(session.account, csrf: session.csrfToken), status: .created)
         response.headers[.setCookie] = "\(SessionStore.cookieName)=\(id); Path=/; HttpOnly; SameSite=Strict; Max-Age=\(Int(sessions.lifetime.components.seconds))"
         response.headers[.cacheControl] = "no-store"
@@ -63,14 +63,15 @@ struct SessionController {
 
     @Sendable func current(_ request: Request, context: ServiceContext) async throws -> Response {
         let account = try context.account()
-        let csrf = context.sessionID.flatMap { sessions.session(id: $0)?.csrfToken }
+        var csrf: String?
+        if let id = context.sessionID { csrf = try await sessions.session(id: id, on: pool)?.csrfToken }
         var response = try JSONBody.response(view(account, csrf: csrf))
         response.headers[.cacheControl] = "no-store"
         return response
     }
 
     @Sendable func signOut(_ request: Request, context: ServiceContext) async throws -> Response {
-        if let id = context.sessionID { sessions.close(id: id) }
+        if let id = context.sessionID { try await sessions.close(id: id, on: pool) }
         var response = Response(status: .noContent)
         response.headers[.setCookie] = "\(SessionStore.cookieName)=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0"
         return response

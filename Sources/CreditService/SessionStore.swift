@@ -2,7 +2,8 @@ import CreditOperations
 import CreditRegistry
 import Foundation
 
-/// The officers' page's signed-in sessions, kept in memory only (a restart signs everyone out).
+/// The officers' page's signed-in sessions, kept in memory (a restart signs everyone out), or in
+/// a ``SessionKeeping`` store that every server of one database shares (PostgreSQL).
 ///
 /// A session is bound to the account whose token signed it in: it keeps the token's digest,
 /// never the token, and the authenticator asks the ``TokenStore`` for that digest on every
@@ -32,9 +33,12 @@ public final class SessionStore: Sendable {
     /// At most this many sessions are kept; the least recently used one goes first.
     public let capacity: Int
     private let sessions = LockedBox([String: Session]())
+    /// Where sessions are kept when the servers of one database share them; nil: in memory.
+    public let keeper: (any SessionKeeping)?
 
-    public init(idleTimeout: Duration = .seconds(30 * 60), lifetime: Duration = .seconds(8 * 3600), capacity: Int = 10_000) {
-        self.idleTimeout = idleTimeout; self.lifetime = lifetime; self.capacity = capacity
+    public init(idleTimeout: Duration = .seconds(30 * 60), lifetime: Duration = .seconds(8 * 3600), capacity: Int = 10_000,
+                keeper: (any SessionKeeping)? = nil) {
+        self.idleTimeout = idleTimeout; self.lifetime = lifetime; self.capacity = capacity; self.keeper = keeper
     }
 
     /// Starts a session for `account` and returns its id (the cookie's value) and the session.

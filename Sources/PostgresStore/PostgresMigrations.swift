@@ -328,6 +328,19 @@ public enum PostgresMigrations {
                 FOR EACH ROW EXECUTE FUNCTION credit_append_only();
             CREATE TABLE audit_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
             """),
+        // The officers' page's sessions, shared by every server of the database (SQLite's servers keep them in memory).
+        Migration(name: "sessions/v13-officer-sessions", sql: """
+            CREATE TABLE officer_session (
+                id_digest TEXT PRIMARY KEY,
+                account TEXT NOT NULL,
+                role TEXT NOT NULL,
+                department TEXT,
+                token_digest TEXT NOT NULL,
+                csrf_token TEXT NOT NULL,
+                created_at DOUBLE PRECISION NOT NULL,
+                last_used_at DOUBLE PRECISION NOT NULL
+            );
+            """),
     ]
 
     /// The advisory lock that serialises migrations of one database (several servers may start at once).

@@ -77,10 +77,10 @@ struct TwoServersTests {
     /// answering from nothing.
     @Test func unportedCommandsRefusePostgres() throws {
         let url = try TestPostgres.database()
-        let r = try CreditCtl.run(["feedback", "list", "91350100M000100Y43", "--db", url])
+        let r = try CreditCtl.run(["audit", "list", "--db", url])
         #expect(r.status == 64)
         #expect(r.stderr.contains("does not run on a PostgreSQL registry yet"), "\(r.stderr)")
-        let env = try CreditCtl.run(["feedback", "list", "91350100M000100Y43"], environment: ["CREDIT_DB": url])
+        let env = try CreditCtl.run(["audit", "list"], environment: ["CREDIT_DB": url])
         #expect(env.status == 64, "\(env.stderr)")
     }
 

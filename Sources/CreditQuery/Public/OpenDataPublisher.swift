@@ -18,11 +18,16 @@ import GRDB
 ///     .publish(into: "/srv/opendata", asOf: try Day("2026-11-30"), gb18030: false)
 /// ```
 public struct OpenDataPublisher: Sendable {
-    public let registry: Registry
+    /// Where the public subjects' facts are read (the SQLite registry, or another store's).
+    public let facts: any PublicFactsReading
     public let definition: PublicDefinition
 
     public init(registry: Registry, definition: PublicDefinition) {
-        self.registry = registry; self.definition = definition
+        self.init(facts: RegistryPublicFacts(registry: registry), definition: definition)
+    }
+
+    public init(facts: any PublicFactsReading, definition: PublicDefinition) {
+        self.facts = facts; self.definition = definition
     }
 
     /// The days already published in `directory` (subdirectories with a manifest), oldest first.
@@ -66,19 +71,10 @@ public struct OpenDataPublisher: Sendable {
         }
         let tables = opened
         let definition = self.definition
-        try registry.read { db in
-            // One pass in index order gains nothing from a large page cache or a memory map, which
-            // would make the process grow with the registry: small while publishing, restored after.
-            let cache = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000
-            let mmap = try Int.fetchOne(db, sql: "PRAGMA mmap_size") ?? 0
-            try db.execute(sql: "PRAGMA cache_size = -8192; PRAGMA mmap_size = 0")
-            defer { try? db.execute(sql: "PRAGMA cache_size = \(cache); PRAGMA mmap_size = \(mmap)") }
-            var stream = try PublicInputsStream(db: db)
-            while let inputs = try stream.next() {
-                guard let record = definition.record(inputs, on: asOf) else { continue }
-                for dataset in PublicDataset.allCases {
-                    for row in dataset.rows(of: record) { try tables[dataset]!.add(row, asOf: asOf) }
-                }
+        try facts.forEachPublicSubject { inputs in
+            guard let record = definition.record(inputs, on: asOf) else { return }
+            for dataset in PublicDataset.allCases {
+                for row in dataset.rows(of: record) { try tables[dataset]!.add(row, asOf: asOf) }
             }
         }
 

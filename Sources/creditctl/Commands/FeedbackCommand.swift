@@ -28,7 +28,7 @@ struct FeedbackCommand: ParsableCommand {
         }
 
         func run() throws {
-            let ops = try global.existingOperations()
+            let ops = try global.existingOperations(orPostgres: "feedback record")
             let request = FeedbackRequest(subject: subject, measure: measure, department: department, caseNumber: caseNumber,
                                           appliedOn: try Day(date), officer: actor ?? SubjectCommand.defaultActor)
             let stored: Feedback
@@ -49,7 +49,7 @@ struct FeedbackCommand: ParsableCommand {
         @Argument(help: "The subject.") var subject: String
 
         func run() throws {
-            guard let list = try global.existingOperations().feedback(of: subject) else {
+            guard let list = try global.existingOperations(orPostgres: "feedback list").feedback(of: subject) else {
                 Terminal.err("creditctl: no subject with identifier \(IdentityMask.forDisplay(subject))\n")
                 throw ExitCode.failure
             }

@@ -20,7 +20,9 @@ struct PublishCommand: ParsableCommand {
         """
     )
 
-    @Option(help: "Registry database file.") var db = "credit.db"
+    @Option(name: .customLong("db"), help: "Registry: a SQLite file or a postgres:// URL (default: env CREDIT_DB, else credit.db).")
+    var dbOption: String?
+    @OptionGroup var audit: AuditKeyOptions
     @OptionGroup var logging: LoggingOptions
     @Option(help: "Directory of the publications (created if missing).") var out: String
     @Option(help: "Publish as of this day (yyyy-MM-dd); default today.") var asOf: String?
@@ -29,7 +31,8 @@ struct PublishCommand: ParsableCommand {
     func validate() throws { _ = try DayArgument.optional(asOf) }
 
     func run() throws {
-        let ops = try OpenRegistry.operations(db, logging: logging, mustExist: true)
+        let ops = try OpenRegistry.operations(PostgresOperations.database(dbOption), logging: logging, mustExist: true,
+                                              auditKey: audit.auditKey, postgres: true, command: "publish")
         let manifest: PublicationManifest
         do {
             manifest = try ops.publish(into: out, asOf: try DayArgument.optional(asOf), encoding: encoding)

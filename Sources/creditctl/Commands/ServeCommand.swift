@@ -47,7 +47,8 @@ struct ServeCommand: AsyncParsableCommand {
         let logger = Logger(label: "credit.service")
         if !onPostgres && !noWarmCache { warmUp(logger: logger) }
         let app = buildApplication(operations: ops, tokens: store, host: host, port: port,
-                                   publicRateLimit: RateLimit(perSecond: publicRate, burst: publicBurst), logger: logger)
+                                   publicRateLimit: RateLimit(perSecond: publicRate, burst: publicBurst),
+                                   sessions: SessionStore(keeper: ops.sessionStore), logger: logger)
         let checkpointer = AuditCheckpointer(operations: ops, logger: logger)
         // Audit checkpoints every minute while entries come in, and when the server stops.
         try await withThrowingTaskGroup(of: Void.self) { group in

@@ -7,8 +7,9 @@ import PostgresStore
 
 /// The use-cases over a PostgreSQL registry (`--db postgres://…` or `CREDIT_DB`): look-ups, the
 /// credit report, name search, the batch check, authentication, the audit log, the ingest of
-/// bureau feeds (with the decisions they change), the feed ledger's reading and rule activation,
-/// rollback and refresh run on PostgreSQL; every other use-case is
+/// bureau feeds (with the decisions they change), the feed ledger's reading, rule activation,
+/// rollback and refresh, feedback, the officers' page's sessions, the public query and the
+/// open-data publication run on PostgreSQL; every other use-case is
 /// refused by the commands before it starts (docs/scaling.md lists what runs where).
 enum PostgresOperations {
     /// `--db` when given, else `CREDIT_DB`, else `fallback`.
@@ -34,13 +35,16 @@ enum PostgresOperations {
         }
         ops.slices = backend.slices
         ops.accountStore = PostgresAccounts(pool: backend.pool)
+        ops.feedbackStore = PostgresFeedback(pool: backend.pool, decisions: decisions)
+        ops.sessionStore = PostgresSessions(pool: backend.pool)
+        ops.publicFacts = PostgresPublicFacts(pool: backend.readPool)
         try backend.seal(ops.registry)
         return ops
     }
 
     /// Refuses a command that does not run on PostgreSQL yet (exit 64).
     static func refuse(_ command: String) -> ExitCode {
-        Terminal.err("creditctl: \(command) does not run on a PostgreSQL registry yet (there: serve, report, subject show, subject search, check, feeds list/show/rejects/pending, ingest, rules activate|rollback|refresh|status, bridge import-national, users, db migrate, db copy, audit verify)\n")
+        Terminal.err("creditctl: \(command) does not run on a PostgreSQL registry yet (there: serve, report, subject show, subject search, check, feeds list/show/rejects/pending, ingest, rules activate|rollback|refresh|status, bridge import-national, users, feedback, publish, db migrate, db copy, audit verify)\n")
         return ExitCode(64)
     }
 }
