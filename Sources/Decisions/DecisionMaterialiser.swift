@@ -51,6 +51,9 @@ public struct DecisionMaterialiser: Sendable {
         // Rules that read related subjects get them streamed beside each subject's own facts
         // (verification facts, when any were recorded, are attached per subject instead).
         let streamsRelated = rules.readsRelatedFacts && !verifications
+        // Which subjects have rows in the tables related subjects are read from: the probes that
+        // would find nothing (most organisations have no penalty, licence or list entry) are skipped.
+        let presence = streamsRelated ? try FactPresence.read(Self.presenceKinds(keyPersons: rules.readsKeyPersonsFacts), in: db) : nil
 
         func handle(_ streamed: SubjectFacts, related: [SubjectFacts]) throws {
             summary.subjectsEvaluated += 1
@@ -77,7 +80,7 @@ public struct DecisionMaterialiser: Sendable {
             // Reading and evaluating need no write connection: the readers split the registry
             // into code ranges and hand back each range's decisions in code order.
             let ranges = try CodeRange.split(subjectsPerRange: subjectsPerRange, in: db)
-            try ParallelEvaluation(rules: rules, asOf: asOf, related: streamsRelated, readers: readers, ranges: ranges)
+            try ParallelEvaluation(rules: rules, asOf: asOf, related: streamsRelated, presence: presence, readers: readers, ranges: ranges)
                 .run(pool) { code, ds in
                     summary.subjectsEvaluated += 1
                     var own = 0
@@ -96,7 +99,8 @@ public struct DecisionMaterialiser: Sendable {
                     try pool.read { rdb in
                         var batch: [(SubjectFacts, [SubjectFacts])] = []
                         batch.reserveCapacity(512)
-                        try Self.stream(rdb, asOf: asOf, related: streamsRelated, keyPersons: rules.readsKeyPersonsFacts) { f, related in
+                        try Self.stream(rdb, asOf: asOf, related: streamsRelated, keyPersons: rules.readsKeyPersonsFacts,
+                                        presence: presence) { f, related in
                             batch.append((f, related))
                             if batch.count == 512 {
                                 guard queue.put(batch) else { return false }
@@ -118,7 +122,9 @@ public struct DecisionMaterialiser: Sendable {
             }
             if let e = failure.value { throw e }
         } else {
-            try Self.stream(db, asOf: asOf, related: streamsRelated, keyPersons: rules.readsKeyPersonsFacts) { f, related in try handle(f, related: related); return true }
+            try Self.stream(db, asOf: asOf, related: streamsRelated, keyPersons: rules.readsKeyPersonsFacts, presence: presence) { f, related in
+                try handle(f, related: related); return true
+            }
         }
 
         // Persons reached through organisations: their final set merges every route and applies
@@ -140,12 +146,18 @@ public struct DecisionMaterialiser: Sendable {
     /// `related` (else none): the organisations it serves, and its key persons when
     /// `keyPersons`; `each` returns false to stop.
     static func stream(_ db: Database, asOf: Day, related withRelated: Bool, keyPersons: Bool, range: CodeRange = .all,
-                       _ each: (SubjectFacts, [SubjectFacts]) throws -> Bool) throws {
+                       presence: FactPresence? = nil, _ each: (SubjectFacts, [SubjectFacts]) throws -> Bool) throws {
         var own = try FactsStream(db: db, asOf: asOf, range: range)
-        var related = withRelated ? try RelatedFactsStream(db: db, asOf: asOf, keyPersons: keyPersons, range: range) : nil
+        var related = withRelated ? try RelatedFactsStream(db: db, asOf: asOf, keyPersons: keyPersons, range: range, presence: presence) : nil
         while let f = try own.next() {
             guard try each(f, try related?.related(of: f.code) ?? []) else { return }
         }
+    }
+
+    /// The fact tables worth a presence set for the related subjects' reads: the sparse ones, and
+    /// with key persons streamed those persons lack (statuses, tax grades, key persons of their own).
+    static func presenceKinds(keyPersons: Bool) -> [FactPresence.Kind] {
+        keyPersons ? FactPresence.Kind.allCases : [.listEntries, .penalties, .licences, .roles]
     }
 
     /// The subjects whose decisions may change when the facts of `touched` changed: the

@@ -13,6 +13,7 @@ struct ParallelEvaluation {
     let rules: CompiledRuleSet
     let asOf: Day
     let related: Bool
+    let presence: FactPresence?
     let readers: Int
     let ranges: [CodeRange]
 
@@ -30,7 +31,7 @@ struct ParallelEvaluation {
         let queues = (0..<readers).map { _ in BoundedQueue<Part>(capacity: 64) }
         let failures = LockedBox<[any Error]>([])
         let threads = (0..<readers).map { reader in
-            Thread { [rules, asOf, related, ranges] in
+            Thread { [rules, asOf, related, presence, ranges] in
                 let queue = queues[reader]
                 do {
                     try pool.read { db in
@@ -39,7 +40,7 @@ struct ParallelEvaluation {
                             part.results.reserveCapacity(256)
                             var open = true
                             try DecisionMaterialiser.stream(db, asOf: asOf, related: related, keyPersons: rules.readsKeyPersonsFacts,
-                                                            range: ranges[r]) { f, others in
+                                                            range: ranges[r], presence: presence) { f, others in
                                 let ds = related ? rules.decisions(for: f.code, own: f, related: others, asOf: asOf)
                                                  : rules.evaluate(f, asOf: asOf)
                                 part.results.append((f.code, ds))

@@ -16,7 +16,17 @@ struct FactQuery<Value>: Sendable {
     let subjectColumn: String
     /// The columns the decoder reads, from position 1 (position 0 is the subject column).
     let columns: String
-    let decode: @Sendable (Row, String) throws -> Value
+    let decode: @Sendable (FactRow, String) throws -> Value
+    /// The rows of one subject.
+    let subjectSQL: String
+
+    init(table: String, subjectColumn: String, columns: String, decode: @escaping @Sendable (FactRow, String) throws -> Value) {
+        self.table = table
+        self.subjectColumn = subjectColumn
+        self.columns = columns
+        self.decode = decode
+        subjectSQL = "SELECT \(subjectColumn), \(columns) FROM \(table) WHERE \(subjectColumn) = ?"
+    }
 
     /// All rows of the table in subject order (for a merge join over subjects).
     var streamSQL: String { streamSQL(where: "TRUE") }
@@ -25,26 +35,27 @@ struct FactQuery<Value>: Sendable {
         "SELECT \(subjectColumn), \(columns) FROM \(table) WHERE \(condition) ORDER BY \(subjectColumn)"
     }
     /// The rows of the subjects in `range`, in subject order.
-    func stream(_ db: Database, _ range: CodeRange) throws -> CodeOrderedRows<Value> {
+    func stream(_ db: Database, _ range: CodeRange) throws -> FactRows<Value> {
         let c = range.condition(subjectColumn)
-        return try CodeOrderedRows(db, sql: streamSQL(where: c.sql), arguments: c.arguments, decode: decode)
+        return try FactRows(db, sql: streamSQL(where: c.sql), arguments: c.arguments, decode: decode)
     }
-    /// The rows of one subject.
-    var subjectSQL: String { "SELECT \(subjectColumn), \(columns) FROM \(table) WHERE \(subjectColumn) = ?" }
-
-    /// A stored day at `index`, throwing with table, column and row when it is not one.
-    static func day(_ row: Row, _ index: Int, _ column: String, table: String, subject: String) throws -> Day? {
-        guard let text = row[index] as String? else { return nil }
-        var t = text
-        if let d = t.withUTF8({ Day.parse($0) }) { return d }
-        return try Day.stored(text, table: table, column: column, row: subject)
+    /// The rows of `code` through the connection's cached statement for ``subjectSQL``.
+    func load(_ code: String, in db: Database) throws -> [Value] {
+        try load(code, with: db.cachedStatement(sql: subjectSQL), in: db)
     }
 
-    static func requiredDay(_ row: Row, _ index: Int, _ column: String, table: String, subject: String) throws -> Day {
-        guard let d = try day(row, index, column, table: table, subject: subject) else {
-            throw StoredValueError(table: table, column: column, row: subject, value: nil)
+    /// The rows of `code` through `s`, a statement prepared from ``subjectSQL``.
+    func load(_ code: String, with s: Statement, in db: Database) throws -> [Value] {
+        s.bind(1, code)
+        let row = FactRow(statement: s.sqliteStatement)
+        var out: [Value] = []
+        do {
+            while try s.step(db) { out.append(try decode(row, code)) }
+        } catch {
+            s.finish()
+            throw error
         }
-        return d
+        return out
     }
 }
 
@@ -53,58 +64,55 @@ enum FactQueries {
     static let listEntries = FactQuery<ListEntryFact>(
         table: "list_entry", subjectColumn: "subject_code",
         columns: "list, entered_on, exited_on, ground, entry_record, exit_record") { r, code in
-        var ids: [Int64] = [r[5]]
-        if let x = r[6] as Int64? { ids.append(x) }
-        return ListEntryFact(list: r[1], enteredOn: try FactQuery<ListEntryFact>.requiredDay(r, 2, "entered_on", table: "list_entry", subject: code),
-                             exitedOn: try FactQuery<ListEntryFact>.day(r, 3, "exited_on", table: "list_entry", subject: code),
-                             ground: r[4], recordIDs: ids)
+        var ids: [Int64] = [r.int64(5)]
+        if let x = r.optionalInt64(6) { ids.append(x) }
+        return ListEntryFact(list: r.text(1), enteredOn: try r.requiredDay(2, "entered_on", table: "list_entry", subject: code),
+                             exitedOn: try r.day(3, "exited_on", table: "list_entry", subject: code),
+                             ground: r.optionalText(4), recordIDs: ids)
     }
 
     static let taxGrades = FactQuery<TaxGradeFact>(
         table: "tax_grade", subjectColumn: "subject_code", columns: "year, grade, published_on, record_id") { r, code in
-        let text: String = r[2]
+        let text = r.text(2)
         guard let g = TaxGrade(rawValue: text) else {
             throw StoredValueError(table: "tax_grade", column: "grade", row: code, value: text)
         }
-        return TaxGradeFact(year: r[1], grade: g,
-                            publishedOn: try FactQuery<TaxGradeFact>.requiredDay(r, 3, "published_on", table: "tax_grade", subject: code),
-                            recordID: r[4])
+        return TaxGradeFact(year: Int(r.int64(1)), grade: g,
+                            publishedOn: try r.requiredDay(3, "published_on", table: "tax_grade", subject: code),
+                            recordID: r.int64(4))
     }
 
     static let penalties = FactQuery<PenaltyFact>(
         table: "penalty", subjectColumn: "subject_code",
         columns: "document_number, decided_on, types, fine_micro_wan, severity, authority, publicity_end, repaired_on, revoked_on, record_id") { r, code in
-        typealias Q = FactQuery<PenaltyFact>
-        let types: String = r[3]
-        let severityText: String = r[5]
+        let types = r.text(3)
+        let severityText = r.text(5)
         guard let severity = PenaltySeverity(rawValue: severityText) else {
             throw StoredValueError(table: "penalty", column: "severity", row: code, value: severityText)
         }
-        return PenaltyFact(documentNumber: r[1], decidedOn: try Q.requiredDay(r, 2, "decided_on", table: "penalty", subject: code),
-                           types: types.split(separator: ";").map(String.init), fineMicroWan: r[4], severity: severity,
-                           authority: r[6] ?? "", publicityEnd: try Q.day(r, 7, "publicity_end", table: "penalty", subject: code),
-                           repairedOn: try Q.day(r, 8, "repaired_on", table: "penalty", subject: code),
-                           revokedOn: try Q.day(r, 9, "revoked_on", table: "penalty", subject: code), recordID: r[10])
+        return PenaltyFact(documentNumber: r.text(1), decidedOn: try r.requiredDay(2, "decided_on", table: "penalty", subject: code),
+                           types: types.split(separator: ";").map(String.init), fineMicroWan: r.int64(4), severity: severity,
+                           authority: r.optionalText(6) ?? "", publicityEnd: try r.day(7, "publicity_end", table: "penalty", subject: code),
+                           repairedOn: try r.day(8, "repaired_on", table: "penalty", subject: code),
+                           revokedOn: try r.day(9, "revoked_on", table: "penalty", subject: code), recordID: r.int64(10))
     }
 
     static let licences = FactQuery<LicenceFact>(
         table: "licence", subjectColumn: "subject_code", columns: "number, type, granted_on, valid_until, revoked_on, record_id") { r, code in
-        typealias Q = FactQuery<LicenceFact>
-        return LicenceFact(number: r[1], type: r[2], grantedOn: try Q.requiredDay(r, 3, "granted_on", table: "licence", subject: code),
-                           validUntil: try Q.day(r, 4, "valid_until", table: "licence", subject: code),
-                           revokedOn: try Q.day(r, 5, "revoked_on", table: "licence", subject: code), recordID: r[6])
+        LicenceFact(number: r.text(1), type: r.text(2), grantedOn: try r.requiredDay(3, "granted_on", table: "licence", subject: code),
+                    validUntil: try r.day(4, "valid_until", table: "licence", subject: code),
+                    revokedOn: try r.day(5, "revoked_on", table: "licence", subject: code), recordID: r.int64(6))
     }
 
     private static let relationColumns = "role, from_code, to_code, valid_from, valid_to, record_id"
 
-    @Sendable private static func relation(_ r: Row, _ code: String) throws -> RelationFact {
-        typealias Q = FactQuery<RelationFact>
-        let roleText: String = r[1]
+    @Sendable private static func relation(_ r: FactRow, _ code: String) throws -> RelationFact {
+        let roleText = r.text(1)
         guard let role = RelationRole(rawValue: roleText) else {
             throw StoredValueError(table: "relation", column: "role", row: code, value: roleText)
         }
-        return RelationFact(role: role, from: r[2], to: r[3], validFrom: try Q.requiredDay(r, 4, "valid_from", table: "relation", subject: code),
-                            validTo: try Q.day(r, 5, "valid_to", table: "relation", subject: code), recordID: r[6] ?? 0)
+        return RelationFact(role: role, from: r.text(2), to: r.text(3), validFrom: try r.requiredDay(4, "valid_from", table: "relation", subject: code),
+                            validTo: try r.day(5, "valid_to", table: "relation", subject: code), recordID: r.optionalInt64(6) ?? 0)
     }
 
     /// Relations in which the subject is the organisation.
@@ -115,12 +123,11 @@ enum FactQueries {
     /// The status history (the status as of a day is chosen by ``StatusAsOf``).
     static let statuses = FactQuery<StatusAsOf.Change>(
         table: "status_history", subjectColumn: "subject_code", columns: "since, status") { r, code in
-        let text: String = r[2]
+        let text = r.text(2)
         guard let status = SubjectStatus(rawValue: text) else {
             throw StoredValueError(table: "status_history", column: "status", row: code, value: text)
         }
-        return StatusAsOf.Change(since: try FactQuery<StatusAsOf.Change>.requiredDay(r, 1, "since", table: "status_history", subject: code),
-                                 status: status)
+        return StatusAsOf.Change(since: try r.requiredDay(1, "since", table: "status_history", subject: code), status: status)
     }
 }
 

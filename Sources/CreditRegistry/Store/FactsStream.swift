@@ -14,14 +14,15 @@ import GRDB
 /// ```
 public struct FactsStream {
     private let asOf: Day?
-    private var subjects: RowCursor
-    private var statuses: CodeOrderedRows<StatusAsOf.Change>
-    private var lists: CodeOrderedRows<ListEntryFact>
-    private var grades: CodeOrderedRows<TaxGradeFact>
-    private var penalties: CodeOrderedRows<PenaltyFact>
-    private var licences: CodeOrderedRows<LicenceFact>
-    private var keyPersons: CodeOrderedRows<RelationFact>
-    private var roles: CodeOrderedRows<RelationFact>
+    private let db: Database
+    private let subjects: Statement
+    private var statuses: FactRows<StatusAsOf.Change>
+    private var lists: FactRows<ListEntryFact>
+    private var grades: FactRows<TaxGradeFact>
+    private var penalties: FactRows<PenaltyFact>
+    private var licences: FactRows<LicenceFact>
+    private var keyPersons: FactRows<RelationFact>
+    private var roles: FactRows<RelationFact>
 
     /// Opens the cursors inside a read (or write) transaction; statuses are those in effect on
     /// `asOf` (the latest when nil), as ``Registry/facts(of:asOf:in:)`` gives them. Only the
@@ -29,8 +30,9 @@ public struct FactsStream {
     public init(db: Database, asOf: Day? = nil, range: CodeRange = .all) throws {
         self.asOf = asOf
         let c = range.condition("code")
-        subjects = try Row.fetchCursor(db, sql: "SELECT code, kind, name, status, status_since FROM subject WHERE \(c.sql) ORDER BY code",
-                                       arguments: c.arguments)
+        self.db = db
+        subjects = try db.makeStatement(sql: "SELECT code, kind, name, status, status_since FROM subject WHERE \(c.sql) ORDER BY code")
+        try subjects.setArguments(c.arguments)
         statuses = try FactQueries.statuses.stream(db, range)
         lists = try FactQueries.listEntries.stream(db, range)
         grades = try FactQueries.taxGrades.stream(db, range)
@@ -42,18 +44,20 @@ public struct FactsStream {
 
     /// The next subject's facts, or nil at the end.
     public mutating func next() throws -> SubjectFacts? {
-        guard let s = try subjects.next() else { return nil }
-        let code: String = s[0]
-        let kindText: String = s[1], statusText: String = s[3]
+        guard try subjects.step(db) else { return nil }
+        let s = FactRow(statement: subjects.sqliteStatement)
+        let code = s.text(0)
+        let kindText = s.text(1), statusText = s.text(3)
         guard let kind = SubjectKind(rawValue: kindText) else {
             throw StoredValueError(table: "subject", column: "kind", row: code, value: kindText)
         }
         guard let current = SubjectStatus(rawValue: statusText) else {
             throw StoredValueError(table: "subject", column: "status", row: code, value: statusText)
         }
-        let since = try FactQuery<Void>.day(s, 4, "status_since", table: "subject", subject: code)
+        let since = try s.day(4, "status_since", table: "subject", subject: code)
+        let name = s.text(2)
         let (status, statusSince) = StatusAsOf.resolve(current: current, since: since, history: try statuses.values(for: code), asOf: asOf)
-        var f = SubjectFacts(code: code, kind: kind, name: s[2], status: status, statusSince: statusSince)
+        var f = SubjectFacts(code: code, kind: kind, name: name, status: status, statusSince: statusSince)
         f.listEntries = try lists.values(for: code)
         f.taxGrades = try grades.values(for: code)
         f.penalties = try penalties.values(for: code)

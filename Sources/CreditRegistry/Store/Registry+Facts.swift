@@ -12,9 +12,7 @@ extension Registry {
     /// ``facts(of:asOf:)`` inside an existing transaction.
     public func facts(of code: String, asOf: Day? = nil, in db: Database) throws -> SubjectFacts? {
         guard let s = try subject(code: code, in: db) else { return nil }
-        func load<V>(_ q: FactQuery<V>) throws -> [V] {
-            try Row.fetchAll(db.cachedStatement(sql: q.subjectSQL), arguments: [code]).map { try q.decode($0, code) }
-        }
+        func load<V>(_ q: FactQuery<V>) throws -> [V] { try q.load(code, in: db) }
         let (status, since) = StatusAsOf.resolve(current: s.status, since: s.statusSince,
                                                  history: try load(FactQueries.statuses), asOf: asOf)
         var f = SubjectFacts(code: s.code, kind: s.kind, name: s.name, status: status, statusSince: since)
