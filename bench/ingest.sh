@@ -39,7 +39,7 @@ for SUBJECTS in $SIZES; do
   # imported by sqlite3 from CSV into an empty registry (the short-query index `name_gram` too),
   # then the name index built as the ingest does.
   ALL="$DIR/baseline-all.db"; rm -f "$ALL"
-  TABLES="subject alias subject_name status_history relation record record_head list_entry penalty licence tax_grade name_gram name_gram_cut name_gram_offset"
+  TABLES="subject alias subject_name status_history relation record record_head name_variant list_entry penalty licence tax_grade name_gram name_gram_cut name_gram_offset"
   python3 - "$DB" "$ALL" <<'PY'
 import sqlite3, sys
 src, dst = sqlite3.connect(sys.argv[1]), sqlite3.connect(sys.argv[2])

@@ -16,10 +16,29 @@ final class RecordWriter: FeedRecordApplying {
     var touchedAll: Bool { touchedSubjects.all }
     /// Ids of the records appended to the history, in order.
     private(set) var appended: [Int64] = []
+    /// The registry's write statements, prepared once for the feed's transaction.
+    private let statements: RegistryStatements
+    private let facts: SQLiteDerivedFacts
+    private var heads: HeadStatements?
+
+    /// The statements on `record_head`, prepared on the first record.
+    private struct HeadStatements {
+        let probe: Statement
+        let insert: Statement
+        let update: Statement
+
+        init(_ db: Database) throws {
+            probe = try db.makeStatement(sql: "SELECT content_hash, revoked FROM record_head WHERE bureau = ? AND bureau_key = ?")
+            insert = try db.makeStatement(sql: "INSERT INTO record_head (record_id, content_hash, revoked, bureau, bureau_key) VALUES (?, ?, ?, ?, ?)")
+            update = try db.makeStatement(sql: "UPDATE record_head SET record_id = ?, content_hash = ?, revoked = ? WHERE bureau = ? AND bureau_key = ?")
+        }
+    }
 
     init(registry: Registry, db: Database, feedRow: Int64, bureau: String, recordedAt: String, rejectLimit: Int) {
         self.registry = registry; self.db = db; self.feedRow = feedRow; self.bureau = bureau
         self.recordedAt = recordedAt; self.rejectLimit = rejectLimit
+        statements = RegistryStatements(db: db)
+        facts = SQLiteDerivedFacts(registry: registry, db: db, statements: statements)
     }
 
     func write(_ p: Prepared, into r: inout IngestReport) throws {
@@ -36,7 +55,9 @@ final class RecordWriter: FeedRecordApplying {
     /// when what it needs has not arrived; otherwise appended to the history, its subject
     /// introduced if the registry does not know it, and applied to the derived state.
     func apply(_ rec: PreparedRecord, into r: inout IngestReport) throws {
-        let probe = try db.cachedStatement(sql: "SELECT content_hash, revoked FROM record_head WHERE bureau = ? AND bureau_key = ?")
+        let heads = try self.heads ?? HeadStatements(db)
+        self.heads = heads
+        let probe = heads.probe
         probe.bind(1, bureau); probe.bind(2, rec.key)
         var head: (hash: String, revoked: Bool)?
         if try probe.step(db) {
@@ -61,21 +82,19 @@ final class RecordWriter: FeedRecordApplying {
                                                provenance: Provenance(bureau: bureau, bureauKey: rec.key, feed: feedRow, line: rec.line,
                                                                      documentNumber: rec.documentNumber),
                                                effectiveFrom: rec.effectiveFrom, contentHash: rec.hash, payload: rec.payload),
-                                     recordedAt: recordedAt, in: db)
+                                     recordedAt: recordedAt, in: db, statements: statements)
         appended.append(id)
         if let identity = rec.identity {
             // A list names its subject authoritatively enough to rename it; other records only
             // introduce a subject the registry does not know yet.
             try registry.introduce(code: identity.code, kind: identity.kind, name: identity.name, source: identity.source,
-                                   recordID: id, onlyIfAbsent: identity.source != .list, in: db)
+                                   recordID: id, onlyIfAbsent: identity.source != .list, in: db, statements: statements)
         }
         // A new key is a plain insert; a known one is updated in place (no conflict probe).
-        let putHead = try head == nil
-            ? db.cachedStatement(sql: "INSERT INTO record_head (record_id, content_hash, revoked, bureau, bureau_key) VALUES (?, ?, ?, ?, ?)")
-            : db.cachedStatement(sql: "UPDATE record_head SET record_id = ?, content_hash = ?, revoked = ? WHERE bureau = ? AND bureau_key = ?")
+        let putHead = head == nil ? heads.insert : heads.update
         putHead.bind(1, id); putHead.bind(2, rec.hash); putHead.bind(3, isRevoke); putHead.bind(4, bureau); putHead.bind(5, rec.key)
         try putHead.run(db)
-        let changed = try rec.apply(SQLiteDerivedFacts(registry: registry, db: db), id)
+        let changed = try rec.apply(facts, id)
         touch(changed)
         touch([rec.subject])
         if isRevoke { r.revoked += 1 } else if head == nil { r.new += 1 } else { r.changed += 1 }

@@ -5,14 +5,9 @@ import GRDB
 extension Registry {
     /// A list entry (or its correction) keyed by the entry record's bureau key.
     public func putListEntry(subject: String, list: String, enteredOn: Day, ground: String?, reason: String?,
-                             authority: String?, entryKey: String, recordID: Int64, in db: Database) throws {
-        let stmt = try db.cachedStatement(sql: """
-            INSERT INTO list_entry (subject_code, list, entered_on, ground, reason, authority, entry_key, entry_record)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT(entry_key) DO UPDATE SET subject_code = excluded.subject_code, list = excluded.list,
-                entered_on = excluded.entered_on, ground = excluded.ground, reason = excluded.reason,
-                authority = excluded.authority, entry_record = excluded.entry_record
-            """)
+                             authority: String?, entryKey: String, recordID: Int64, in db: Database,
+                             statements: RegistryStatements? = nil) throws {
+        let stmt = try statement(.putListEntry, statements, db)
         stmt.bind(1, subject); stmt.bind(2, list); stmt.bind(3, enteredOn); stmt.bind(4, ground); stmt.bind(5, reason)
         stmt.bind(6, authority); stmt.bind(7, entryKey); stmt.bind(8, recordID)
         try stmt.run(db)
@@ -41,11 +36,9 @@ extension Registry {
     }
 
     /// A penalty decision (or its correction), keyed by `bureau:key`.
-    public func putPenalty(_ p: PenaltyFact, subject: String, recordKey: String, in db: Database) throws {
-        let stmt = try db.cachedStatement(sql: """
-            INSERT OR REPLACE INTO penalty (record_key, subject_code, document_number, decided_on, types, fine_micro_wan,
-                severity, authority, publicity_end, repaired_on, revoked_on, record_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
+    public func putPenalty(_ p: PenaltyFact, subject: String, recordKey: String, in db: Database,
+                           statements: RegistryStatements? = nil) throws {
+        let stmt = try statement(.putPenalty, statements, db)
         stmt.bind(1, recordKey); stmt.bind(2, subject); stmt.bind(3, p.documentNumber); stmt.bind(4, p.decidedOn)
         stmt.bind(5, p.types.joined(separator: ";")); stmt.bind(6, p.fineMicroWan); stmt.bind(7, p.severity.rawValue)
         stmt.bind(8, p.authority); stmt.bind(9, p.publicityEnd); stmt.bind(10, p.repairedOn); stmt.bind(11, p.revokedOn)
@@ -59,21 +52,17 @@ extension Registry {
     }
 
     /// A licence (or its change), keyed by `bureau:key`.
-    public func putLicence(_ l: LicenceFact, subject: String, recordKey: String, in db: Database) throws {
-        let stmt = try db.cachedStatement(sql: """
-            INSERT OR REPLACE INTO licence (record_key, subject_code, number, type, granted_on, valid_until, revoked_on, record_id)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """)
+    public func putLicence(_ l: LicenceFact, subject: String, recordKey: String, in db: Database,
+                           statements: RegistryStatements? = nil) throws {
+        let stmt = try statement(.putLicence, statements, db)
         stmt.bind(1, recordKey); stmt.bind(2, subject); stmt.bind(3, l.number); stmt.bind(4, l.type); stmt.bind(5, l.grantedOn)
         stmt.bind(6, l.validUntil); stmt.bind(7, l.revokedOn); stmt.bind(8, l.recordID)
         try stmt.run(db)
     }
 
     /// The annual tax credit grade of a subject (a later publication for the same year replaces it).
-    public func putTaxGrade(_ g: TaxGradeFact, subject: String, in db: Database) throws {
-        let stmt = try db.cachedStatement(sql: """
-            INSERT OR REPLACE INTO tax_grade (subject_code, year, grade, published_on, record_id) VALUES (?, ?, ?, ?, ?)
-            """)
+    public func putTaxGrade(_ g: TaxGradeFact, subject: String, in db: Database, statements: RegistryStatements? = nil) throws {
+        let stmt = try statement(.putTaxGrade, statements, db)
         stmt.bind(1, subject); stmt.bind(2, g.year); stmt.bind(3, g.grade.rawValue); stmt.bind(4, g.publishedOn); stmt.bind(5, g.recordID)
         try stmt.run(db)
     }

@@ -31,8 +31,8 @@ extension Registry {
     /// variant): one probe for what a caller would otherwise ask ``knows(_:in:)`` first.
     @discardableResult
     public func introduce(code: String, kind: SubjectKind, name: String, source: IdentitySource, recordID: Int64?,
-                          onlyIfAbsent: Bool = false, in db: Database) throws -> Bool {
-        let probe = try db.cachedStatement(sql: "SELECT COALESCE(identity_source, 'named'), name, kind FROM subject WHERE code = ?")
+                          onlyIfAbsent: Bool = false, in db: Database, statements: RegistryStatements? = nil) throws -> Bool {
+        let probe = try statement(.probeIdentity, statements, db)
         probe.bind(1, code)
         var row: (source: String, name: String, kind: String)?
         if try probe.step(db) {
@@ -48,22 +48,22 @@ extension Registry {
             // the outcome does not depend on which record arrived first.
             let renames = source > stored || (source == stored && source != .registration && !current.isEmpty && name < current)
             if !name.isEmpty, renames || current.isEmpty {
-                let update = try db.cachedStatement(sql: "UPDATE subject SET name = ?, kind = ?, identity_source = ? WHERE code = ?")
+                let update = try statement(.renameSubject, statements, db)
                 update.bind(1, name); update.bind(2, source >= stored ? kind.rawValue : row.kind)
                 update.bind(3, max(source, stored).rawValue); update.bind(4, code)
                 try update.run(db)
-                if kind != .naturalPerson { try addName(name, of: code, from: nil, in: db) }
+                if kind != .naturalPerson { try addName(name, of: code, from: nil, in: db, statements: statements) }
             }
         } else {
-            let insert = try db.cachedStatement(sql: "INSERT INTO subject (code, kind, name, status, identity_source) VALUES (?, ?, ?, 'active', ?)")
+            let insert = try statement(.insertIntroduced, statements, db)
             insert.bind(1, code); insert.bind(2, kind.rawValue); insert.bind(3, name); insert.bind(4, source.rawValue)
             try insert.run(db)
-            try addAlias(scheme: kind == .naturalPerson ? .residentID : .uscc, value: code, subject: code, in: db)
-            if kind != .naturalPerson && !name.isEmpty { try addName(name, of: code, from: nil, in: db) }
+            try addAlias(scheme: kind == .naturalPerson ? .residentID : .uscc, value: code, subject: code, in: db, statements: statements)
+            if kind != .naturalPerson && !name.isEmpty { try addName(name, of: code, from: nil, in: db, statements: statements) }
             isNew = true
         }
         if !name.isEmpty {
-            let variant = try db.cachedStatement(sql: "INSERT OR IGNORE INTO name_variant (subject_code, name, source, record_id) VALUES (?, ?, ?, ?)")
+            let variant = try statement(.addNameVariant, statements, db)
             variant.bind(1, code); variant.bind(2, name); variant.bind(3, source.rawValue); variant.bind(4, recordID)
             try variant.run(db)
         }

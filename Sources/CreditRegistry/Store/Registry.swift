@@ -73,23 +73,14 @@ public struct Registry: Sendable {
 
     /// Inserts a subject or updates its identity from its registration (the authoritative
     /// source of names, kinds and status); its own code becomes an alias.
-    public func upsert(_ s: Subject, recordID: Int64? = nil, in db: Database) throws {
-        let stmt = try db.cachedStatement(sql: """
-            INSERT INTO subject (code, kind, name, status, status_since, established_on, region, authority, updated_by_record,
-                identity_source)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'registration')
-            ON CONFLICT(code) DO UPDATE SET kind = excluded.kind, name = excluded.name, status = excluded.status,
-                identity_source = 'registration',
-                status_since = excluded.status_since, established_on = COALESCE(excluded.established_on, established_on),
-                region = COALESCE(excluded.region, region), authority = COALESCE(excluded.authority, authority),
-                updated_by_record = COALESCE(excluded.updated_by_record, updated_by_record)
-            """)
+    public func upsert(_ s: Subject, recordID: Int64? = nil, in db: Database, statements: RegistryStatements? = nil) throws {
+        let stmt = try statement(.upsertSubject, statements, db)
         stmt.bind(1, s.code); stmt.bind(2, s.kind.rawValue); stmt.bind(3, s.name); stmt.bind(4, s.status.rawValue)
         stmt.bind(5, s.statusSince); stmt.bind(6, s.establishedOn); stmt.bind(7, s.region); stmt.bind(8, s.authority)
         stmt.bind(9, recordID)
         try stmt.run(db)
-        try addAlias(scheme: s.kind == .naturalPerson ? .residentID : .uscc, value: s.code, subject: s.code, in: db)
-        if s.kind != .naturalPerson { try addName(s.name, of: s.code, from: s.establishedOn, in: db) }
+        try addAlias(scheme: s.kind == .naturalPerson ? .residentID : .uscc, value: s.code, subject: s.code, in: db, statements: statements)
+        if s.kind != .naturalPerson { try addName(s.name, of: s.code, from: s.establishedOn, in: db, statements: statements) }
     }
 
     /// Inserts a subject only when its code is not yet registered (e.g. a person first seen
@@ -109,22 +100,16 @@ public struct Registry: Sendable {
     /// Records a name the subject bears or bore; former names stay searchable. Only
     /// organisations' names are searchable: natural persons are found by their ID number, so
     /// that no one can list citizens by a fragment of a name.
-    public func addName(_ name: String, of code: String, from: Day?, to: Day? = nil, in db: Database) throws {
-        let stmt = try db.cachedStatement(sql: """
-            INSERT INTO subject_name (subject_code, name, valid_from, valid_to) VALUES (?, ?, ?, ?)
-            ON CONFLICT(subject_code, name) DO UPDATE SET valid_to = excluded.valid_to,
-                valid_from = COALESCE(valid_from, excluded.valid_from)
-            """)
+    public func addName(_ name: String, of code: String, from: Day?, to: Day? = nil, in db: Database,
+                        statements: RegistryStatements? = nil) throws {
+        let stmt = try statement(.addName, statements, db)
         stmt.bind(1, code); stmt.bind(2, name); stmt.bind(3, from); stmt.bind(4, to)
         try stmt.run(db)
     }
 
     /// Maps an identifier to a subject. Values are stored normalised (upper case, no hyphens).
-    public func addAlias(scheme: AliasScheme, value: String, subject: String, in db: Database) throws {
-        let stmt = try db.cachedStatement(sql: """
-            INSERT INTO alias (value, scheme, subject_code) VALUES (?, ?, ?)
-            ON CONFLICT(value, scheme) DO UPDATE SET subject_code = excluded.subject_code
-            """)
+    public func addAlias(scheme: AliasScheme, value: String, subject: String, in db: Database, statements: RegistryStatements? = nil) throws {
+        let stmt = try statement(.addAlias, statements, db)
         stmt.bind(1, IdentifierText.normalise(value)); stmt.bind(2, scheme.rawValue); stmt.bind(3, subject)
         try stmt.run(db)
     }
@@ -135,40 +120,25 @@ public struct Registry: Sendable {
     /// states (a tax case naming the finance chief) is taken when no registration stated it, and
     /// never replaces what a registration stated, so the outcome does not depend on which
     /// arrived first.
-    public func add(_ r: Relation, fromRegistration: Bool = true, in db: Database) throws {
-        let stmt = try db.cachedStatement(sql: fromRegistration ? """
-            INSERT INTO relation (from_code, role, to_code, share, valid_from, valid_to, record_id) VALUES (?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT(from_code, role, to_code, valid_from) DO UPDATE SET valid_to = excluded.valid_to,
-                share = excluded.share, record_id = excluded.record_id
-            """ : """
-            INSERT INTO relation (from_code, role, to_code, share, valid_from, valid_to, record_id) VALUES (?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT(from_code, role, to_code, valid_from) DO UPDATE SET valid_to = excluded.valid_to,
-                share = excluded.share, record_id = excluded.record_id
-            WHERE NOT EXISTS (SELECT 1 FROM record WHERE record.id = relation.record_id AND record.kind = 'registration')
-            """)
+    public func add(_ r: Relation, fromRegistration: Bool = true, in db: Database, statements: RegistryStatements? = nil) throws {
+        let stmt = try statement(fromRegistration ? .addRelation : .addRelationNotFromRegistration, statements, db)
         stmt.bind(1, r.from); stmt.bind(2, r.role.rawValue); stmt.bind(3, r.to); stmt.bind(4, r.share)
         stmt.bind(5, r.validFrom); stmt.bind(6, r.validTo); stmt.bind(7, r.recordID)
         try stmt.run(db)
     }
 
     /// Ends, on `day`, every role of `role` held in organisation `from` by someone other than `keep`.
-    public func endRoles(of from: String, role: RelationRole, except keep: String?, on day: Day, in db: Database) throws {
-        let stmt = try db.cachedStatement(sql: """
-            UPDATE relation SET valid_to = ? WHERE from_code = ? AND role = ? AND valid_to IS NULL
-                AND to_code IS NOT ? AND valid_from < ?
-            """)
+    public func endRoles(of from: String, role: RelationRole, except keep: String?, on day: Day, in db: Database,
+                         statements: RegistryStatements? = nil) throws {
+        let stmt = try statement(.endRoles, statements, db)
         stmt.bind(1, day); stmt.bind(2, from); stmt.bind(3, role.rawValue); stmt.bind(4, keep); stmt.bind(5, day)
         try stmt.run(db)
     }
 
     /// Appends a record to the history and returns its id. Records are never updated.
     @discardableResult
-    public func append(_ r: NewRecord, recordedAt: String, in db: Database) throws -> Int64 {
-        let stmt = try db.cachedStatement(sql: """
-            INSERT INTO record (subject_code, kind, bureau, bureau_key, operation, feed_id, line, document_number,
-                effective_from, effective_to, recorded_at, content_hash, payload)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
+    public func append(_ r: NewRecord, recordedAt: String, in db: Database, statements: RegistryStatements? = nil) throws -> Int64 {
+        let stmt = try statement(.appendRecord, statements, db)
         let p = r.provenance
         stmt.bind(1, r.subjectCode); stmt.bind(2, r.kind); stmt.bind(3, p.bureau); stmt.bind(4, p.bureauKey)
         stmt.bind(5, r.operation); stmt.bind(6, p.feed); stmt.bind(7, p.line); stmt.bind(8, p.documentNumber)
@@ -179,11 +149,9 @@ public struct Registry: Sendable {
     }
 
     /// Records a status change (the subject row keeps the latest).
-    public func addStatus(_ status: SubjectStatus, of code: String, since: Day, recordID: Int64?, in db: Database) throws {
-        let stmt = try db.cachedStatement(sql: """
-            INSERT INTO status_history (subject_code, since, status, record_id) VALUES (?, ?, ?, ?)
-            ON CONFLICT DO UPDATE SET record_id = excluded.record_id
-            """)
+    public func addStatus(_ status: SubjectStatus, of code: String, since: Day, recordID: Int64?, in db: Database,
+                          statements: RegistryStatements? = nil) throws {
+        let stmt = try statement(.addStatus, statements, db)
         stmt.bind(1, code); stmt.bind(2, since); stmt.bind(3, status.rawValue); stmt.bind(4, recordID)
         try stmt.run(db)
     }
