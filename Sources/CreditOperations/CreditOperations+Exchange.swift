@@ -22,16 +22,19 @@ public struct NationalPageApplication: Sendable {
 extension CreditOperations {
     /// The oldest unacknowledged outbox messages, in sequence order.
     public func pendingMessages(limit: Int) throws -> [OutboxMessage] {
-        try registry.read { db in try Outbox().pending(limit: limit, in: db) }
+        if let exchangeStore { return try exchangeStore.pending(limit: limit) }
+        return try registry.read { db in try Outbox().pending(limit: limit, in: db) }
     }
 
     /// Records that messages are about to leave (a crash after this resends them).
     public func markSent(_ sequences: [Int64]) throws {
+        if let exchangeStore { return try exchangeStore.markSent(sequences) }
         try registry.write { db in try Outbox().markSent(sequences, in: db) }
     }
 
     /// Records a peer's acknowledgement of messages (`accepted` or `duplicate`).
     public func acknowledge(_ results: [(sequence: Int64, status: String)], peer: String) throws {
+        if let exchangeStore { return try exchangeStore.acknowledge(results, peer: peer) }
         try registry.write { db in try Outbox().acknowledge(results, peer: peer, in: db) }
     }
 
@@ -39,12 +42,14 @@ extension CreditOperations {
     @discardableResult
     public func recordDeliveryFailure(peer: String, error: String, nextAttemptAt: Date) throws -> Int {
         logger.warning("delivery failed", metadata: ["peer": "\(peer)", "error": "\(error)"])
+        if let exchangeStore { return try exchangeStore.recordFailure(peer: peer, error: error, nextAttemptAt: nextAttemptAt) }
         return try registry.write { db in try Outbox().recordFailure(peer: peer, error: error, nextAttemptAt: nextAttemptAt, in: db) }
     }
 
     /// The stored cursor of a national list pulled from a peer (`"0"` before the first page).
     public func nationalCursor(peer: String, list: String) throws -> (cursor: String, complete: Bool, pages: Int) {
-        try registry.read { db in try ExchangeCursor().cursor(peer: peer, list: list, in: db) } ?? ("0", false, 0)
+        if let exchangeStore { return try exchangeStore.cursor(peer: peer, list: list) ?? ("0", false, 0) }
+        return try registry.read { db in try ExchangeCursor().cursor(peer: peer, list: list, in: db) } ?? ("0", false, 0)
     }
 
     /// Applies one page of a national list through the national-list import (provenance
@@ -53,7 +58,9 @@ extension CreditOperations {
     /// twice, it is applied once.
     public func applyNationalPage(_ page: NationalPageApplication) throws -> FeedOutcome? {
         guard try nationalCursor(peer: page.peer, list: page.list).cursor == page.cursor else { return nil }
+        let move = NationalCursorMove(peer: page.peer, list: page.list, from: page.cursor, to: page.nextCursor, complete: page.complete)
         var (ingestor, result) = try ingestor(acceptLegacyChecksum: false)
+        if let nationalPageStore { ingestor.store = nationalPageStore(clock.today(), result, move) }
         let listChanges = ingestor.onCommit
         ingestor.onCommit = { db, report in
             try listChanges?(db, report)
@@ -61,7 +68,9 @@ extension CreditOperations {
                                          complete: page.complete, in: db)
         }
         let report = try ingestor.ingest(nationalList: page.rows)
-        if report.outcome == .alreadyIngested {
+        if report.outcome == .alreadyIngested, let exchangeStore {
+            try exchangeStore.advance(move)
+        } else if report.outcome == .alreadyIngested {
             // The same rows under this cursor were applied, the cursor not moved with them
             // (never by this code; kept safe for databases written otherwise).
             try registry.write { db in
@@ -71,8 +80,15 @@ extension CreditOperations {
         return try finish(report, inTransaction: result.value)
     }
 
+    /// Holds the delivery to `peer` for one sender of this database at a time: a second sender
+    /// waits until the first releases it (on SQLite the bridge is one process and nothing waits).
+    public func holdSender(peer: String) throws -> (any ExchangeSenderHold)? {
+        try exchangeStore?.holdSender(peer: peer)
+    }
+
     /// Per list, the state lines of the city's own list entries and how many are in force.
     public func localListState() throws -> [String: (lines: [String], inForce: Int)] {
-        try registry.read { db in try ListChange.localState(in: db) }
+        if let exchangeStore { return try exchangeStore.localListState() }
+        return try registry.read { db in try ListChange.localState(in: db) }
     }
 }

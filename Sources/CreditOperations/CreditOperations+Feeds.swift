@@ -72,7 +72,7 @@ extension CreditOperations {
         ingestor.clock = clock
         let result = LockedBox<DecisionMaterialiser.Summary?>(nil)
         if let feedStore {
-            // The exchange outbox is kept in the SQLite registry alone so far.
+            // The PostgreSQL store queues the feed's list changes in its own transaction.
             ingestor.store = reevaluatingFeedStore?(clock.today(), result) ?? feedStore
             return (ingestor, result)
         }

@@ -21,6 +21,7 @@ extension CreditOperations {
 
     /// Counts of the outbox and the sender's state per peer, for `bridge status`.
     public func outboxStatus() throws -> OutboxStatus {
-        try registry.read { db in try Outbox().status(in: db) }
+        if let exchangeStore { return try exchangeStore.status() }
+        return try registry.read { db in try Outbox().status(in: db) }
     }
 }

@@ -52,9 +52,9 @@ extension CreditOperations {
         var options = options
         options.asOf = day(options.asOf)
         if let slices {
-            return try slices.withReportSlice(of: identifier, asOf: day(options.asOf)) { slice in
-                try ReportBuilder(registry: slice).lookUp(identifier, options: options)
-            }
+            return try slices.withReportSlice(of: identifier, asOf: day(options.asOf), decided: { slice, decisions in
+                try ReportBuilder(registry: slice, decisions: decisions).lookUp(identifier, options: options)
+            })
         }
         return try ReportBuilder(registry: registry, decisions: try activeRules.provider()).lookUp(identifier, options: options)
     }

@@ -159,7 +159,10 @@ extension CreditOperations {
     }
 
     /// How many subjects the materialised decisions place under each measure.
-    public func subjectsByMeasure() throws -> [String: Int] { try DecisionStatistics(registry: registry).subjectsByMeasure() }
+    public func subjectsByMeasure() throws -> [String: Int] {
+        if let decisionStore { return try decisionStore.subjectsByMeasure() }
+        return try DecisionStatistics(registry: registry).subjectsByMeasure()
+    }
 
     /// The subjects under measures in the decision table, with counts and memoranda.
     public func subjectsUnderMeasures() throws -> [DecisionStatistics.SubjectMeasures] {
@@ -175,6 +178,23 @@ extension CreditOperations {
     /// Which subjects would gain or lose which measures if `candidate` replaced the active rule set.
     public func impact(of candidate: CompiledRuleSet, asOf: Day? = nil) throws -> ImpactDiff {
         try ImpactDiff.compute(candidate: candidate, current: try activeRules.provider().rules, registry: registry, asOf: day(asOf))
+    }
+
+    /// What `rules explain` shows for the subject any identifier names: why each rule of `rules`
+    /// fired or did not on `asOf` (default today), and the source records the rules cite; nil
+    /// when no subject has that identifier.
+    public func explainSubject(_ identifier: String, rules: CompiledRuleSet, asOf: Day? = nil) throws -> SubjectExplanation? {
+        let day = day(asOf)
+        func explain(on registry: Registry) throws -> SubjectExplanation? {
+            guard let subject = try registry.lookup(identifier) else { return nil }
+            let explanations = try RegistryEvaluator(rules: rules, registry: registry).explain(subject.code, asOf: day)
+            let records = try registry.read { db in
+                try registry.records(ids: Array(Set(explanations.flatMap { $0.rules.flatMap(\.records) })), in: db)
+            }
+            return SubjectExplanation(subject: subject, asOf: day, explanations: explanations, records: records)
+        }
+        if let slices { return try slices.withFactSlice(of: identifier) { try explain(on: $0) } }
+        return try explain(on: registry)
     }
 
     /// Why each rule fired or did not for the subject `code` (registry key) on `asOf`.

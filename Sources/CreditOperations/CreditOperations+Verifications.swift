@@ -38,6 +38,7 @@ extension CreditOperations {
         do { code = try SubjectCode.parse(request.identifier).key } catch {
             throw VerificationRequestError.unknownSubject(IdentityMask.forDisplay(request.identifier))
         }
+        if let decisionStore { return try recordVerification(request, code: code, viewer: viewer, in: decisionStore) }
         let rules = try activeRules.provider().rules
         let today = clock.today()
         let registry = self.registry
@@ -62,6 +63,25 @@ extension CreditOperations {
                 return VerificationRecorded(subject: code, fact: request.fact.rawValue, holds: request.holds, recordID: id,
                                             subjectsReevaluated: reevaluated)
             }
+        }
+        logger.info("verification recorded", metadata: ["fact": "\(request.fact.rawValue)", "holds": "\(request.holds)"])
+        return result
+    }
+
+    /// ``recordVerification(_:viewer:)`` on a store that keeps the decisions itself (PostgreSQL):
+    /// the same checks, audit entry and re-evaluation, in the store's transaction.
+    private func recordVerification(_ request: VerificationRequest, code: String, viewer: Viewer,
+                                    in store: any DecisionStore) throws -> VerificationRecorded {
+        let today = clock.today()
+        let detail = "\(request.fact.rawValue) \(request.holds ? "holds" : "does not hold")"
+            + (request.from.map { " from \($0)" } ?? "") + (request.until.map { " until \($0)" } ?? "")
+        let fact = VerificationFact(fact: request.fact, holds: request.holds, from: request.from, until: request.until, source: viewer.actor)
+        let result = try audited(actor: viewer.actor, action: "verify", subject: code, detail: detail) {
+            guard let (id, reevaluated) = try store.recordVerification(fact, subject: code, recordedOn: today, asOf: today) else {
+                throw VerificationRequestError.unknownSubject(IdentityMask.forDisplay(request.identifier))
+            }
+            return VerificationRecorded(subject: code, fact: request.fact.rawValue, holds: request.holds, recordID: id,
+                                        subjectsReevaluated: reevaluated)
         }
         logger.info("verification recorded", metadata: ["fact": "\(request.fact.rawValue)", "holds": "\(request.holds)"])
         return result

@@ -58,6 +58,12 @@ public struct CreditOperations: Sendable {
     package var slices: (any RegistrySlicing)?
     /// Where accounts are kept when not in ``registry`` (the PostgreSQL backend's `account` table).
     package var accountStore: (any AccountKeeping)?
+    /// Where the exchange's outbox, sender state and list cursors live when not in ``registry``
+    /// (the PostgreSQL backend's).
+    package var exchangeStore: (any ExchangeKeeping)?
+    /// The feed store of one national-list page pulled from a peer: ``reevaluatingFeedStore``'s,
+    /// moving the list's cursor inside the page's transaction (the PostgreSQL backend's).
+    package var nationalPageStore: (@Sendable (Day, LockedBox<DecisionMaterialiser.Summary?>, NationalCursorMove) -> any FeedStore)?
     /// Where feedback is appended and read when not in ``registry`` (the PostgreSQL backend's).
     package var feedbackStore: (any FeedbackKeeping)?
     /// Where the officers' page's sessions are kept so that every server of the database shares

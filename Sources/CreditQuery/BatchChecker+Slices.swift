@@ -18,7 +18,7 @@ extension BatchChecker {
                 defer { loader.close() }
                 do {
                     try loader.slice.writer.writeWithoutTransaction { db in
-                        let processor = try BatchRowProcessor(db: db, layout: layout, codeCheck: codeCheck, provider: TableDecisionProvider(),
+                        let processor = try BatchRowProcessor(db: db, layout: layout, codeCheck: codeCheck, provider: loader.decisions,
                                                               asOf: asOf, format: options.format, known: nil, persons: options.persons)
                         while let b = pipeline.pop() {
                             try loader.load(b.rows.compactMap { $0.check?.normalised }, into: db)

@@ -1,4 +1,5 @@
 import CreditRegistry
+import Decisions
 import GRDB
 
 /// A registry kept in another store (the PostgreSQL backend), read by the SQLite-side builders
@@ -13,13 +14,31 @@ public protocol RegistrySlicing: Sendable {
     /// has that identifier. Throws when the store cannot answer for `asOf` (see ``checkDay(_:)``).
     func withReportSlice<T>(of identifier: String, asOf: Day, _ body: (Registry) throws -> T) throws -> T
 
+    /// ``withReportSlice(of:asOf:_:)`` for any day: `body` gets the slice and where its measures
+    /// come from — the slice's decision table when the store's was evaluated for `asOf` (or no
+    /// rule set is active), else the active rule set evaluated on the fly over the slice, which
+    /// then also holds the facts of the subject and of the subjects related to it.
+    func withReportSlice<T>(of identifier: String, asOf: Day, decided body: (Registry, any DecisionProvider) throws -> T) throws -> T
+
     /// Runs `body` on a registry holding the feed ledger: every feed, the records that wait, and
     /// the quarantined records of the feeds `rejects` selects.
     func withLedgerSlice<T>(rejects: LedgerRejects, _ body: (Registry) throws -> T) throws -> T
 
+    /// Runs `body` on a registry holding what ``withReportSlice(of:asOf:_:)`` holds for the
+    /// subject `identifier` names, and the facts rule evaluation reads for it and the subjects
+    /// related to them, with the source records they cite (`rules explain`).
+    func withFactSlice<T>(of identifier: String, _ body: (Registry) throws -> T) throws -> T
+
     /// One loader per batch-check worker, all reading one snapshot of the store. Throws when the
     /// store cannot answer for `asOf`.
     func batchLoaders(count: Int, asOf: Day) throws -> [any BatchSliceLoader]
+}
+
+extension RegistrySlicing {
+    /// A store that answers from its decision table alone.
+    public func withReportSlice<T>(of identifier: String, asOf: Day, decided body: (Registry, any DecisionProvider) throws -> T) throws -> T {
+        try withReportSlice(of: identifier, asOf: asOf) { try body($0, TableDecisionProvider()) }
+    }
 }
 
 /// Which quarantined records a ledger slice holds.
@@ -39,4 +58,11 @@ public protocol BatchSliceLoader: AnyObject, Sendable {
     func load(_ identifiers: [String], into db: Database) throws
     /// Ends the loader's read of the store.
     func close()
+    /// Where the verdicts' measures come from (default: the slice's decision table).
+    var decisions: any DecisionProvider { get }
+}
+
+extension BatchSliceLoader {
+    /// Where the verdicts' measures come from: the slice's decision table unless a loader says otherwise.
+    public var decisions: any DecisionProvider { TableDecisionProvider() }
 }

@@ -31,23 +31,41 @@ import Logging
 public func buildApplication(operations: CreditOperations, tokens: TokenStore, host: String, port: Int,
                              limits: ServiceLimits = ServiceLimits(), publicRateLimit: RateLimit = .default,
                              sessions: SessionStore = SessionStore(), metrics: ServiceMetrics = ServiceMetrics(),
-                             logger: Logger = Logger(label: "credit.service")) -> some ApplicationProtocol {
-    buildApplication(router: buildRouter(operations: operations, tokens: tokens, limits: limits,
-                                         publicRateLimit: publicRateLimit, sessions: sessions, metrics: metrics, logger: logger),
-                     host: host, port: port, limits: limits, logger: logger)
+                             logger: Logger = Logger(label: "credit.service"), fastLookups: Bool = true) -> some ApplicationProtocol {
+    let parts = ServiceParts(operations: operations, metrics: metrics)
+    let router = buildRouter(parts: parts, tokens: tokens, limits: limits, publicRateLimit: publicRateLimit,
+                             sessions: sessions, metrics: metrics, logger: logger)
+    let fast = fastLookups ? parts.fastPath(tokens: tokens, limits: limits, logger: logger) : nil
+    return buildApplication(router: router, host: host, port: port, limits: limits, logger: logger, fastPath: fast)
 }
 
 /// A server for `router` with the connection limits of `limits` (header and idle timeouts,
 /// connection count); tests add routes to the router first.
 public func buildApplication(router: Router<ServiceContext>, host: String, port: Int, limits: ServiceLimits,
                              logger: Logger = Logger(label: "credit.service")) -> some ApplicationProtocol {
+    buildApplication(router: router, host: host, port: port, limits: limits, logger: logger, fastPath: nil)
+}
+
+/// The server's name in every answer's `Server` header.
+let serverName = "creditctl"
+
+func buildApplication(router: Router<ServiceContext>, host: String, port: Int, limits: ServiceLimits,
+                      logger: Logger, fastPath: MeasuresFastPath?) -> some ApplicationProtocol {
     let connections = ConnectionCount()
+    // Made for each connection: the guard first, so that it sees every request and answer.
+    @Sendable func handlers() -> [any RemovableChannelHandler] {
+        let guarding = ConnectionGuard(headerTimeout: limits.headerTimeout, keepAliveTimeout: limits.idleTimeout,
+                                       maxConnections: limits.maxConnections, connections: connections)
+        guard let fastPath else { return [guarding] }
+        return [guarding, fastPath.handler()]
+    }
     let http1 = HTTP1Channel.Configuration(
-        additionalChannelHandlers: [ConnectionGuard(headerTimeout: limits.headerTimeout, keepAliveTimeout: limits.idleTimeout,
-                                                    maxConnections: limits.maxConnections, connections: connections)],
-        idleTimeout: TimeAmount(limits.idleTimeout))
+        additionalChannelHandlers: handlers(),
+        // The idle timeout is the guard's: Hummingbird's own would not see the look-ups that the
+        // fast path answers before its handler, and would close a busy connection as idle.
+        idleTimeout: nil)
     return Application(router: router, server: .http1(configuration: http1),
-                       configuration: .init(address: .hostname(host, port: port), serverName: "creditctl"),
+                       configuration: .init(address: .hostname(host, port: port), serverName: serverName),
                        logger: logger)
 }
 
@@ -56,11 +74,36 @@ public func buildRouter(operations: CreditOperations, tokens: TokenStore, limits
                         publicRateLimit: RateLimit = .default,
                         sessions: SessionStore = SessionStore(), metrics: ServiceMetrics = ServiceMetrics(),
                         logger: Logger = Logger(label: "credit.service")) -> Router<ServiceContext> {
+    buildRouter(parts: ServiceParts(operations: operations, metrics: metrics), tokens: tokens, limits: limits,
+                publicRateLimit: publicRateLimit, sessions: sessions, metrics: metrics, logger: logger)
+}
+
+/// What the router and the event loop's measures look-ups share: the use-cases (reporting
+/// metrics), the route metrics and the look-up batcher.
+struct ServiceParts: Sendable {
+    let operations: CreditOperations
+    let routes: RouteMetrics
+    let batcher: LookupBatcher
+
+    init(operations: CreditOperations, metrics: ServiceMetrics) {
+        self.operations = operations.reportingMetrics(to: metrics.operations)
+        routes = RouteMetrics(factory: metrics.factory)
+        batcher = LookupBatcher(operations: self.operations, pool: ServicePools.shared.lookups)
+    }
+
+    func fastPath(tokens: TokenStore, limits: ServiceLimits, logger: Logger) -> MeasuresFastPath {
+        MeasuresFastPath(operations: operations, tokens: tokens, batcher: batcher, pool: ServicePools.shared.lookups, routes: routes,
+                         logger: logger, requestTimeout: limits.requestTimeout, serverName: serverName)
+    }
+}
+
+func buildRouter(parts: ServiceParts, tokens: TokenStore, limits: ServiceLimits, publicRateLimit: RateLimit,
+                 sessions: SessionStore, metrics: ServiceMetrics, logger: Logger) -> Router<ServiceContext> {
     // Writing into a pipe whose reader has gone must fail with EPIPE, not kill the process.
     signal(SIGPIPE, SIG_IGN)
-    let operations = operations.reportingMetrics(to: metrics.operations)
+    let operations = parts.operations
     let router = Router(context: ServiceContext.self)
-    router.add(middleware: MetricsMiddleware(factory: metrics.factory))
+    router.add(middleware: MetricsMiddleware(routes: parts.routes))
     router.add(middleware: RequestLogger(logger: logger, authenticated: false))
     router.add(middleware: ErrorMiddleware(logger: logger))
     router.add(middleware: LimitsMiddleware(limits: limits))
@@ -76,7 +119,7 @@ public func buildRouter(operations: CreditOperations, tokens: TokenStore, limits
         .add(middleware: RequestLogger(logger: logger, authenticated: true, problems: ErrorMiddleware(logger: logger)))
     v1.addRoutes(SubjectsController(operations: operations, pool: pools.lookups,
                                     audit: AuditBatcher(operations: operations, pool: pools.lookups),
-                                    measuresBatcher: LookupBatcher(operations: operations, pool: pools.lookups)).endpoints)
+                                    measuresBatcher: parts.batcher).endpoints)
     v1.addRoutes(CheckController(operations: operations, pools: pools, maxConcurrent: limits.maxConcurrentChecks).endpoints)
     v1.addRoutes(RulesController(operations: operations, pool: pools.lookups).endpoints)
     v1.addRoutes(FeedbackController(operations: operations, pool: pools.lookups).endpoints)

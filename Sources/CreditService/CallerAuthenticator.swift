@@ -19,7 +19,7 @@ struct CallerAuthenticator: RouterMiddleware {
         var context = context
         if let header = request.headers[.authorization] {
             guard let token = Self.bearerToken(header) else { throw Self.missing }
-            context.caller = try await caller(digest: AccessToken.digest(token), invalid: "the bearer token is unknown or revoked")
+            context.caller = try await caller(digest: AccessToken.digest(token), invalid: Self.invalidToken)
         } else if let (id, session) = try await cookieSession(request) {
             if !request.method.isSafe { try Self.checkCSRF(request, session: session) }
             context.caller = session.account
@@ -38,7 +38,9 @@ struct CallerAuthenticator: RouterMiddleware {
             throw Problem(.unauthorized, code: "unauthenticated", detail: "the session has ended: sign in again")
         }
         let account: Caller
-        do { account = try await caller(digest: session.tokenDigest, invalid: "the session's account is revoked: sign in again") } catch {
+        do { account = try await caller(digest: session.tokenDigest, invalid: Problem(
+            .unauthorized, code: "unauthenticated", detail: "the session's account is revoked: sign in again",
+            headers: [.wwwAuthenticate: "Bearer error=\"invalid_token\""])) } catch {
             try? await sessions.close(id: id, on: pool)
             throw error
         }
@@ -47,15 +49,17 @@ struct CallerAuthenticator: RouterMiddleware {
         return (id, live)
     }
 
-    private func caller(digest: String, invalid: String) async throws -> Caller {
+    /// A bearer token no live account holds.
+    static let invalidToken = Problem(.unauthorized, code: "unauthenticated", detail: "the bearer token is unknown or revoked",
+                                      headers: [.wwwAuthenticate: "Bearer error=\"invalid_token\""])
+
+    private func caller(digest: String, invalid: Problem) async throws -> Caller {
         let found: Caller?
         if let known = tokens.cachedCaller(digest: digest) { found = known } else {
             let tokens = self.tokens
             found = try await pool.run { try tokens.caller(digest: digest) }
         }
-        guard let found else {
-            throw Problem(.unauthorized, code: "unauthenticated", detail: invalid, headers: [.wwwAuthenticate: "Bearer error=\"invalid_token\""])
-        }
+        guard let found else { throw invalid }
         return found
     }
 

@@ -14,7 +14,8 @@ final class ConnectionCount: Sendable {
 
 /// Per connection, after HTTP decoding: closes a connection that does not deliver a complete
 /// request head within the header timeout of opening (or within the keep-alive timeout of its
-/// previous answer), and answers a connection beyond the limit 503 with a problem document, then
+/// previous answer), or whose request's body stalls for the keep-alive (idle) timeout between
+/// two parts, and answers a connection beyond the limit 503 with a problem document, then
 /// closes it.
 final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
@@ -57,12 +58,22 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let part = unwrapInboundIn(data)
-        if case .head = part {
+        switch part {
+        case .head(let head):
             deadline?.cancel(); deadline = nil
             if overLimit {
                 refuse(context)
                 return
             }
+            // A body is awaited from here (a request without one ends in the same read).
+            let fields = head.headerFields
+            if fields[.transferEncoding] != nil || (fields[.contentLength].map { $0 != "0" } ?? false) {
+                armDeadline(context, keepAliveTimeout)
+            }
+        case .body:
+            armDeadline(context, keepAliveTimeout)
+        case .end:
+            deadline?.cancel(); deadline = nil       // the request timeout bounds the answer
         }
         if overLimit { return }
         context.fireChannelRead(data)

@@ -27,12 +27,15 @@ struct ErrorMiddleware: RouterMiddleware {
         }
     }
 
-    func problem(for error: any Error, request: Request) -> Problem {
+    func problem(for error: any Error, request: Request) -> Problem { problem(for: error, path: request.uri.path) }
+
+    /// The problem document answering `error` on a request for `path` (logged where it must be).
+    func problem(for error: any Error, path: @autoclosure () -> String) -> Problem {
         switch error {
         case let p as Problem:
             return p
         case OperationError.busy(let database):
-            logger.warning("database busy", metadata: ["path": "\(request.uri.path)", "database": "\(database.rawValue)"])
+            logger.warning("database busy", metadata: ["path": "\(path())", "database": "\(database.rawValue)"])
             return Problem(.serviceUnavailable, code: "busy",
                            detail: "\(database.rawValue) is locked by another writer; retry in \(Self.retryAfter) seconds",
                            headers: [.retryAfter: "\(Self.retryAfter)"])
@@ -42,7 +45,7 @@ struct ErrorMiddleware: RouterMiddleware {
             return Problem(e.status, code: Self.code(e.status), detail: "\(e)")
         default:
             let id = UUID().uuidString.prefix(8).lowercased()
-            logger.error("internal error", metadata: ["error_id": "\(id)", "path": "\(request.uri.path)", "error": "\(error)"])
+            logger.error("internal error", metadata: ["error_id": "\(id)", "path": "\(path())", "error": "\(error)"])
             return Problem(.internalServerError, code: "internal", detail: "internal error \(id): the server's log has the details")
         }
     }

@@ -11,10 +11,12 @@ import Foundation
 /// At most `drainers` pool threads take batches at a time; each takes every look-up waiting.
 final class LookupBatcher: Sendable {
     typealias Answer = MeasuresLookup.Result?
+    /// Called once on the look-up pool's thread with a look-up's answer or error.
+    typealias Completion = @Sendable (Result<Answer, any Error>) -> Void
 
     private struct Waiting: Sendable {
         var request: MeasuresRequest
-        var continuation: UnsafeContinuation<Answer, any Error>
+        var completion: Completion
     }
     private struct State: Sendable {
         var waiting: [Waiting] = []
@@ -36,14 +38,20 @@ final class LookupBatcher: Sendable {
     func lookUp(_ request: MeasuresRequest) async throws -> Answer {
         // Resumed exactly once by `drain` (answer or error); unchecked: this runs for every look-up.
         try await withUnsafeThrowingContinuation { continuation in
-            let start = state.withValue { s -> Bool in
-                s.waiting.append(Waiting(request: request, continuation: continuation))
-                guard s.draining < drainers else { return false }
-                s.draining += 1
-                return true
-            }
-            if start { pool.submit { self.drain() } }
+            lookUp(request) { continuation.resume(with: $0) }
         }
+    }
+
+    /// Calls `completion` on a pool thread with the answer to `request` from the next batch, once
+    /// its audit entry is committed (the event loop's fast path, which must not wait).
+    func lookUp(_ request: MeasuresRequest, completion: @escaping Completion) {
+        let start = state.withValue { s -> Bool in
+            s.waiting.append(Waiting(request: request, completion: completion))
+            guard s.draining < drainers else { return false }
+            s.draining += 1
+            return true
+        }
+        if start { pool.submit { self.drain() } }
     }
 
     /// Runs on a pool thread: answers batches until none is waiting.
@@ -64,9 +72,9 @@ final class LookupBatcher: Sendable {
                 operations.metrics.auditQueued(entries.count)
                 defer { operations.metrics.auditDequeued(entries.count) }
                 try operations.recordAudit(entries)
-                for (w, answer) in zip(batch, answers) { w.continuation.resume(with: answer.map(\.result)) }
+                for (w, answer) in zip(batch, answers) { w.completion(answer.map(\.result)) }
             } catch {
-                for w in batch { w.continuation.resume(throwing: error) }
+                for w in batch { w.completion(.failure(error)) }
             }
         }
     }

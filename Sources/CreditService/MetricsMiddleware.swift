@@ -21,6 +21,9 @@ struct MetricsMiddleware: RouterMiddleware {
 
     init(factory: any MetricsFactory) { routes = RouteMetrics(factory: factory) }
 
+    /// Records into `routes` (shared with the event loop's measures look-ups).
+    init(routes: RouteMetrics) { self.routes = routes }
+
     func handle(_ request: Request, context: ServiceContext,
                 next: (Request, ServiceContext) async throws -> Response) async throws -> Response {
         let started = DispatchTime.now().uptimeNanoseconds

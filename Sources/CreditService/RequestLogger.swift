@@ -35,15 +35,23 @@ struct RequestLogger: RouterMiddleware {
     }
 
     private func log(_ request: Request, status: Int, started: ContinuousClock.Instant, context: ServiceContext, error: (any Error)? = nil) {
-        let level: Logger.Level = status >= 500 ? .error : .debug
-        guard logger.logLevel <= level else { return }
         // The root instance leaves `/v1` to the inner one, except requests refused before it ran.
         if !authenticated && request.uri.path.hasPrefix("/v1/") && status != 401 { return }
+        Self.write(logger, method: request.method, template: { Self.template(request, context) }, status: status,
+                   started: started, caller: context.caller, error: error)
+    }
+
+    /// Writes one request's line: the router's requests and the event loop's measures look-ups
+    /// (``MeasuresFastPath``) log alike.
+    static func write(_ logger: Logger, method: HTTPRequest.Method, template: () -> String, status: Int,
+                      started: ContinuousClock.Instant, caller: Caller?, error: (any Error)? = nil) {
+        let level: Logger.Level = status >= 500 ? .error : .debug
+        guard logger.logLevel <= level else { return }
         let elapsed = ContinuousClock.now - started
         let micros = elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
-        var meta: Logger.Metadata = ["method": "\(request.method.rawValue)", "path": "\(Self.template(request, context))",
+        var meta: Logger.Metadata = ["method": "\(method.rawValue)", "path": "\(template())",
                                      "status": "\(status)", "micros": "\(micros)"]
-        if let caller = context.caller { meta["caller"] = "\(caller.name)"; meta["role"] = "\(caller.role.rawValue)" }
+        if let caller { meta["caller"] = "\(caller.name)"; meta["role"] = "\(caller.role.rawValue)" }
         if let error, status >= 500 { meta["error"] = "\(error)" }
         logger.log(level: level, status >= 500 ? "request failed" : "request", metadata: meta)
     }

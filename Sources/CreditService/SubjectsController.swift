@@ -39,14 +39,10 @@ struct SubjectsController {
     /// `GET /v1/subjects/{id}/measures?as_of=&unmask=true`: identity and measures in force,
     /// audited; a resident ID is masked unless the role may unmask and asks to (audited as such).
     @Sendable func measures(_ request: Request, context: ServiceContext) async throws -> Response {
-        let caller = try context.account()
         let id = try context.parameters.require("id")
-        let asOf = try request.asOfParameter()
-        let unmask = request.uri.queryParameters.get("unmask") == "true"
-        let lookup = try operations.measuresRequest(id, for: caller, channel: "api", asOf: asOf, unmask: unmask)
+        let lookup = try MeasuresAnswer.request(id: id, uri: request.uri, caller: try context.account(), operations: operations)
         let result = try await measuresBatcher.lookUp(lookup)
-        guard let result else { throw Problem(.notFound, code: "not_found", detail: "no subject with identifier \(IdentityMask.forDisplay(id))") }
-        return JSONBody.response(buffer: MeasuresView.json(result))
+        return Response(status: .ok, headers: MeasuresAnswer.jsonFields, body: .init(byteBuffer: try MeasuresAnswer.body(result, id: id)))
     }
 
     /// `GET /v1/search?q=华兴&limit=20`: subjects by any part of an organisation's name; audited.

@@ -25,6 +25,14 @@ package protocol DecisionStore: Sendable {
     func reactivate(version: String, rules: CompiledRuleSet, author: String, asOf: Day) throws -> DecisionMaterialiser.Summary
     /// Recomputes every decision of the version active when the transaction starts; nil when none is active.
     func refresh(asOf: Day, progress: ((Int) -> Void)?) throws -> (version: String, summary: DecisionMaterialiser.Summary)?
+    /// How many subjects the decision table places under each measure (``DecisionStatistics/subjectsByMeasure()``).
+    func subjectsByMeasure() throws -> [String: Int]
+    /// Records an officer's verification of a fact about the subject `code` and brings the
+    /// decisions of that subject (and those related to it) up to date as of `asOf` with the
+    /// active rule set, in one transaction (``VerificationStore/record(_:subject:recordedOn:in:)``
+    /// and ``DecisionMaterialiser`` on SQLite). Nil when no subject has that code; `reevaluated`
+    /// nil when no rule set is active.
+    func recordVerification(_ fact: VerificationFact, subject code: String, recordedOn: Day, asOf: Day) throws -> (id: Int64, reevaluated: Int?)?
 }
 
 extension RuleSetStore.Version {

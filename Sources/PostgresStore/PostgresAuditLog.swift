@@ -9,16 +9,22 @@ import PostgresNIO
 ///
 /// Several servers append to one log: each append takes a transaction-scoped advisory lock,
 /// reads the head and continues it, so the chain stays one line whoever writes. Signed
-/// checkpoints (``AuditCheckpoint``, kept in a file beside SQLite's log) are not kept for this
-/// log yet: ``checkpointIfDue()`` writes none, and ``verify()`` checks the chain alone.
+/// checkpoints (``AuditCheckpoint``) of the count and head are kept in the `audit_checkpoint`
+/// table, written under the same lock every ``AuditLog/CheckpointPolicy`` entries or seconds
+/// and when a process closes the log; ``verify()`` checks them as SQLite's verifier checks its
+/// checkpoint file (``AuditCheckpointCheck``).
 public struct PostgresAuditLog: AuditRecording {
     public let pool: PostgresSessionPool
     let key: AuditKey
     /// The advisory lock that orders appends to the chain.
     static let lockKey: Int64 = 0x4352_4544_4155_4449  // "CREDAUDI"
 
-    public init(pool: PostgresSessionPool, key: AuditKey) {
-        self.pool = pool; self.key = key
+    public let policy: AuditLog.CheckpointPolicy
+    /// Entries this process appended since its last checkpoint, and when that was.
+    private let pace = LockedBox<(sinceCheckpoint: Int, lastCheckpoint: Date)>((0, Date()))
+
+    public init(pool: PostgresSessionPool, key: AuditKey, policy: AuditLog.CheckpointPolicy = .init()) {
+        self.pool = pool; self.key = key; self.policy = policy
     }
 
     public func append(_ entries: [AuditLog.Pending]) throws {
@@ -47,10 +53,62 @@ public struct PostgresAuditLog: AuditRecording {
                     """, binds: binds), "append \(entries.count) audit entries")
             }
         }
+        pace.withValue { $0.sinceCheckpoint += entries.count }
     }
 
-    @discardableResult public func checkpointIfDue() throws -> AuditCheckpoint? { nil }
-    @discardableResult public func checkpointIfAppended() throws -> AuditCheckpoint? { nil }
+    @discardableResult public func checkpointIfDue() throws -> AuditCheckpoint? {
+        let due = pace.withValue { p in
+            p.sinceCheckpoint > 0
+                && (p.sinceCheckpoint >= policy.everyEntries || Date().timeIntervalSince(p.lastCheckpoint) >= policy.everySeconds)
+        }
+        return due ? try checkpoint() : nil
+    }
+
+    @discardableResult public func checkpointIfAppended() throws -> AuditCheckpoint? {
+        pace.value.sinceCheckpoint > 0 ? try checkpoint() : nil
+    }
+
+    /// Signs a checkpoint of the log's count and head, unless the last one vouches for them
+    /// already; under the append lock, so the head cannot move meanwhile and the checkpoints of
+    /// every server stay in order. Refuses to chain onto a checkpoint the key did not sign, or to
+    /// sign a log that does not extend the last checkpoint (that would bless a rewrite).
+    @discardableResult
+    public func checkpoint() throws -> AuditCheckpoint? {
+        let key = self.key
+        let made = try pool.with { session -> AuditCheckpoint? in
+            try session.transaction {
+                try session.query("SELECT pg_advisory_xact_lock(\(Self.lockKey))", "wait for the audit lock")
+                let head = try session.query("SELECT id, mac FROM audit ORDER BY id DESC LIMIT 1", "read the audit head").first
+                let (count, mac): (Int64, String) = try head?.decode((Int64, String).self) ?? (Int64(0), AuditLog.genesisMAC)
+                let last = try Self.checkpoints(session, last: true).last
+                if let last, last.count == count, last.head == mac { return nil }
+                if let last, !key.signed(last) { throw AuditError.unsignedCheckpoint(number: last.number) }
+                if let last, last.count > 0 {
+                    let then = try session.query("SELECT mac FROM audit WHERE id = \(last.count)", "read a checkpoint's head").first?.decode(String.self)
+                    guard count >= last.count, then == last.head else { throw AuditError.doesNotExtendCheckpoint(number: last.number) }
+                }
+                let c = key.checkpoint(count: count, head: mac, after: last, at: ISO8601DateFormatter().string(from: Date()))
+                try session.query("""
+                    INSERT INTO audit_checkpoint (number, count, head, at, previous, signature)
+                    VALUES (\(c.number), \(c.count), \(c.head), \(c.at), \(c.previous), \(c.signature))
+                    """, "write an audit checkpoint")
+                return c
+            }
+        }
+        pace.withValue { $0 = (0, Date()) }
+        return made
+    }
+
+    /// The stored checkpoints by number (only the last one when `last`).
+    static func checkpoints(_ session: PostgresSession, last: Bool = false) throws -> [AuditCheckpoint] {
+        let rows = try session.query(last
+            ? "SELECT number, count, head, at, previous, signature FROM audit_checkpoint ORDER BY number DESC LIMIT 1"
+            : "SELECT number, count, head, at, previous, signature FROM audit_checkpoint ORDER BY number", "read the audit checkpoints")
+        return try rows.map { row in
+            let (number, count, head, at, previous, signature) = try row.decode((Int64, Int64, String, String, String, String).self)
+            return AuditCheckpoint.stored(number: number, count: count, head: head, at: at, previous: previous, signature: signature)
+        }
+    }
 
     public func verify() throws -> AuditVerification {
         struct Walk: Sendable {
@@ -61,25 +119,35 @@ public struct PostgresAuditLog: AuditRecording {
         }
         let walk = LockedBox(Walk())
         let key = self.key
+        var check = AuditCheckpointCheck(key: key)
+        let macs = LockedBox<[Int64: String]>([:])
         try pool.with { session in
-            try session.forEachRow("SELECT id, at, actor, action, subject, detail, previous_mac, mac FROM audit ORDER BY id", "read the audit log") { row in
-                let (id, at, actor, action, subject, detail, previousMac, mac) = try row.decode((Int64, String, String, String, String?, String, String, String).self)
-                let e = AuditLog.Entry.stored(id: id, at: at, actor: actor, action: action, subject: subject, detail: detail, previousMac: previousMac, mac: mac)
-                walk.withValue { w in
-                    w.count += 1
-                    func report(_ kind: AuditVerification.Problem.Kind, _ message: String) {
-                        if w.problems.count < 10 { w.problems.append(.found(kind, entry: id, message: message)) }
+            try session.transaction {
+                try session.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", "start a read snapshot")
+                for c in try Self.checkpoints(session) { check.add(c, place: "stored") }
+                let wanted = check.wanted
+                try session.forEachRow("SELECT id, at, actor, action, subject, detail, previous_mac, mac FROM audit ORDER BY id", "read the audit log") { row in
+                    let (id, at, actor, action, subject, detail, previousMac, mac) = try row.decode((Int64, String, String, String, String?, String, String, String).self)
+                    let e = AuditLog.Entry.stored(id: id, at: at, actor: actor, action: action, subject: subject, detail: detail, previousMac: previousMac, mac: mac)
+                    walk.withValue { w in
+                        w.count += 1
+                        func report(_ kind: AuditVerification.Problem.Kind, _ message: String) {
+                            if w.problems.count < 10 { w.problems.append(.found(kind, entry: id, message: message)) }
+                        }
+                        if id != w.lastID + 1 { report(.entryOutOfSequence, "entry \(id) follows entry \(w.lastID): entries were deleted or renumbered") }
+                        if previousMac != w.previous { report(.entryUnlinked, "entry \(id) does not link to the entry before it") }
+                        if !key.verifies(e) { report(.entryAltered, "entry \(id) does not match its MAC: it was edited, or written without the key") }
+                        w.lastID = id
+                        w.previous = mac
                     }
-                    if id != w.lastID + 1 { report(.entryOutOfSequence, "entry \(id) follows entry \(w.lastID): entries were deleted or renumbered") }
-                    if previousMac != w.previous { report(.entryUnlinked, "entry \(id) does not link to the entry before it") }
-                    if !key.verifies(e) { report(.entryAltered, "entry \(id) does not match its MAC: it was edited, or written without the key") }
-                    w.lastID = id
-                    w.previous = mac
+                    if wanted.contains(id) { macs.withValue { $0[id] = mac } }
                 }
             }
         }
         let w = walk.value
-        return AuditVerification.of(entries: w.count, checkpoints: 0, anchored: 0, problems: w.problems)
+        let (tail, anchored) = check.against(lastID: w.lastID, macs: macs.value)
+        return AuditVerification.of(entries: w.count, checkpoints: check.checkpoints.count, anchored: anchored,
+                                    problems: check.problems + w.problems + tail)
     }
 
     public func entries(subject: String?, limit: Int) throws -> [AuditLog.Entry] {

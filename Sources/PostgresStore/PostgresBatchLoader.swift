@@ -1,5 +1,7 @@
 import CreditQuery
 import CreditRegistry
+import Decisions
+import RuleEngine
 import GRDB
 import PostgresNIO
 
@@ -12,9 +14,16 @@ final class PostgresBatchLoader: BatchSliceLoader, @unchecked Sendable {
     private let sliceRegistry: SliceRegistry
     var slice: Registry { sliceRegistry.registry }
     private var open = true
+    /// The rule set evaluated on the fly when the run's day is not the decision table's (nil: the table answers).
+    var rules: CompiledRuleSet?
+    var decisions: any DecisionProvider {
+        rules.map { RuleDecisionProvider(rules: $0, registry: slice, materialisedOn: nil) } ?? TableDecisionProvider()
+    }
 
     /// What the verdicts read: the probe (`alias`, `subject`), the status history, former names, lists and decisions.
     static let tables = ["alias", "subject", "subject_name", "status_history", "list_entry", "decision"]
+    /// What evaluating the rules on the fly reads besides (``FactTables``).
+    static let moreFacts = FactTables.tables.map(\.name).filter { !tables.contains($0) }
 
     /// Connects and begins the run's transaction, on `snapshot` when another loader exported one.
     init(location: PostgresLocation, slice: SliceRegistry, snapshot: String?) throws {
@@ -35,7 +44,7 @@ final class PostgresBatchLoader: BatchSliceLoader, @unchecked Sendable {
     }
 
     func load(_ identifiers: [String], into db: Database) throws {
-        try sliceRegistry.clear(Self.tables, in: db)
+        try sliceRegistry.clear(rules == nil ? Self.tables : Self.tables + Self.moreFacts, in: db)
         let asked = Array(Set(identifiers))
         guard !asked.isEmpty else { return }
         try sliceRegistry.load("alias", where: "value = ANY(\(asked))", from: session, into: db)
@@ -45,6 +54,7 @@ final class PostgresBatchLoader: BatchSliceLoader, @unchecked Sendable {
         for table in ["subject_name", "status_history", "list_entry", "decision"] {
             try sliceRegistry.load(table, where: "subject_code = ANY(\(found))", from: session, into: db)
         }
+        if rules != nil { try sliceRegistry.loadFacts(of: found, from: session, into: db) }
     }
 
     func close() {

@@ -27,57 +27,40 @@ final class PostgresFactSnapshot {
         var name: String { switch self { case .text(let n), .integer(let n), .real(let n): n } }
     }
 
-    /// A fact table: its columns as both stores name them, and the condition that picks a batch's rows.
+    /// A fact table's columns as both stores name them (``FactTables`` says which rows).
     private struct Table {
-        var name: String
+        var table: FactTables.Table
         var columns: [Column]
-        var batch: String
+        var name: String { table.name }
     }
 
-    private static let tables: [Table] = [
-        Table(name: "subject", columns: [.text("code"), .text("kind"), .text("name"), .text("status"), .text("status_since"),
-                                         .text("established_on"), .text("region"), .text("authority"), .integer("updated_by_record"),
-                                         .text("identity_source")],
-              batch: "code = ANY($1)"),
-        Table(name: "status_history", columns: [.text("subject_code"), .text("since"), .text("status"), .integer("record_id")],
-              batch: "subject_code = ANY($1)"),
-        Table(name: "list_entry", columns: [.integer("id"), .text("subject_code"), .text("list"), .text("entered_on"), .text("exited_on"),
-                                            .text("ground"), .text("reason"), .text("authority"), .text("entry_key"),
-                                            .integer("entry_record"), .integer("exit_record")],
-              batch: "subject_code = ANY($1)"),
-        Table(name: "tax_grade", columns: [.text("subject_code"), .integer("year"), .text("grade"), .text("published_on"), .integer("record_id")],
-              batch: "subject_code = ANY($1)"),
-        Table(name: "penalty", columns: [.text("record_key"), .text("subject_code"), .text("document_number"), .text("decided_on"),
-                                         .text("types"), .integer("fine_micro_wan"), .text("severity"), .text("authority"),
-                                         .text("publicity_end"), .text("repaired_on"), .text("revoked_on"), .integer("record_id")],
-              batch: "subject_code = ANY($1)"),
-        Table(name: "licence", columns: [.text("record_key"), .text("subject_code"), .text("number"), .text("type"), .text("granted_on"),
-                                         .text("valid_until"), .text("revoked_on"), .integer("record_id")],
-              batch: "subject_code = ANY($1)"),
-        Table(name: "relation", columns: [.integer("id"), .text("from_code"), .text("role"), .text("to_code"), .real("share"),
-                                          .text("valid_from"), .text("valid_to"), .integer("record_id")],
-              batch: "from_code = ANY($1) OR to_code = ANY($1)"),
-        Table(name: "verification_fact", columns: [.integer("id"), .text("subject_code"), .text("fact"), .integer("holds"),
-                                                   .text("valid_from"), .text("valid_until"), .text("source"), .text("recorded_on")],
-              batch: "subject_code = ANY($1)"),
+    private static let columns: [String: [Column]] = [
+        "subject": [.text("code"), .text("kind"), .text("name"), .text("status"), .text("status_since"), .text("established_on"),
+                    .text("region"), .text("authority"), .integer("updated_by_record"), .text("identity_source")],
+        "status_history": [.text("subject_code"), .text("since"), .text("status"), .integer("record_id")],
+        "list_entry": [.integer("id"), .text("subject_code"), .text("list"), .text("entered_on"), .text("exited_on"), .text("ground"),
+                       .text("reason"), .text("authority"), .text("entry_key"), .integer("entry_record"), .integer("exit_record")],
+        "tax_grade": [.text("subject_code"), .integer("year"), .text("grade"), .text("published_on"), .integer("record_id")],
+        "penalty": [.text("record_key"), .text("subject_code"), .text("document_number"), .text("decided_on"), .text("types"),
+                    .integer("fine_micro_wan"), .text("severity"), .text("authority"), .text("publicity_end"), .text("repaired_on"),
+                    .text("revoked_on"), .integer("record_id")],
+        "licence": [.text("record_key"), .text("subject_code"), .text("number"), .text("type"), .text("granted_on"), .text("valid_until"),
+                    .text("revoked_on"), .integer("record_id")],
+        "relation": [.integer("id"), .text("from_code"), .text("role"), .text("to_code"), .real("share"), .text("valid_from"),
+                     .text("valid_to"), .integer("record_id")],
+        "verification_fact": [.integer("id"), .text("subject_code"), .text("fact"), .integer("holds"), .text("valid_from"),
+                              .text("valid_until"), .text("source"), .text("recorded_on")],
     ]
+
+    private static let tables: [Table] = FactTables.tables.map { Table(table: $0, columns: columns[$0.name] ?? []) }
 
     /// Replaces the snapshot's facts with those of `codes` and of the subjects related to them,
     /// read through `statements` (inside the caller's transaction: a feed's own writes included).
     func load(_ codes: [String], from statements: PipelinedStatements) throws {
-        var batch = Set(codes)
-        for row in try statements.query("""
-            SELECT DISTINCT CASE WHEN from_code = ANY(\(codes)) THEN to_code ELSE from_code END FROM relation
-            WHERE from_code = ANY(\(codes)) OR to_code = ANY(\(codes))
-            """, "find the related subjects") {
-            batch.insert(try row.decode(String.self))
-        }
-        let all = Array(batch)
+        let all = try FactTables.batch(codes) { try statements.query($0, $1) }
         var rowsByTable: [[StatementArguments]] = []
         for table in Self.tables {
-            let names = table.columns.map(\.name).joined(separator: ", ")
-            var query = PostgresQuery(unsafeSQL: "SELECT \(names) FROM \(table.name) WHERE \(table.batch)")
-            try query.binds.append(all, context: .default)
+            let query = try FactTables.select(table.table, columns: table.columns.map(\.name).joined(separator: ", "), codes: all)
             var rows: [StatementArguments] = []
             for row in try statements.query(query, "read the facts of \(table.name)") {
                 var values: [DatabaseValue] = []

@@ -18,6 +18,8 @@ public struct PostgresFeedStore: FeedStore {
     /// Whose list changes a feed queues in the exchange outbox (bureau, feed id, released
     /// records), decided on its report; nil: none are queued.
     public var listChanges: (@Sendable (IngestReport) -> (bureau: String, feedID: String, released: [Int64])?)?
+    /// The national list's cursor moved by the page this feed is (a pull from a peer); nil: none.
+    public var cursorMove: NationalCursorMove?
 
     public init(pool: PostgresSessionPool, reevaluation: FeedReevaluation? = nil,
                 listChanges: (@Sendable (IngestReport) -> (bureau: String, feedID: String, released: [Int64])?)? = nil) {
@@ -84,6 +86,7 @@ public struct PostgresFeedStore: FeedStore {
                 if let queued = listChanges?(r) {
                     try PostgresListChanges.enqueue(feedRow: feedRow, released: queued.released, createdAt: recordedAt, statements: statements)
                 }
+                if let cursorMove { try PostgresExchange.advance(cursorMove, statements: statements) }
                 try reevaluation?.run(statements, report: r)
                 try statements.drain()
                 return r

@@ -341,6 +341,20 @@ public enum PostgresMigrations {
                 last_used_at DOUBLE PRECISION NOT NULL
             );
             """),
+        Migration(name: "audit/v14-audit-checkpoints", sql: """
+            -- Signed checkpoints of the audit log (SQLite keeps them in a file beside its log): the
+            -- count and head MAC of the log, each signing the signature of the one before.
+            CREATE TABLE audit_checkpoint (
+                number BIGINT PRIMARY KEY,
+                count BIGINT NOT NULL,
+                head TEXT NOT NULL,
+                at TEXT NOT NULL,
+                previous TEXT NOT NULL,
+                signature TEXT NOT NULL
+            );
+            CREATE TRIGGER audit_checkpoint_append_only BEFORE UPDATE OR DELETE ON audit_checkpoint
+                FOR EACH ROW EXECUTE FUNCTION credit_append_only();
+            """),
     ]
 
     /// The advisory lock that serialises migrations of one database (several servers may start at once).

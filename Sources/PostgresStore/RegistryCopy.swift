@@ -92,7 +92,8 @@ public struct RegistryCopy: Sendable {
     private func prepareTarget(_ session: PostgresSession, replace: Bool) throws {
         let all = Self.registryTables + Self.auditTables
         if replace {
-            try session.execute("TRUNCATE " + all.joined(separator: ", "), "empty the target tables")
+            // The audit log's checkpoints go with the log they vouched for.
+            try session.execute("TRUNCATE " + (all + ["audit_checkpoint"]).joined(separator: ", "), "empty the target tables")
             return
         }
         for t in all {

@@ -1,5 +1,6 @@
 import CreditRegistry
 import Decisions
+import Foundation
 import GRDB
 import NIOCore
 import PostgresNIO
@@ -49,7 +50,26 @@ final class SliceRegistry: @unchecked Sendable {
         guard let cols = columns[table], !cols.isEmpty else { return 0 }
         var sql = condition
         sql.sql = "SELECT \(selectList(table)) FROM \(table) WHERE " + condition.sql
-        let rows = try session.query(sql, "read \(table) for a slice")
+        return try insert(try session.query(sql, "read \(table) for a slice"), into: table, db)
+    }
+
+    /// Puts into the slice the facts rule evaluation reads for the subjects `codes` and those
+    /// related to them (``FactTables``), read from PostgreSQL through `session`: the rows of
+    /// those subjects the slice held are replaced, the others kept.
+    func loadFacts(of codes: [String], from session: PostgresSession, into db: Database) throws {
+        let batch = try FactTables.batch(codes) { try session.query($0, $1) }
+        let json = String(decoding: try JSONSerialization.data(withJSONObject: batch), as: UTF8.self)
+        for table in FactTables.tables where !(columns[table.name] ?? []).isEmpty {
+            let here = table.batch.replacingOccurrences(of: "= ANY($1)", with: "IN (SELECT value FROM json_each(?1))")
+            try db.execute(sql: "DELETE FROM \(table.name) WHERE \(here)", arguments: [json])
+            _ = try insert(try session.query(try FactTables.select(table, columns: selectList(table.name), codes: batch),
+                                             "read the facts of \(table.name)"), into: table.name, db)
+        }
+    }
+
+    /// Inserts rows read with ``selectList(_:)``'s columns into `table` (rows the slice holds already are kept).
+    private func insert(_ rows: [PostgresRow], into table: String, _ db: Database) throws -> Int {
+        guard let cols = columns[table] else { return 0 }
         guard !rows.isEmpty else { return 0 }
         let insert = try db.cachedStatement(sql: """
             INSERT OR IGNORE INTO \(table) (\(selectList(table))) VALUES (\(Array(repeating: "?", count: cols.count).joined(separator: ", ")))

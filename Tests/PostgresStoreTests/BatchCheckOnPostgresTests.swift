@@ -50,26 +50,47 @@ struct BatchCheckOnPostgresTests {
         Case(format: .json, role: nil, threads: 2, batchRows: 16),
     ]
 
+    /// Checks ``input()`` on both backends, expects the same bytes and summary; returns
+    /// PostgreSQL's summary and the audit entry it wrote.
+    static func checkOnBoth(options: BatchChecker.Options, viewer: Viewer) throws -> (BatchChecker.Summary, AuditLog.Entry) {
+        let fixture = try ReadSideFixture.shared.get()
+        let input = try input()
+        let sqlite = try fixture.operations(.sqlite).batchCheck(input: input, options: options, viewer: viewer)
+        let pgOps = try fixture.operations(.postgres)
+        let postgres = try pgOps.batchCheck(input: input, options: options, viewer: viewer)
+        #expect(String(decoding: postgres.output, as: UTF8.self) == String(decoding: sqlite.output, as: UTF8.self))
+        var (a, b) = (sqlite.summary, postgres.summary)
+        a.seconds = 0; b.seconds = 0; a.threadSeconds = []; b.threadSeconds = []
+        #expect(a == b)
+        // The same audit entry, on PostgreSQL's log.
+        let entry = try #require(try pgOps.auditTrail.entries(subject: nil, limit: 50).last { $0.actor == viewer.actor })
+        return (b, entry)
+    }
+
     @Test(arguments: cases)
     func verdictsAreTheSameOnBothBackends(_ c: Case) async throws {
         try await onOwnThread {
-            let fixture = try ReadSideFixture.shared.get()
-            let input = try Self.input()
             let options = BatchChecker.Options(format: c.format, threads: c.threads, batchRows: c.batchRows)
             let viewer = Viewer(actor: "api:batch-\(c.format)-\(c.threads)-\(c.batchRows)", maySeePersonalIDs: false, role: c.role)
-            let sqlite = try fixture.operations(.sqlite).batchCheck(input: input, options: options, viewer: viewer)
-            let pgOps = try fixture.operations(.postgres)
-            let postgres = try pgOps.batchCheck(input: input, options: options, viewer: viewer)
-            #expect(String(decoding: postgres.output, as: UTF8.self) == String(decoding: sqlite.output, as: UTF8.self))
-            var (a, b) = (sqlite.summary, postgres.summary)
-            a.seconds = 0; b.seconds = 0; a.threadSeconds = []; b.threadSeconds = []
-            #expect(a == b)
+            let (b, entry) = try Self.checkOnBoth(options: options, viewer: viewer)
             #expect(b.found > 50 && b.flagged > 0 && b.errors > 0 && b.rows > b.found)
-            // The same audit entry, on PostgreSQL's log.
-            let entry = try #require(try pgOps.auditTrail.entries(subject: nil, limit: 50).last { $0.actor == viewer.actor })
             #expect(entry.action == "check")
             #expect(entry.detail == (c.role.map { "role \($0.rawValue); " } ?? "")
                     + "batch as-of 2026-11-30: \(b.rows) rows, \(b.found) found, \(b.flagged) flagged")
+        }
+    }
+
+    /// Days other than the decision table's are evaluated on the fly over each batch's slice
+    /// (its subjects' facts and their related subjects'), giving SQLite's verdicts byte for byte.
+    @Test(arguments: ["2019-03-01", "2025-01-01", "2028-01-01"])
+    func verdictsOnOtherDaysAreTheSameOnBothBackends(_ day: String) async throws {
+        try await onOwnThread {
+            let options = BatchChecker.Options(format: .json, asOf: try Day(day), threads: 2, batchRows: 9)
+            let viewer = Viewer(actor: "api:batch-\(day)", maySeePersonalIDs: false, role: .officer)
+            let (b, entry) = try Self.checkOnBoth(options: options, viewer: viewer)
+            #expect(b.found > 50)
+            #expect(b.flagged > 0 || day == "2019-03-01", "measures were decided on \(day)")
+            #expect(entry.detail == "role officer; batch as-of \(day): \(b.rows) rows, \(b.found) found, \(b.flagged) flagged")
         }
     }
 

@@ -15,35 +15,10 @@ struct AuditVerifier {
         }
 
         // The checkpoint file: parsable lines, signatures, numbering and links.
-        var checkpoints: [AuditCheckpoint] = []
-        var last: AuditCheckpoint?      // the last validly signed checkpoint
-        var lastSeen: AuditCheckpoint?  // the last line that parsed (its successor follows it, even if it is bad)
-        for (line, parsed, _) in lines {
-            guard let c = parsed else {
-                problem(.malformedCheckpoint, "line \(line) of the checkpoint file is not a checkpoint")
-                continue
-            }
-            defer { lastSeen = c }
-            guard c.isSigned(by: key) else {
-                problem(.badCheckpointSignature, checkpoint: c.number,
-                        "checkpoint \(c.number) (line \(line)) has a bad signature: it was forged or edited, or made with another key")
-                continue
-            }
-            let expected = (last?.number ?? 0) + 1
-            let followsValid = c.number == expected && c.previous == (last?.signature ?? AuditEncoding.genesis)
-            let followsSeen = lastSeen.map { c.number == $0.number + 1 && c.previous == $0.signature } ?? false
-            if !followsValid && !followsSeen {
-                problem(.checkpointOutOfSequence, checkpoint: c.number,
-                        "checkpoint \(c.number) (line \(line)) does not follow checkpoint \(expected - 1): checkpoints were removed or reordered")
-            } else if let last, c.count < last.count {
-                problem(.checkpointOutOfSequence, checkpoint: c.number,
-                        "checkpoint \(c.number) records \(c.count) entries, fewer than checkpoint \(last.number)'s \(last.count)")
-            }
-            checkpoints.append(c)
-            last = c
-        }
-        var wanted: [Int64: [AuditCheckpoint]] = [:]
-        for c in checkpoints where c.count > 0 { wanted[c.count, default: []].append(c) }
+        var check = AuditCheckpointCheck(key: key)
+        for (line, parsed, _) in lines { check.add(parsed, place: "line \(line)") }
+        problems = check.problems
+        let wanted = check.wanted
 
         // The entries: ids 1, 2, 3…, each MAC over its content and the MAC before it.
         var count = 0
@@ -73,7 +48,7 @@ struct AuditVerifier {
                 } else if !AuditEncoding.same(previousMac, previous) {
                     report(.entryUnlinked, "entry \(id) does not link to the entry before it (an entry was deleted, reordered or replaced)")
                 }
-                if wanted[id] != nil { macs[id] = mac }
+                if wanted.contains(id) { macs[id] = mac }
                 previous = mac
                 lastID = id
             }
@@ -83,22 +58,11 @@ struct AuditVerifier {
         }
 
         // Each checkpoint against the entries.
-        var anchored: Int64 = 0
-        for c in checkpoints {
-            if c.count > lastID {
-                problem(.missingTail, checkpoint: c.number,
-                        "missing tail after checkpoint \(c.number) (\(c.at)): it recorded \(c.count) entries, the log ends at entry \(lastID)"
-                        + (c.count - lastID == 1 ? " (entry \(c.count) is missing)" : " (entries \(lastID + 1)…\(c.count) are missing)"))
-            } else if c.count > 0, let mac = macs[c.count], !AuditEncoding.same(mac, c.head) {
-                problem(.headMismatch, entry: c.count, checkpoint: c.number,
-                        "entry \(c.count) is not the entry checkpoint \(c.number) (\(c.at)) recorded as head: the log was rewritten up to it")
-            } else if c.isSigned(by: key) {
-                anchored = max(anchored, c.count)
-            }
-        }
+        let (tail, anchored) = check.against(lastID: lastID, macs: macs)
+        problems += tail
         if lastID != Int64(count) && problems.isEmpty {
             problem(.entryOutOfSequence, "the log holds \(count) entries but its last id is \(lastID)")
         }
-        return AuditVerification(entries: count, checkpoints: checkpoints.count, anchored: anchored, problems: problems)
+        return AuditVerification(entries: count, checkpoints: check.checkpoints.count, anchored: anchored, problems: problems)
     }
 }

@@ -25,6 +25,9 @@ public struct ExchangeCursor: Sendable {
     /// The cursor was not where the page starts.
     public struct CursorMoved: Error, CustomStringConvertible, Sendable {
         public var peer, list, expected, found: String
+        public init(peer: String, list: String, expected: String, found: String) {
+            self.peer = peer; self.list = list; self.expected = expected; self.found = found
+        }
         public var description: String { "cursor of \(list) from \(peer) is at \(found), the page starts at \(expected)" }
     }
 }

@@ -11,6 +11,11 @@ public struct OutboxMessage: Sendable, Hashable, Codable {
     public var payload: String
     public var createdAt: String
     public var attempts: Int
+
+    public init(sequence: Int64, kind: ExchangePayload.Kind, subjectCode: String?, payload: String, createdAt: String, attempts: Int) {
+        self.sequence = sequence; self.kind = kind; self.subjectCode = subjectCode; self.payload = payload
+        self.createdAt = createdAt; self.attempts = attempts
+    }
 }
 
 /// What the sender has done so far, for `bridge status`.
@@ -23,6 +28,10 @@ public struct OutboxStatus: Sendable, Hashable, Codable {
     /// Peers whose last attempt failed, with the error.
     public var peers: [PeerState]
 
+    public init(queued: Int, inFlight: Int, acknowledged: Int, peers: [PeerState]) {
+        self.queued = queued; self.inFlight = inFlight; self.acknowledged = acknowledged; self.peers = peers
+    }
+
     public struct PeerState: Sendable, Hashable, Codable {
         public var peer: String
         public var failures: Int
@@ -31,6 +40,11 @@ public struct OutboxStatus: Sendable, Hashable, Codable {
         public var nextAttemptAt: String?
         public var lastAcknowledged: Int64
         public var failing: Bool { failures > 0 }
+
+        public init(peer: String, failures: Int, lastError: String?, lastErrorAt: String?, nextAttemptAt: String?, lastAcknowledged: Int64) {
+            self.peer = peer; self.failures = failures; self.lastError = lastError; self.lastErrorAt = lastErrorAt
+            self.nextAttemptAt = nextAttemptAt; self.lastAcknowledged = lastAcknowledged
+        }
     }
 }
 

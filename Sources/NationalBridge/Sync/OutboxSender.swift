@@ -49,7 +49,12 @@ public struct OutboxSender: Sendable {
 
     /// Sends until the outbox is empty. Retryable failures wait for the back-off and try again,
     /// up to `maxFailures` in a row (then the last error is thrown); a refusal is thrown at once.
+    ///
+    /// Two senders of one database never deliver side by side: the second waits for the first's
+    /// hold on the peer (``CreditOperations/holdSender(peer:)``), then sends what is left.
     public func push(maxFailures: Int? = nil) async throws -> Summary {
+        let hold = try operations.holdSender(peer: peer.id)
+        defer { hold?.release() }
         var summary = Summary()
         var consecutive = 0
         while true {

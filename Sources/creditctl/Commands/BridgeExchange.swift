@@ -34,7 +34,7 @@ extension BridgeCommand {
         @Option(help: "Messages per batch.") var batch: Int = 200
 
         func run() async throws {
-            let ops = try global.existingOperations()
+            let ops = try global.existingOperations(orPostgres: "bridge push")
             let (cfg, peer) = try exchange.load()
             var sender = OutboxSender(operations: ops, identity: cfg.identity, peer: peer)
             sender.batchSize = max(1, batch)
@@ -59,7 +59,7 @@ extension BridgeCommand {
         @Argument(help: "The lists (default: every national list).") var lists: [String] = []
 
         func run() async throws {
-            let ops = try global.operations()
+            let ops = try global.operations(orPostgres: "bridge pull")
             let (cfg, peer) = try exchange.load()
             var puller = NationalListPuller(operations: ops, identity: cfg.identity, peer: peer)
             puller.pageSize = max(1, pageSize)
@@ -87,7 +87,7 @@ extension BridgeCommand {
         @OptionGroup var global: GlobalOptions
 
         func run() throws {
-            let s = try global.existingOperations().outboxStatus()
+            let s = try global.existingOperations(orPostgres: "bridge status").outboxStatus()
             if global.format == .json { print(JSON.line(s)); return }
             print("queued: \(s.queued)  in flight: \(s.inFlight)  acknowledged: \(s.acknowledged)")
             for p in s.peers {
@@ -104,7 +104,7 @@ extension BridgeCommand {
         @OptionGroup var exchange: ExchangeOptions
 
         func run() async throws {
-            let ops = try global.existingOperations()
+            let ops = try global.existingOperations(orPostgres: "bridge reconcile")
             let (cfg, peer) = try exchange.load()
             let results: [Reconciler.ListResult]
             do { results = try await Reconciler(operations: ops, identity: cfg.identity, peer: peer).reconcile() } catch {

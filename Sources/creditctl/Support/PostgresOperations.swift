@@ -35,6 +35,13 @@ enum PostgresOperations {
         }
         ops.slices = backend.slices
         ops.accountStore = PostgresAccounts(pool: backend.pool)
+        ops.exchangeStore = PostgresExchange(pool: backend.pool)
+        ops.nationalPageStore = { [pool = backend.pool] day, result, move in
+            var store = PostgresFeedStore(pool: pool, reevaluation: FeedReevaluation(decisions: decisions, asOf: day, result: result),
+                                          listChanges: CreditOperations.listChangesToQueue)
+            store.cursorMove = move
+            return store
+        }
         ops.feedbackStore = PostgresFeedback(pool: backend.pool, decisions: decisions)
         ops.sessionStore = PostgresSessions(pool: backend.pool)
         ops.publicFacts = PostgresPublicFacts(pool: backend.readPool)
@@ -44,7 +51,7 @@ enum PostgresOperations {
 
     /// Refuses a command that does not run on PostgreSQL yet (exit 64).
     static func refuse(_ command: String) -> ExitCode {
-        Terminal.err("creditctl: \(command) does not run on a PostgreSQL registry yet (there: serve, report, subject show, subject search, check, feeds list/show/rejects/pending, ingest, rules activate|rollback|refresh|status, bridge import-national, users, feedback, publish, db migrate, db copy, audit verify)\n")
+        Terminal.err("creditctl: \(command) does not run on a PostgreSQL registry yet (there: serve, report, subject show, subject search, check, feeds list/show/rejects/pending, ingest, rules activate|rollback|refresh|status|explain|verify, rules list --measures, bridge import-national|push|pull|status|reconcile, users, feedback, publish, db migrate, db copy, audit verify)\n")
         return ExitCode(64)
     }
 }

@@ -19,16 +19,14 @@ extension RulesCommand {
         @Option(help: "Rule directory to explain with (default: the active rule set, else rules/).") var rules: String?
 
         func run() throws {
-            let ops = try global.existingOperations()
-            let registry = ops.registry
+            let ops = try global.existingOperations(orPostgres: "rules explain")
             let day = try DayArgument.optional(asOf) ?? ops.clock.today()
             let ruleSet = try ActiveRules.load(ops, override: rules)
-            guard let subject = try registry.lookup(id) else {
+            guard let found = try ops.explainSubject(id, rules: ruleSet, asOf: day) else {
                 Terminal.err("no subject found for '\(id)'\n"); throw ExitCode.failure
             }
-            let explanations = try ops.explain(subject.code, rules: ruleSet, asOf: day)
+            let (subject, explanations, records) = (found.subject, found.explanations, found.records)
             if global.format == .json { explanations.forEach { print(JSON.line($0)) }; return }
-            let records = try registry.records(ids: Array(Set(explanations.flatMap { $0.rules.flatMap(\.records) })))
             let byID = Dictionary(uniqueKeysWithValues: records.map { ($0.id, $0) })
             print("\(subject.name) \(Mask.code(subject.code, kind: subject.kind)) as of \(day), rule set \(ruleSet.version.prefix(12))")
             for e in explanations {

@@ -23,7 +23,7 @@ extension RulesCommand {
 
         func run() throws {
             guard measures else { return try coverage() }
-            let ops = try global.existingOperations()
+            let ops = try global.existingOperations(orPostgres: "rules list --measures")
             let rules = try ActiveRules.load(ops, override: dir)
             let counts = try ops.subjectsByMeasure()
             var rows: [Row] = []

@@ -31,7 +31,7 @@ extension RulesCommand {
         }
 
         func run() throws {
-            let ops = try global.existingOperations()
+            let ops = try global.existingOperations(orPostgres: "rules verify")
             let request = VerificationRequest(identifier: identifier, fact: VerifiableFact(rawValue: fact)!, holds: holds,
                                               from: try DayArgument.optional(from), until: try DayArgument.optional(until))
             let r = try ops.recordVerification(request, viewer: Viewer(actor: "cli:\(officer)", maySeePersonalIDs: false))
