@@ -30,8 +30,8 @@ struct LimitsMiddleware: RouterMiddleware {
         try await withoutActuallyEscaping(body) { body in
             let box = UnsafeSendableBox(body)
             // The task is awaited below before this function returns: `body` does not escape.
-            let task = Task { try await box.value() }
             let timedOut = LockedBox(false)
+            let task = RequestTimeout.$passed.withValue(timedOut) { Task { try await box.value() } }
             let deadline = RequestDeadlines.shared.add(limit) { timedOut.value = true; task.cancel() }
             defer { RequestDeadlines.shared.remove(deadline) }
             // Past the deadline the answer is 503, whatever the cancelled work ended with.
@@ -43,6 +43,12 @@ struct LimitsMiddleware: RouterMiddleware {
             return try result.get()
         }
     }
+}
+
+/// Whether the request being handled is past its deadline: the routes inside then log nothing,
+/// since the caller gets the 503 `timeout` that the root's request log writes.
+enum RequestTimeout {
+    @TaskLocal static var passed: LockedBox<Bool>?
 }
 
 /// Carries the handler chain into the timeout's child task; it runs there alone.

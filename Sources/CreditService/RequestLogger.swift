@@ -35,8 +35,14 @@ struct RequestLogger: RouterMiddleware {
     }
 
     private func log(_ request: Request, status: Int, started: ContinuousClock.Instant, context: ServiceContext, error: (any Error)? = nil) {
-        // The root instance leaves `/v1` to the inner one, except requests refused before it ran.
-        if !authenticated && request.uri.path.hasPrefix("/v1/") && status != 401 { return }
+        if authenticated {
+            // Past the deadline the caller gets the root's 503, whatever the route ended with.
+            if RequestTimeout.passed?.value == true { return }
+        } else if request.uri.path.hasPrefix("/v1/") && status != 401 && (error as? Problem)?.code != "timeout" {
+            // The root instance leaves `/v1` to the inner one, except requests refused before it
+            // ran and those answered 503 `timeout` around it.
+            return
+        }
         Self.write(logger, method: request.method, template: { Self.template(request, context) }, status: status,
                    started: started, caller: context.caller, error: error)
     }

@@ -218,4 +218,35 @@ extension ServiceErrorTests {
         let request = try #require(logs.entries.first { $0.message.description == "request failed" })
         #expect("\(request.metadata["status"] ?? "")" == "503" && "\(request.metadata["path"] ?? "")" == "/v1/subjects/{id}/measures")
     }
+
+    /// The router's answer past the request timeout is logged as the caller gets it (503
+    /// `timeout`), once, not as what the route ended with after the deadline.
+    @Test func aRoutedLookUpPastTheRequestTimeoutIsLoggedAs503Once() async throws {
+        var limits = ServiceLimits()
+        limits.requestTimeout = .milliseconds(200)
+        let lock = try HeldWriteLock(AuditFiles(beside: path).database)
+        defer { try? lock.release() }
+        // The route's own wait for the audit log ends after the deadline (in `busy`): the blocking
+        // work does not stop when the request is cancelled.
+        let ops = try CreditOperations.open(path: path, busyTimeout: 1, clock: .fixed(try Day("2025-07-10")))
+        var logger = Logger(label: "test") { _ in logs }
+        logger.logLevel = .debug
+        let metrics = ServiceMetrics()
+        let router = buildRouter(parts: ServiceParts(operations: ops, metrics: metrics), tokens: tokens, limits: limits,
+                                 publicRateLimit: .default, sessions: SessionStore(), metrics: metrics, logger: logger)
+        let app = buildApplication(router: router, host: "127.0.0.1", port: 0, limits: limits, logger: logger, fastPath: nil)
+        try await app.test(.live) { client in
+            let r = try await get(client, "/v1/subjects/\(Self.company)")
+            #expect(r.status == 503 && r.body["code"] as? String == "timeout", "\(r.body)")
+            try lock.release()
+            let report = try await client.execute(uri: "/v1/subjects/\(Self.company)", method: .get,
+                                                  headers: [.authorization: "Bearer \(Self.officer)"]) { Int($0.status.code) }
+            #expect(report == 200)
+        }
+        let lines = logs.entries.filter { $0.metadata["status"] != nil && "\($0.metadata["path"] ?? "")".hasPrefix("/v1/subjects/") }
+        #expect(lines.count == 2, "\(lines.map { "\($0.metadata["status"] ?? "")" })")
+        #expect(lines.map { "\($0.metadata["status"] ?? "")" }.sorted() == ["200", "503"])
+        let failed = try #require(lines.first { $0.message.description == "request failed" })
+        #expect("\(failed.metadata["status"] ?? "")" == "503" && "\(failed.metadata["error"] ?? "")".contains("timeout"))
+    }
 }
