@@ -1,4 +1,5 @@
 import PostgresNIO
+import CreditRegistry
 
 /// Upserts of one fact table that a feed writes (penalties, licences, tax grades), kept as rows
 /// of a JSON array and sent as one `INSERT … SELECT … FROM jsonb_to_recordset($1) … ON CONFLICT`:
@@ -76,19 +77,7 @@ struct JSONRow {
     mutating func add(_ name: String, _ value: String?) {
         field(name)
         guard let value else { text += "null"; return }
-        text += "\""
-        for u in value.unicodeScalars {
-            switch u {
-            case "\"": text += "\\\""
-            case "\\": text += "\\\\"
-            case "\n": text += "\\n"
-            case "\r": text += "\\r"
-            case "\t": text += "\\t"
-            case _ where u.value < 0x20: text += "\\u00" + (u.value < 0x10 ? "0" : "") + String(u.value, radix: 16)
-            default: text.unicodeScalars.append(u)
-            }
-        }
-        text += "\""
+        JSONText.appendString(value, to: &text)
     }
 
     mutating func add(_ name: String, _ value: Int64?) {

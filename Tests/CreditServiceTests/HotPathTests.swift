@@ -2,6 +2,7 @@ import CreditOperations
 import CreditTestSupport
 import CreditRegistry
 import Foundation
+import HummingbirdTesting
 import Testing
 @testable import CreditService
 
@@ -76,27 +77,9 @@ extension ServiceTests {
         let before = try operations.audit.entries(subject: nil, limit: 100_000).filter { $0.action == "lookup" }.count
         let rounds = 4
         try await app().test(.live) { client in
-            try await withThrowingTaskGroup(of: (String, Int, String?).self) { group in
-                for _ in 0..<rounds {
-                    for code in codes {
-                        group.addTask {
-                            let r = try await get(client, "/v1/subjects/\(code)/measures", token: Self.officer)
-                            let json = try JSONSerialization.jsonObject(with: Data(r.body.utf8)) as? [String: Any]
-                            return (code, r.status, json?["code"] as? String)
-                        }
-                    }
-                }
-                for try await (code, status, answered) in group {
-                    #expect(status == 200 && answered == code, "\(code): \(status) \(answered ?? "-")")
-                }
-            }
+            try await lookUpAtOnce(client, codes: codes, rounds: rounds)
         }
-        let entries = try operations.audit.entries(subject: nil, limit: 100_000).filter { $0.action == "lookup" }
-        #expect(entries.count - before == rounds * codes.count)
-        for code in codes {
-            #expect(entries.filter { $0.subject == code && $0.actor == "api:officer-07" }.count >= rounds, "\(code)")
-        }
-        #expect(try operations.verifyAudit().isIntact)
+        try expectOwnAuditEntries(codes: codes, rounds: rounds, after: before)
     }
 }
 
@@ -117,5 +100,37 @@ extension ServiceErrorTests {
         #expect("\(request.metadata["status"] ?? "")" == "500" && "\(request.metadata["path"] ?? "")" == "/v1/subjects/{id}/measures")
         #expect("\(request.metadata["caller"] ?? "")" == "officer-07")
         #expect(try CreditOperations.open(path: path).audit.entries(subject: Self.company, limit: 100).count == before)
+    }
+}
+
+extension ServiceTests {
+    /// Looks up every code `rounds` times, all at once, and expects each answer to be its own
+    /// subject's.
+    func lookUpAtOnce(_ client: some TestClientProtocol, codes: [String], rounds: Int) async throws {
+        try await withThrowingTaskGroup(of: (String, Int, String?).self) { group in
+            for _ in 0..<rounds {
+                for code in codes {
+                    group.addTask {
+                        let r = try await get(client, "/v1/subjects/\(code)/measures", token: Self.officer)
+                        let json = try JSONSerialization.jsonObject(with: Data(r.body.utf8)) as? [String: Any]
+                        return (code, r.status, json?["code"] as? String)
+                    }
+                }
+            }
+            for try await (code, status, answered) in group {
+                #expect(status == 200 && answered == code, "\(code): \(status) \(answered ?? "-")")
+            }
+        }
+    }
+
+    /// Expects `rounds` audited look-ups of each code by the officer since the log held `before`
+    /// of them, and the chain to verify.
+    func expectOwnAuditEntries(codes: [String], rounds: Int, after before: Int) throws {
+        let entries = try operations.audit.entries(subject: nil, limit: 100_000).filter { $0.action == "lookup" }
+        #expect(entries.count - before == rounds * codes.count)
+        for code in codes {
+            #expect(entries.filter { $0.subject == code && $0.actor == "api:officer-07" }.count >= rounds, "\(code)")
+        }
+        #expect(try operations.verifyAudit().isIntact)
     }
 }

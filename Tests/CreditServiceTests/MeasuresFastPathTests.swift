@@ -147,28 +147,10 @@ extension ServiceTests {
         // A caching store, as `serve` has: the token is authenticated once, then on the event loop.
         let (app, fast) = fastPathApp(tokens: TokenStore(accounts: operations))
         try await app.test(.live) { client in
-            try await withThrowingTaskGroup(of: (String, Int, String?).self) { group in
-                for _ in 0..<rounds {
-                    for code in codes {
-                        group.addTask {
-                            let r = try await get(client, "/v1/subjects/\(code)/measures", token: Self.officer)
-                            let json = try JSONSerialization.jsonObject(with: Data(r.body.utf8)) as? [String: Any]
-                            return (code, r.status, json?["code"] as? String)
-                        }
-                    }
-                }
-                for try await (code, status, answered) in group {
-                    #expect(status == 200 && answered == code, "\(code): \(status) \(answered ?? "-")")
-                }
-            }
+            try await lookUpAtOnce(client, codes: codes, rounds: rounds)
         }
         #expect(fast?.answered == rounds * codes.count)
-        let entries = try operations.audit.entries(subject: nil, limit: 100_000).filter { $0.action == "lookup" }
-        #expect(entries.count - before == rounds * codes.count)
-        for code in codes {
-            #expect(entries.filter { $0.subject == code && $0.actor == "api:officer-07" }.count >= rounds, "\(code)")
-        }
-        #expect(try operations.verifyAudit().isIntact)
+        try expectOwnAuditEntries(codes: codes, rounds: rounds, after: before)
     }
 }
 
