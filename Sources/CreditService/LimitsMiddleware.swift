@@ -37,8 +37,7 @@ struct LimitsMiddleware: RouterMiddleware {
             // Past the deadline the answer is 503, whatever the cancelled work ended with.
             let result = await withTaskCancellationHandler { await task.result } onCancel: { task.cancel() }
             if timedOut.value {
-                throw Problem(.serviceUnavailable, code: "timeout", detail: "\(path) was not answered within \(limit)",
-                              headers: [.retryAfter: "1"])
+                throw Problem.timeout(path: path, limit: limit)
             }
             return try result.get()
         }

@@ -37,3 +37,11 @@ public struct Problem: Error, HTTPResponseError, Sendable {
         return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(string: body)))
     }
 }
+
+extension Problem {
+    /// 503 `timeout`: the request for `path` was not answered within `limit` (the router's and the
+    /// event loop's look-ups alike).
+    static func timeout(path: String, limit: Duration) -> Problem {
+        Problem(.serviceUnavailable, code: "timeout", detail: "\(path) was not answered within \(limit)", headers: [.retryAfter: "1"])
+    }
+}

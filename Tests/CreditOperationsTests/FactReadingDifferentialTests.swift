@@ -15,11 +15,7 @@ import Testing
     @Test func everyLoaderReadsTheFactsTheReferenceReads() async throws {
         try await onOwnThread {
             let dir = try TemporaryDirectory("fact-reading")
-            _ = try FeedGenerator(subjects: 800, seed: 53).write(to: dir.url.path)
-            let registry = try Registry(path: dir.path("credit.db"))
-            for bureau in ["commerce", "tax", "food"] {
-                #expect(try FeedIngestor(registry: registry).ingest(path: dir.path("\(bureau)-0001-full.xml")).outcome == .ingested)
-            }
+            let registry = try Support.generatedRegistry(subjects: 800, seed: 53, in: dir)
             try registry.write { db in
                 try db.execute(sql: """
                     UPDATE subject SET status_since = '2024-03-01T08:00:00+08:00' WHERE code = (SELECT MIN(subject_code) FROM status_history);

@@ -16,12 +16,8 @@ import Testing
     @Test func rangesReadInParallelWriteTheSameRowsAsOneStream() async throws {
         try await onOwnThread {
             let dir = try TemporaryDirectory("parallel-evaluation")
-            _ = try FeedGenerator(subjects: 600, seed: 31).write(to: dir.url.path)
-            let registry = try Registry(path: dir.path("credit.db"))
+            let registry = try Support.generatedRegistry(subjects: 600, seed: 31, in: dir)
             try DecisionSchema.migrate(registry)
-            for bureau in ["commerce", "tax", "food"] {
-                #expect(try FeedIngestor(registry: registry).ingest(path: dir.path("\(bureau)-0001-full.xml")).outcome == .ingested)
-            }
             let day = Support.day("2026-11-30")
             let withRelated = try StreamedEvaluationTests.rulesWithKeyPersonProbe()
             let ownOnly = try Self.rulesOnOwnFacts()

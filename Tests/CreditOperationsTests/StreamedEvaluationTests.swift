@@ -21,13 +21,8 @@ import Testing
     func streamedMaterialisationEqualsPerSubjectEvaluation(day text: String, keyPersonProbe: Bool) async throws {
         try await onOwnThread {
             let dir = try TemporaryDirectory("streamed-evaluation")
-            _ = try FeedGenerator(subjects: Self.subjects, seed: 77).write(to: dir.url.path)
-            let registry = try Registry(path: dir.path("credit.db"))
+            let registry = try Support.generatedRegistry(subjects: Self.subjects, seed: 77, in: dir)
             try DecisionSchema.migrate(registry)
-            for bureau in ["commerce", "tax", "food"] {
-                let r = try FeedIngestor(registry: registry).ingest(path: dir.path("\(bureau)-0001-full.xml"))
-                #expect(r.outcome == .ingested, "\(bureau)")
-            }
             let rules = keyPersonProbe ? try Self.rulesWithKeyPersonProbe() : Support.shipped()
             #expect(rules.readsRelatedFacts)
             #expect(rules.readsKeyPersonsFacts == keyPersonProbe)
