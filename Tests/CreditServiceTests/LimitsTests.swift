@@ -8,7 +8,7 @@ import Testing
 
 /// The resource limits (ServiceLimits), each on a live server: refused with a problem document
 /// and a stable code, or the connection closed.
-extension ServiceTests {
+extension ServiceOnSQLiteTests {
     func app(_ limits: ServiceLimits, extraRoutes: (Router<ServiceContext>) -> Void = { _ in }) -> some ApplicationProtocol {
         let router = buildRouter(operations: operations, tokens: tokens, limits: limits)
         extraRoutes(router)

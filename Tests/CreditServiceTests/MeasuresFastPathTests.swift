@@ -10,7 +10,7 @@ import Testing
 
 /// `GET /v1/subjects/{id}/measures` answered from the event loop (``MeasuresFastPath``): the same
 /// answer, log line, metrics, limits and audit entry as the router's, on a live server.
-extension ServiceTests {
+extension ServiceOnSQLiteTests {
     /// A server whose fast path the test can watch (`answered`), or without it (`fast: false`).
     func fastPathApp(fast: Bool = true, limits: ServiceLimits = ServiceLimits(), metrics: ServiceMetrics = ServiceMetrics(),
                      logger: Logger = Logger(label: "test.service"), tokens: TokenStore? = nil) -> (some ApplicationProtocol, MeasuresFastPath?) {

@@ -6,7 +6,7 @@ import Testing
 @testable import CreditService
 
 /// `GET /metrics` on a live server: Prometheus text that moves with real requests and use-cases.
-extension ServiceTests {
+extension ServiceOnSQLiteTests {
     func scrape(_ client: some TestClientProtocol, token: String? = Self.operatorToken) async throws -> (status: Int, type: String?, body: String) {
         var headers: HTTPFields = [:]
         if let token { headers[.authorization] = "Bearer \(token)" }

@@ -9,7 +9,7 @@ import Testing
 
 /// The officers' page's sessions on a live server: the cookie's attributes, CSRF and origin
 /// checks on requests that change something, sign-out, revocation, and the page's headers.
-extension ServiceTests {
+extension ServiceOnSQLiteTests {
     struct Answer { var status: Int; var body: String; var headers: HTTPFields }
 
     func send(_ client: some TestClientProtocol, _ method: HTTPRequest.Method, _ uri: String, headers: HTTPFields = [:], body: String? = nil) async throws -> Answer {
