@@ -15,7 +15,6 @@ extension ServiceOnSQLiteTests {
         return buildApplication(router: router, host: "127.0.0.1", port: 0, limits: limits)
     }
 
-    func problemCode(_ body: String) -> String? { json(body)["code"] as? String }
 
     @Test func aConnectionThatTricklesItsHeadIsClosed() async throws {
         var limits = ServiceLimits()

@@ -62,6 +62,24 @@ extension LiveServiceCalls {
     func json(_ body: String) -> [String: Any] {
         (try? JSONSerialization.jsonObject(with: Data(body.utf8))) as? [String: Any] ?? [:]
     }
+
+    func problemCode(_ body: String) -> String? { json(body)["code"] as? String }
+
+    func scrape(_ client: some TestClientProtocol, token: String? = ServiceTests.operatorToken) async throws -> (status: Int, type: String?, body: String) {
+        var headers: HTTPFields = [:]
+        if let token { headers[.authorization] = "Bearer \(token)" }
+        return try await client.execute(uri: "/metrics", method: .get, headers: headers) {
+            (Int($0.status.code), $0.headers[.contentType], String(buffer: $0.body))
+        }
+    }
+
+    /// The raw answer to one request on a connection of its own, its `Date` value blanked.
+    func rawAnswer(port: Int, _ target: String, token: String?) async throws -> String {
+        let connection = try RawConnection(port: port)
+        connection.send("GET \(target) HTTP/1.1\r\nHost: 127.0.0.1\r\n" + (token.map { "Authorization: Bearer \($0)\r\n" } ?? "") + "\r\n")
+        let answer = try #require(await connection.read(untilComplete: true))
+        return answer.replacing(/date: [^\r]*\r\n/.ignoresCase(), with: "date: -\r\n")
+    }
 }
 
 /// The service suites whose subject is the server itself (its hot path, limits, metrics, logs,
