@@ -35,7 +35,10 @@ struct ServiceSample {
         _ = try operations.importAccounts(try TokenFile(path: file), actor: "test")
     }
 
-    func app() -> some ApplicationProtocol { buildApplication(operations: operations, tokens: tokens, host: "127.0.0.1", port: 0) }
+    /// The app as `serve` builds it (sessions shared through the database on PostgreSQL).
+    func app() -> some ApplicationProtocol {
+        buildApplication(operations: operations, tokens: tokens, host: "127.0.0.1", port: 0, sessions: SessionStore(keeper: operations.sessionStore))
+    }
 
     /// The latest audit entries (about `subject`'s code when given), newest last, wherever the log is.
     func auditEntries(subject: String? = nil, limit: Int = 1000) throws -> [AuditLog.Entry] {
