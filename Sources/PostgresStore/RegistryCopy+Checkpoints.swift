@@ -18,10 +18,10 @@ extension RegistryCopy {
         var out: [AuditCheckpoint] = []
         for (i, line) in String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).enumerated() where !line.isEmpty {
             guard let c = AuditCheckpoint(line: line) else {
-                throw PostgresStoreError.statement("db copy", "line \(i + 1) of the audit checkpoint file \(path) is not a checkpoint: nothing copied (see creditctl audit verify)")
+                throw PostgresStoreError.badCheckpointFile(path: path, line: i + 1, detail: "is not a signed checkpoint")
             }
             if let last = out.last, c.number <= last.number {
-                throw PostgresStoreError.statement("db copy", "line \(i + 1) of the audit checkpoint file \(path): checkpoint \(c.number) follows checkpoint \(last.number): nothing copied (see creditctl audit verify)")
+                throw PostgresStoreError.badCheckpointFile(path: path, line: i + 1, detail: "holds checkpoint \(c.number) after checkpoint \(last.number)")
             }
             out.append(c)
         }

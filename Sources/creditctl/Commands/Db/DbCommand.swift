@@ -34,7 +34,7 @@ struct DbCommand: ParsableCommand {
         do { return try body() } catch let e as PostgresStoreError {
             Terminal.err("creditctl: \(e)\n")
             switch e {
-            case .targetNotEmpty, .unknownTable, .copyMismatch: throw ExitCode(65)
+            case .targetNotEmpty, .unknownTable, .copyMismatch, .badCheckpointFile: throw ExitCode(65)
             default: throw ExitCode(74)
             }
         }
