@@ -35,7 +35,8 @@ struct RulesDiffOnPostgresTests {
     struct Candidates {
         let unchanged = RulesDiffOnPostgresTests.rules
         let adding: String, removing: String, invalid: String
-        /// Without a memorandum whose measures also reach the persons of listed organisations.
+        /// Without the wage-arrears memorandum, whose measures also reach the legal representative
+        /// of a listed employer (in the demo a person whose code sorts batches before its employer's).
         let removingPersons: String
 
         init(_ scratch: TemporaryDirectory) throws {
@@ -47,7 +48,7 @@ struct RulesDiffOnPostgresTests {
             try fm.removeItem(atPath: removing + "/a_grade_taxpayer_2016_1467.rules")
             removingPersons = scratch.path("rules-removing-persons")
             try fm.copyItem(atPath: RulesDiffOnPostgresTests.rules, toPath: removingPersons)
-            try fm.removeItem(atPath: removingPersons + "/enterprise_credit_2015_2045.rules")
+            try fm.removeItem(atPath: removingPersons + "/wage_arrears_2021_45.rules")
             try "rule broken {\n  title \"no condition\"\n  apply nowhere\n}\n".write(toFile: invalid + "/zz_broken.rules", atomically: true, encoding: .utf8)
         }
     }
