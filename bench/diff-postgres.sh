@@ -3,7 +3,8 @@
 # tax and food feeds for ORGANISATIONS organisations (plus their persons) ingested into SQLite,
 # the shipped rules activated, the registry moved with `db copy` into a throw-away cluster, then
 # the diff of a candidate without the A-grade memorandum run on SQLite (the baseline), on
-# PostgreSQL with the default batch (4,096 subjects) and with batches of 512. Prints wall and CPU
+# PostgreSQL with the default batch (4,096 subjects) and with batches of 512, and for context
+# `rules refresh` on PostgreSQL (the same batched fact reading). Prints wall and CPU
 # seconds and peak RSS of the creditctl process (PostgreSQL's own CPU is not counted), and
 # whether each PostgreSQL diff printed the same bytes as SQLite's.
 #   bench/diff-postgres.sh [ORGANISATIONS]   default 20,000 organisations (≈ 33,000 subjects)
@@ -25,7 +26,7 @@ BASE=$(bash scripts/pg-cluster start "$PGDIR" 54332)
 
 DB="$WORK/credit.db"
 "$BIN" samples generate --subjects "$N" --seed 42 --out "$WORK/feeds" --bank-rows 0 --format json > /dev/null
-"$BIN" ingest --db "$DB" --format json "$WORK/feeds/commerce-0001-full.xml" "$WORK/feeds/tax-0001-full.xml" "$WORK/feeds/food-0001-full.xml" > /dev/null
+"$BIN" ingest --db "$DB" --format json "$WORK/feeds/commerce-0001-full.xml" "$WORK/feeds/tax-0001-full.xml" "$WORK/feeds/food-0001-full.xml" > /dev/null 2>&1
 "$BIN" rules activate rules --db "$DB" --author bench --format json > /dev/null
 "$BIN" db copy --from "$DB" --to "$BASE" --format json > /dev/null
 SUBJECTS=$(sqlite3 "$DB" "SELECT COUNT(*) FROM subject")
@@ -41,6 +42,10 @@ run() {   # run NAME ARGS...: prints "NAME wall cpu rss"
 run sqlite --db "$DB"
 run postgres --db "$BASE" --audit-key "$WORK/credit.audit.key"
 run postgres-512 --db "$BASE" --audit-key "$WORK/credit.audit.key" --batch-size 512
+# Context: a refresh on PostgreSQL reads the facts the same way (and writes every decision).
+/usr/bin/time -o "$WORK/refresh.time" -f "%e %M %U %S" "$BIN" rules refresh --db "$BASE" --audit-key "$WORK/credit.audit.key" --format json > /dev/null
+read -r wall rss user sys < "$WORK/refresh.time"
+python3 -c "print(f'postgres refresh (context): wall {$wall:.2f} s, CPU {$user + $sys:.2f} s, peak RSS {$rss // 1024} MiB')"
 for name in postgres postgres-512; do
   if cmp -s "$WORK/sqlite.json" "$WORK/$name.json"; then echo "$name: the same bytes as SQLite"; else echo "$name: DIFFERS from SQLite"; exit 1; fi
 done
