@@ -85,16 +85,13 @@ struct WorkflowTests {
         where file.hasSuffix(".rules") && !file.contains("a_grade") {
             try FileManager.default.copyItem(at: root.appendingPathComponent("rules/\(file)"), to: candidate.appendingPathComponent(file))
         }
-        // `rules diff` does not run on PostgreSQL yet (exit 64; docs/scaling.md).
-        if backend == .sqlite {
-            let diff = try run(["rules", "diff", "--rules", candidate.path, "--as-of", "2024-06-01", "--format", "json"])
-            #expect(diff.status == 0, "\(diff.stderr)")
-            let parsed = try JSONSerialization.jsonObject(with: Data(diff.stdout.utf8)) as? [String: Any]
-            let changes = parsed?["changes"] as? [[String: Any]] ?? []
-            let lostAGrade = changes.contains { ($0["lost"] as? [String])?.contains { $0.hasPrefix("a_") } == true }
-            let gainedAny = changes.contains { !(($0["gained"] as? [String]) ?? []).isEmpty }
-            #expect(!changes.isEmpty && lostAGrade && !gainedAny)
-        }
+        let diff = try run(["rules", "diff", "--rules", candidate.path, "--as-of", "2024-06-01", "--format", "json"])
+        #expect(diff.status == 0, "\(diff.stderr)")
+        let parsed = try JSONSerialization.jsonObject(with: Data(diff.stdout.utf8)) as? [String: Any]
+        let changes = parsed?["changes"] as? [[String: Any]] ?? []
+        let lostAGrade = changes.contains { ($0["lost"] as? [String])?.contains { $0.hasPrefix("a_") } == true }
+        let gainedAny = changes.contains { !(($0["gained"] as? [String]) ?? []).isEmpty }
+        #expect(!changes.isEmpty && lostAGrade && !gainedAny)
 
         let second = try run(["rules", "activate", candidate.path, "--author", "tester", "--as-of", "2024-06-01"])
         #expect(second.status == 0, "\(second.stderr)")

@@ -77,11 +77,12 @@ struct TwoServersTests {
     /// answering from nothing.
     @Test func unportedCommandsRefusePostgres() throws {
         let url = try TestPostgres.database()
-        let rules = CreditCtl.packageRoot.appendingPathComponent("rules").path
-        let r = try CreditCtl.run(["rules", "diff", "--rules", rules, "--db", url])
+        // The demo builds SQLite registries (its PostgreSQL form is `db copy` of one).
+        let samples = ["--samples", CreditCtl.packageRoot.appendingPathComponent("samples").path]
+        let r = try CreditCtl.run(["demo", "--db", url] + samples)
         #expect(r.status == 64)
-        #expect(r.stderr.contains("does not run on a PostgreSQL registry yet"), "\(r.stderr)")
-        let env = try CreditCtl.run(["rules", "diff", "--rules", rules], environment: ["CREDIT_DB": url])
+        #expect(r.stderr.contains("demo does not run on a PostgreSQL registry yet"), "\(r.stderr)")
+        let env = try CreditCtl.run(["demo"] + samples, environment: ["CREDIT_DB": url])
         #expect(env.status == 64, "\(env.stderr)")
     }
 
