@@ -36,8 +36,9 @@ struct ServiceSample {
     }
 
     /// The app as `serve` builds it (sessions shared through the database on PostgreSQL).
-    func app() -> some ApplicationProtocol {
-        buildApplication(operations: operations, tokens: tokens, host: "127.0.0.1", port: 0, sessions: SessionStore(keeper: operations.sessionStore))
+    func app(limits: ServiceLimits = ServiceLimits()) -> some ApplicationProtocol {
+        buildApplication(operations: operations, tokens: tokens, host: "127.0.0.1", port: 0, limits: limits,
+                         sessions: SessionStore(keeper: operations.sessionStore))
     }
 
     /// The latest audit entries (about `subject`'s code when given), newest last, wherever the log is.
