@@ -53,6 +53,19 @@ final class SliceRegistry: @unchecked Sendable {
         return try insert(try session.query(sql, "read \(table) for a slice"), into: table, db)
     }
 
+    /// Reads the rows of `table` whose `column` equals one of `keys` from PostgreSQL and inserts
+    /// them into the slice; returns how many. One statement whatever the count: the keys go as one
+    /// array, sorted and without repeats, joined to the table so that each is one index probe
+    /// (`= ANY` over thousands of keys makes the planner prefer scanning the whole table).
+    @discardableResult
+    func load(_ table: String, whose column: String, isIn keys: [String], from session: PostgresSession, into db: Database) throws -> Int {
+        guard let cols = columns[table], !cols.isEmpty, !keys.isEmpty else { return 0 }
+        var sql: PostgresQuery = "\(Array(Set(keys)).sorted())"
+        sql.sql = "SELECT \(cols.map { "t.\"\($0.0)\"" }.joined(separator: ", ")) FROM unnest(\(sql.sql)::text[]) AS wanted(key) "
+            + "JOIN \(table) t ON t.\(column) = wanted.key"
+        return try insert(try session.query(sql, "read \(table) for a slice"), into: table, db)
+    }
+
     /// Puts into the slice the facts rule evaluation reads for the subjects `codes` and those
     /// related to them (``FactTables``), read from PostgreSQL through `session`: the rows of
     /// those subjects the slice held are replaced, the others kept.
