@@ -55,15 +55,35 @@ final class SliceRegistry: @unchecked Sendable {
 
     /// Reads the rows of `table` whose `column` equals one of `keys` from PostgreSQL and inserts
     /// them into the slice; returns how many. One statement whatever the count: the keys go as one
-    /// array, sorted and without repeats, joined to the table so that each is one index probe
-    /// (`= ANY` over thousands of keys makes the planner prefer scanning the whole table).
+    /// array, sorted and without repeats, and each is one index probe (the `OFFSET 0` keeps the
+    /// planner from joining them otherwise: for a few thousand keys it prefers scanning the whole
+    /// table or index, `= ANY` as well, which costs several times the probes).
     @discardableResult
     func load(_ table: String, whose column: String, isIn keys: [String], from session: PostgresSession, into db: Database) throws -> Int {
-        guard let cols = columns[table], !cols.isEmpty, !keys.isEmpty else { return 0 }
-        var sql: PostgresQuery = "\(Array(Set(keys)).sorted())"
-        sql.sql = "SELECT \(cols.map { "t.\"\($0.0)\"" }.joined(separator: ", ")) FROM unnest(\(sql.sql)::text[]) AS wanted(key) "
-            + "JOIN \(table) t ON t.\(column) = wanted.key"
+        guard !keys.isEmpty else { return 0 }
+        return try load(table, whose: column, array: "\(Array(Set(keys)).sorted())", of: "text", from: session, into: db)
+    }
+
+    /// ``load(_:whose:isIn:from:into:)`` for integer keys (record ids).
+    @discardableResult
+    func load(_ table: String, whose column: String, isIn keys: [Int64], from session: PostgresSession, into db: Database) throws -> Int {
+        guard !keys.isEmpty else { return 0 }
+        return try load(table, whose: column, array: "\(Array(Set(keys)).sorted())", of: "bigint", from: session, into: db)
+    }
+
+    private func load(_ table: String, whose column: String, array: PostgresQuery, of type: String,
+                      from session: PostgresSession, into db: Database) throws -> Int {
+        guard let cols = columns[table], !cols.isEmpty else { return 0 }
+        var sql = array
+        sql.sql = "SELECT t.* FROM unnest(\(array.sql)::\(type)[]) AS wanted(key), "
+            + "LATERAL (SELECT \(selectList(table)) FROM \(table) WHERE \(column) = wanted.key OFFSET 0) t"
         return try insert(try session.query(sql, "read \(table) for a slice"), into: table, db)
+    }
+
+    /// Inserts rows read elsewhere with ``selectList(_:)``'s columns of `table` (a cursor's page).
+    @discardableResult
+    func insert(_ rows: [PostgresRow], into table: String, in db: Database) throws -> Int {
+        try insert(rows, into: table, db)
     }
 
     /// Puts into the slice the facts rule evaluation reads for the subjects `codes` and those
