@@ -17,14 +17,17 @@ extension RulesCommand {
         @Option(name: .customLong("rules"), help: "Candidate rule directory.") var candidate: String = "rules"
         @Option(help: "Evaluate as of this day (default: today).") var asOf: String?
         @Option(help: "List at most this many subjects (counts cover all).") var limit: Int = 50
+        @Option(name: .customLong("batch-size"), help: "On PostgreSQL: subjects whose facts are read and evaluated together (default 4096).")
+        var batchSize: Int?
 
         func run() throws {
             let loaded = RuleSetLoader.load(paths: [candidate])
             guard let next = loaded.ruleSet else {
                 print(loaded.renderedDiagnostics, terminator: ""); throw ExitCode.failure
             }
-            let ops = try global.existingOperations()
-            let diff = try ops.impact(of: next, asOf: try DayArgument.optional(asOf))
+            if let batchSize, batchSize < 1 { throw ValidationError("--batch-size \(batchSize): at least 1 subject") }
+            let ops = try global.existingOperations(orPostgres: "rules diff")
+            let diff = try ops.impact(of: next, asOf: try DayArgument.optional(asOf), subjectsPerBatch: batchSize)
             let day = diff.asOf
             switch global.format {
             case .json: print(JSON.pretty(diff))
