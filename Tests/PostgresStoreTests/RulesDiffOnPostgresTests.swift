@@ -1,3 +1,4 @@
+import CreditRegistry
 import CreditTestSupport
 import Foundation
 import GRDB
@@ -112,9 +113,11 @@ struct RulesDiffOnPostgresTests {
             let scratch = try TemporaryDirectory("pg-rules-diff-batches")
             let demo = try DemoOnPostgres(scratch)
             let candidates = try Candidates(scratch)
-            let kinds = try DatabaseQueue(path: demo.db).read { db in
-                try Dictionary(uniqueKeysWithValues: Row.fetchAll(db, sql: "SELECT code, kind FROM subject").map { ($0[0] as String, $0[1] as String) })
+            // Keyed as the diff prints subjects: a person's resident ID masked.
+            let subjects = try DatabaseQueue(path: demo.db).read { db in
+                try Row.fetchAll(db, sql: "SELECT code, kind FROM subject").map { (code: $0[0] as String, kind: $0[1] as String) }
             }
+            let kinds = Dictionary(subjects.map { (IdentityMask.forDisplay($0.code), $0.kind) }, uniquingKeysWith: { a, _ in a })
             for dir in [candidates.adding, candidates.removingPersons] {
                 let s = try CreditCtl.run(["rules", "diff", "--rules", dir, "--format", "json", "--db", demo.db])
                 #expect(s.status == 0, "\(s.stderr)")
@@ -123,6 +126,8 @@ struct RulesDiffOnPostgresTests {
                 if dir == candidates.removingPersons {
                     #expect(diff.changes.contains { kinds[$0.subject] == "natural_person" }, "persons lose measures through their organisations")
                     #expect(diff.changes.contains { kinds[$0.subject] != "natural_person" })
+                    let shown = subjects.filter { $0.kind == "natural_person" && s.stdout.contains($0.code) }.map(\.code)
+                    #expect(shown.isEmpty, "resident IDs printed unmasked: \(shown)")
                 }
                 for size in [1, 3, 7] {
                     #expect(evaluated > size * 2, "the diff crosses batches of \(size)")

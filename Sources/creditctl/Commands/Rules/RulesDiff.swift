@@ -27,7 +27,10 @@ extension RulesCommand {
             }
             if let batchSize, batchSize < 1 { throw ValidationError("--batch-size \(batchSize): at least 1 subject") }
             let ops = try global.existingOperations(orPostgres: "rules diff")
-            let diff = try ops.impact(of: next, asOf: try DayArgument.optional(asOf), subjectsPerBatch: batchSize)
+            var diff = try ops.impact(of: next, asOf: try DayArgument.optional(asOf), subjectsPerBatch: batchSize)
+            // The operator previews who changes, not whose ID number: resident IDs are masked as
+            // in every other CLI read (the code they stand for is in the registry, not the preview).
+            for i in diff.changes.indices { diff.changes[i].subject = IdentityMask.forDisplay(diff.changes[i].subject) }
             let day = diff.asOf
             switch global.format {
             case .json: print(JSON.pretty(diff))
