@@ -16,7 +16,7 @@ struct BatchCheckOnPostgresTests {
     /// name, an invalid code, an unknown code, a blank code and a short row.
     static func input() throws -> [UInt8] {
         let fixture = try ReadSideFixture.shared.get()
-        let rows = try DatabaseQueue(path: fixture.db).read { db in
+        let rows = try fixture.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT s.code, s.name, (SELECT min(a.value) FROM alias a WHERE a.subject_code = s.code AND a.value <> s.code) AS alias,
                        (SELECT min(n.name) FROM subject_name n WHERE n.subject_code = s.code AND n.name <> s.name) AS former

@@ -78,13 +78,30 @@ final class ReadSideFixture: Sendable {
         url = try TestPostgres.database()
         let copy = try CreditCtl.run(["db", "copy", "--from", db, "--to", url])
         guard copy.status == 0 else { throw FixtureError("db copy: \(copy.stderr)") }
+        sqlite = try CreditOperations.open(path: db, auditKey: key, clock: .fixed(Self.day))
     }
 
+    /// The SQLite side opened once for every test: its one writer queues the tests' audit
+    /// entries in this process, where separate opens of the same files would contend for
+    /// SQLite's file locks (and could outwait the busy timeout on a loaded machine).
+    private let sqlite: CreditOperations
+
     /// The use-case layer on `backend`'s copy of the registry, on the samples' day.
+    /// Reads the SQLite registry on a connection of its own, read-only and waiting out the
+    /// tests' writers instead of failing at once on SQLite's file lock.
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
+        var config = Configuration()
+        config.readonly = true
+        config.busyMode = .timeout(60)
+        let queue = try DatabaseQueue(path: db, configuration: config)
+        defer { try? queue.close() }
+        return try queue.read(body)
+    }
+
     func operations(_ backend: Backend) throws -> CreditOperations {
         switch backend {
         case .sqlite:
-            return try CreditOperations.open(path: db, auditKey: key, clock: .fixed(Self.day))
+            return sqlite
         case .postgres:
             return try Self.postgres(url, key: key)
         }

@@ -43,7 +43,7 @@ struct ServeReadSideOnPostgresTests {
             let dir = try TemporaryDirectory("pg-cli-read-side")
             let input = dir.path("in.csv")
             try ("code,name\n" + fixture.codes.map { "\($0),某某" }.joined(separator: "\n") + "\n").write(toFile: input, atomically: true, encoding: .utf8)
-            let rejected = try String(try DatabaseQueue(path: fixture.db).read { db in try Int64.fetchOne(db, sql: "SELECT max(feed) FROM reject") ?? 0 })
+            let rejected = try String(try fixture.read { db in try Int64.fetchOne(db, sql: "SELECT max(feed) FROM reject") ?? 0 })
             let commands: [[String]] = [
                 ["report", fixture.withFeedback, "--format", "json"],
                 ["report", fixture.codes[0], "--format", "text", "--unmask"],
