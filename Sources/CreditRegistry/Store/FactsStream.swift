@@ -26,12 +26,14 @@ public struct FactsStream {
 
     /// Opens the cursors inside a read (or write) transaction; statuses are those in effect on
     /// `asOf` (the latest when nil), as ``Registry/facts(of:asOf:in:)`` gives them. Only the
-    /// subjects whose codes lie in `range` are streamed.
-    public init(db: Database, asOf: Day? = nil, range: CodeRange = .all) throws {
+    /// subjects whose codes lie in `range` are streamed; with `organisationsOnly`, only those
+    /// with key persons (the organisation side of some relation).
+    public init(db: Database, asOf: Day? = nil, range: CodeRange = .all, organisationsOnly: Bool = false) throws {
         self.asOf = asOf
         let c = range.condition("code")
         self.db = db
-        subjects = try db.makeStatement(sql: "SELECT code, kind, name, status, status_since FROM subject WHERE \(c.sql) ORDER BY code")
+        let serving = organisationsOnly ? " AND EXISTS (SELECT 1 FROM relation WHERE from_code = subject.code)" : ""
+        subjects = try db.makeStatement(sql: "SELECT code, kind, name, status, status_since FROM subject WHERE \(c.sql)\(serving) ORDER BY code")
         try subjects.setArguments(c.arguments)
         statuses = try FactQueries.statuses.stream(db, range)
         lists = try FactQueries.listEntries.stream(db, range)

@@ -89,7 +89,7 @@ enum CMask {
     }
 }
 
-indirect enum CCond: Sendable {
+indirect enum CCond: Sendable, Hashable {
     case and([CCond])
     case or([CCond])
     case not(CCond)
@@ -210,6 +210,10 @@ final class Program: Sendable {
     let derives: [CDerive]
     let rules: [CRule]
     let needsRelated: Bool
+    /// The inner conditions of every `holds` condition, each once: what an organisation a
+    /// subject serves is asked (``RelatedContribution``), by slot.
+    let holdsInners: [CCond]
+    let holdsSlots: [CCond: Int]
 
     init(listIDs: [String], authoritative: [Bool], measures: [MeasureInfo], derives: [CDerive], rules: [CRule], needsRelated: Bool) {
         self.listIDs = listIDs
@@ -221,5 +225,20 @@ final class Program: Sendable {
         self.derives = derives
         self.rules = rules
         self.needsRelated = needsRelated
+        var inners: [CCond] = []
+        var slots: [CCond: Int] = [:]
+        func collect(_ c: CCond) {
+            switch c {
+            case .and(let parts), .or(let parts): parts.forEach(collect)
+            case .not(let inner), .keyPerson(_, let inner): collect(inner)
+            case .holds(_, let inner):
+                if slots[inner] == nil { slots[inner] = inners.count; inners.append(inner) }
+            default: break
+            }
+        }
+        for d in derives { collect(d.condition) }
+        for r in rules { collect(r.condition) }
+        holdsInners = inners
+        holdsSlots = slots
     }
 }
