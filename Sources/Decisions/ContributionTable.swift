@@ -14,11 +14,16 @@ struct ContributionTable: Sendable {
     /// The contributions of the subjects with key persons whose codes lie in `range`.
     static func read(_ db: Database, rules: CompiledRuleSet, asOf: Day, range: CodeRange = .all) throws -> ContributionTable {
         var table = ContributionTable()
-        var stream = try FactsStream(db: db, asOf: asOf, range: range, organisationsOnly: true)
+        var stream = try FactsStream(db: db, asOf: asOf, range: range, organisationsOnly: true, kinds: rules.contributionReads)
         while let f = try stream.next() {
-            if let c = rules.contribution(of: f, asOf: asOf) { table.byCode[f.code] = c }
+            table.add(rules.contribution(of: f, asOf: asOf))
         }
         return table
+    }
+
+    /// Keeps `contribution` (when there is one).
+    mutating func add(_ contribution: RelatedContribution?) {
+        if let c = contribution { byCode[c.code] = c }
     }
 
     /// Adds the contributions of another range.

@@ -40,6 +40,12 @@ public struct DecisionMaterialiser: Sendable {
     public func materialiseAll(asOf: Day, in db: Database, progress: ((Int) -> Void)? = nil) throws -> Summary {
         let started = Date()
         var summary = Summary()
+        // The decision table's secondary indexes are built once, after every row is written (one
+        // sort each instead of an index insertion a row), in the same transaction.
+        let indexes = try String.fetchAll(db, sql: "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'decision' AND sql IS NOT NULL")
+        for name in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'decision' AND sql IS NOT NULL") {
+            try db.execute(sql: "DROP INDEX \(name.quotedDatabaseIdentifier)")
+        }
         try db.execute(sql: "DELETE FROM decision")
         var extendedTo = Set<String>()
         let evaluator = RegistryEvaluator(rules: rules, registry: registry)
@@ -132,6 +138,8 @@ public struct DecisionMaterialiser: Sendable {
                 try handle(f, related: related, r); return true
             }
         }
+
+        for sql in indexes { try db.execute(sql: sql) }
 
         // Persons reached through organisations: their final set merges every route and applies
         // the conflict policy across them.

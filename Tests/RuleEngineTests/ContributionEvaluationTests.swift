@@ -83,7 +83,10 @@ import Testing
             for asOf in [Support.day("2021-06-01"), Support.day("2024-06-01")] {
                 let all = Self.registry(seed: 11 + UInt64(n), around: asOf)
                 let byCode = Dictionary(uniqueKeysWithValues: all.map { ($0.code, $0) })
-                let contributions = Dictionary(uniqueKeysWithValues: all.compactMap { rules.contribution(of: $0, asOf: asOf) }.map { ($0.code, $0) })
+                // Contributions computed from the fact kinds they read only, as a full materialisation reads them.
+                let contributions = Dictionary(uniqueKeysWithValues: all.compactMap {
+                    rules.contribution(of: Self.only(rules.contributionReads, of: $0), asOf: asOf)
+                }.map { ($0.code, $0) })
                 var decisions = 0, viaOrganisations = 0, probes = 0
                 for own in all {
                     let served = Set(own.roles.map(\.from)).subtracting([own.code]).sorted()
@@ -103,6 +106,25 @@ import Testing
                 #expect(contributions.count * 2 < all.count)
             }
         }
+    }
+
+    /// The facts of `kinds` (the subject row always; without statuses, the status the history left).
+    static func only(_ kinds: Set<FactPresence.Kind>, of f: SubjectFacts) -> SubjectFacts {
+        var out = SubjectFacts(code: f.code, kind: f.kind, name: f.name, status: f.status, statusSince: f.statusSince)
+        if kinds.contains(.listEntries) { out.listEntries = f.listEntries }
+        if kinds.contains(.taxGrades) { out.taxGrades = f.taxGrades }
+        if kinds.contains(.penalties) { out.penalties = f.penalties }
+        if kinds.contains(.licences) { out.licences = f.licences }
+        if kinds.contains(.keyPersons) { out.keyPersons = f.keyPersons }
+        if kinds.contains(.roles) { out.roles = f.roles }
+        return out
+    }
+
+    /// The shipped rules' contributions read the organisations' lists, statuses and key persons only.
+    @Test func shippedContributionsReadFewFactKinds() {
+        let reads = Support.shipped().contributionReads
+        #expect(reads.isSuperset(of: [.listEntries, .keyPersons, .statuses]))
+        #expect(reads.isDisjoint(with: [.roles, .taxGrades, .licences]))
     }
 
     @Test func keyPersonConditionsNeedTheFacts() throws {

@@ -117,6 +117,23 @@ indirect enum CCond: Sendable, Hashable {
         }
     }
 
+    /// The kinds of the subject's facts the condition reads (the subject row aside); the lists
+    /// derivations add to are the derivations' business (see ``Program/contributionReads``).
+    var reads: Set<FactPresence.Kind> {
+        switch self {
+        case .and(let parts), .or(let parts): parts.reduce(into: []) { $0.formUnion($1.reads) }
+        case .not(let inner): inner.reads
+        case .listed: [.listEntries]
+        case .penalty, .count, .totalFine: [.penalties]
+        case .revokedLicence: [.licences]
+        case .status: [.statuses]
+        case .latestGrade, .gradeOf: [.taxGrades]
+        case .kind, .verified: []
+        case .keyPerson: [.keyPersons]
+        case .holds: [.roles]
+        }
+    }
+
     /// Cheap tests first in a conjunction, so most subjects stop at the first empty result.
     var cost: Int {
         switch self {
@@ -214,6 +231,8 @@ final class Program: Sendable {
     /// subject serves is asked (``RelatedContribution``), by slot.
     let holdsInners: [CCond]
     let holdsSlots: [CCond: Int]
+    /// The fact kinds an organisation's ``RelatedContribution`` is computed from.
+    let contributionReads: Set<FactPresence.Kind>
 
     init(listIDs: [String], authoritative: [Bool], measures: [MeasureInfo], derives: [CDerive], rules: [CRule], needsRelated: Bool) {
         self.listIDs = listIDs
@@ -240,5 +259,13 @@ final class Program: Sendable {
         for r in rules { collect(r.condition) }
         holdsInners = inners
         holdsSlots = slots
+        // An organisation's contribution: its `holds` inner conditions, the rules extending
+        // measures to its persons (who are found among its key persons), and, when those read
+        // lists, every derivation (derived entries join the lists).
+        var reads: Set<FactPresence.Kind> = [.keyPersons]
+        for c in inners { reads.formUnion(c.reads) }
+        for r in rules where !r.roles.isEmpty || !r.named.isEmpty { reads.formUnion(r.condition.reads) }
+        if reads.contains(.listEntries) { for d in derives { reads.formUnion(d.condition.reads) } }
+        contributionReads = reads
     }
 }

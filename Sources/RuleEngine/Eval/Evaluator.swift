@@ -317,11 +317,13 @@ struct Evaluation {
     }
 
     /// Causes in force on the evaluation day for every rule, for the subject and the persons reached.
-    mutating func causes() -> [RawCause] {
+    /// With `extendingOnly`, only the rules that extend measures to persons.
+    mutating func causes(extendingOnly: Bool = false) -> [RawCause] {
         var out: [RawCause] = []
         let rules = program.rules
         for ri in rules.indices {
             let rule = rules[ri]
+            if extendingOnly && rule.roles.isEmpty && rule.named.isEmpty { continue }
             guard passes(rule.gate) else { continue }
             let ws = witnesses(rule.condition)
             if ws.isEmpty { continue }

@@ -28,6 +28,10 @@ extension CompiledRuleSet {
     /// subject serves: the rules read related subjects, but no subject's own key persons'.
     public var evaluatesThroughContributions: Bool { readsRelatedFacts && !readsKeyPersonsFacts }
 
+    /// The kinds of an organisation's facts ``contribution(of:asOf:)`` reads: facts of other
+    /// kinds may be left out of what it is given (its key persons are always read).
+    public var contributionReads: Set<FactPresence.Kind> { program.contributionReads }
+
     /// What the subject brings, as an organisation, to the evaluation of each subject serving
     /// it on `asOf`; nil when it brings nothing (no key persons, or no witness and no cause
     /// for them), which evaluates as if its facts were not read.
@@ -39,7 +43,7 @@ extension CompiledRuleSet {
             holds = program.holdsInners.map { e.witnesses($0) }
             if holds.allSatisfy(\.isEmpty) { holds = [] }
         }
-        let extended = e.causes().filter { $0.via != nil }
+        let extended = e.causes(extendingOnly: true).filter { $0.via != nil }
         if holds.isEmpty && extended.isEmpty { return nil }
         return RelatedContribution(code: facts.code, holds: holds, extended: extended)
     }
