@@ -11,11 +11,16 @@ import RuleEngine
 struct ContributionTable: Sendable {
     private(set) var byCode: [String: RelatedContribution] = [:]
 
-    /// The contributions of the subjects with key persons whose codes lie in `range`.
+    /// The contributions of the subjects whose codes lie in `range`: their facts of the kinds
+    /// contributions read, streamed, and their key persons read by code only for the few that
+    /// may contribute.
     static func read(_ db: Database, rules: CompiledRuleSet, asOf: Day, range: CodeRange = .all) throws -> ContributionTable {
         var table = ContributionTable()
-        var stream = try FactsStream(db: db, asOf: asOf, range: range, organisationsOnly: true, kinds: rules.contributionReads)
-        while let f = try stream.next() {
+        var stream = try FactsStream(db: db, asOf: asOf, range: range, kinds: rules.contributionReads.subtracting([.keyPersons]))
+        let probe = try KeyPersonsProbe(db: db)
+        while var f = try stream.next() {
+            guard rules.mayContribute(f, asOf: asOf) else { continue }
+            f.keyPersons = try probe.keyPersons(of: f.code)
             table.add(rules.contribution(of: f, asOf: asOf))
         }
         return table
@@ -31,11 +36,12 @@ struct ContributionTable: Sendable {
         byCode.merge(other.byCode) { a, _ in a }
     }
 
-    /// The contributions of the organisations the subject of `facts` serves.
+    /// The contributions of the organisations the subject of `facts` serves (itself among them
+    /// when it is its own key person).
     func serving(_ facts: SubjectFacts) -> [RelatedContribution] {
         if byCode.isEmpty || facts.roles.isEmpty { return [] }
         var out: [RelatedContribution] = []
-        for r in facts.roles where r.from != facts.code {
+        for r in facts.roles {
             guard let c = byCode[r.from], !out.contains(where: { $0.code == c.code }) else { continue }
             out.append(c)
         }
@@ -49,8 +55,14 @@ enum RelatedReading: Sendable {
     case none
     /// The related subjects' facts, streamed beside each subject's own (``RelatedFactsStream``).
     case facts(keyPersons: Bool, presence: FactPresence?)
-    /// The contributions of the organisations each subject serves.
+    /// The contributions of the organisations each subject serves (its own key persons are not read).
     case contributions(ContributionTable)
+
+    /// The fact kinds of each streamed subject its evaluation reads.
+    var kinds: Set<FactPresence.Kind> {
+        if case .contributions = self { return Set(FactPresence.Kind.allCases).subtracting([.keyPersons]) }
+        return Set(FactPresence.Kind.allCases)
+    }
 
     /// The decisions of the subject of `own` (with `related`, the facts streamed for `.facts`).
     func decisions(_ rules: CompiledRuleSet, _ own: SubjectFacts, related: [SubjectFacts], asOf: Day) -> [Decision] {

@@ -161,7 +161,7 @@ public struct DecisionMaterialiser: Sendable {
     /// none); `each` returns false to stop.
     static func stream(_ db: Database, asOf: Day, related reading: RelatedReading, range: CodeRange = .all,
                        _ each: (SubjectFacts, [SubjectFacts]) throws -> Bool) throws {
-        var own = try FactsStream(db: db, asOf: asOf, range: range)
+        var own = try FactsStream(db: db, asOf: asOf, range: range, kinds: reading.kinds)
         var related: RelatedFactsStream? = nil
         if case .facts(let keyPersons, let presence) = reading {
             related = try RelatedFactsStream(db: db, asOf: asOf, keyPersons: keyPersons, range: range, presence: presence)

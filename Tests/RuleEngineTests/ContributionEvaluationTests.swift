@@ -29,8 +29,17 @@ import Testing
                 rels.append(RelationFact(role: .directlyResponsible, from: first.from, to: pool[(i * 3) % pool.count].code,
                                          validFrom: first.validFrom, recordID: first.recordID))
             }
+            if i % 97 == 0, let first = rels.first {
+                // An organisation recorded as its own legal representative, on a list whose measures extend to it.
+                subjects[i].listEntries.append(ListEntryFact(list: KnownList.dishonestDebtor, enteredOn: day.adding(days: -100), ground: "1",
+                                                             recordIDs: [first.recordID + 2_000_000]))
+                rels.append(RelationFact(role: .legalRepresentative, from: first.from, to: first.from, validFrom: first.validFrom,
+                                         recordID: first.recordID + 1_000_000))
+            }
             subjects[i].keyPersons = rels
-            for r in rels { persons[r.to]!.roles.append(r) }
+            for r in rels {
+                if r.to == subjects[i].code { subjects[i].roles.append(r) } else { persons[r.to]!.roles.append(r) }
+            }
         }
         return subjects + persons.values.sorted { $0.code < $1.code }
     }
@@ -83,25 +92,41 @@ import Testing
             for asOf in [Support.day("2021-06-01"), Support.day("2024-06-01")] {
                 let all = Self.registry(seed: 11 + UInt64(n), around: asOf)
                 let byCode = Dictionary(uniqueKeysWithValues: all.map { ($0.code, $0) })
-                // Contributions computed from the fact kinds they read only, as a full materialisation reads them.
-                let contributions = Dictionary(uniqueKeysWithValues: all.compactMap {
-                    rules.contribution(of: Self.only(rules.contributionReads, of: $0), asOf: asOf)
-                }.map { ($0.code, $0) })
-                var decisions = 0, viaOrganisations = 0, probes = 0
+                // Contributions computed as a full materialisation computes them: from the fact kinds
+                // they read, key persons added only when the subject may contribute.
+                var contributions: [String: RelatedContribution] = [:]
+                for f in all {
+                    var read = Self.only(rules.contributionReads.subtracting([.keyPersons]), of: f)
+                    guard rules.mayContribute(read, asOf: asOf) else {
+                        #expect(rules.contribution(of: f, asOf: asOf) == nil, "\(f.code) contributes")
+                        continue
+                    }
+                    read.keyPersons = f.keyPersons
+                    contributions[f.code] = rules.contribution(of: read, asOf: asOf)
+                }
+                var decisions = 0, viaOrganisations = 0, probes = 0, toItself = 0
                 for own in all {
                     let served = Set(own.roles.map(\.from)).subtracting([own.code]).sorted()
                     let related = served.compactMap { byCode[$0] }
                     let expected = rules.decisions(for: own.code, own: own, related: related, asOf: asOf)
-                    let got = rules.decisions(for: own.code, own: own, contributions: served.compactMap { contributions[$0] }, asOf: asOf)
+                    let given = Set(own.roles.map(\.from)).sorted().compactMap { contributions[$0] }
+                    let got = rules.decisions(for: own.code, own: own, contributions: given, asOf: asOf)
                     #expect(got == expected, "\(own.code) on \(asOf)")
+                    // A full materialisation does not read the evaluated subject's own key persons.
+                    var withoutKeyPersons = own
+                    withoutKeyPersons.keyPersons = []
+                    #expect(rules.decisions(for: own.code, own: withoutKeyPersons, contributions: given, asOf: asOf) == expected,
+                            "\(own.code) on \(asOf), key persons not read")
                     decisions += expected.count
                     viaOrganisations += expected.filter { $0.via != nil }.count
                     probes += expected.filter { $0.ruleID.hasPrefix("probe_holds") }.count
+                    toItself += expected.filter { $0.via?.organisation == own.code }.count
                 }
                 // The comparison covers measures extended to persons and, with the probe rules, `holds`.
                 #expect(viaOrganisations > 20)
                 #expect(decisions > viaOrganisations)
                 if n == 1 { #expect(probes > 20) }
+                #expect(toItself > 0)
                 // Most organisations bring nothing: the contributions kept are few.
                 #expect(contributions.count * 2 < all.count)
             }

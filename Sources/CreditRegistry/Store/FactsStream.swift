@@ -26,17 +26,15 @@ public struct FactsStream {
 
     /// Opens the cursors inside a read (or write) transaction; statuses are those in effect on
     /// `asOf` (the latest when nil), as ``Registry/facts(of:asOf:in:)`` gives them. Only the
-    /// subjects whose codes lie in `range` are streamed; with `organisationsOnly`, only those
-    /// with key persons (the organisation side of some relation). Only the fact kinds in `kinds`
+    /// subjects whose codes lie in `range` are streamed. Only the fact kinds in `kinds`
     /// are read (the others stay empty; without statuses, the subject row's status is as of
     /// `asOf` as the history-less resolution gives it).
-    public init(db: Database, asOf: Day? = nil, range: CodeRange = .all, organisationsOnly: Bool = false,
+    public init(db: Database, asOf: Day? = nil, range: CodeRange = .all,
                 kinds: Set<FactPresence.Kind> = Set(FactPresence.Kind.allCases)) throws {
         self.asOf = asOf
         let c = range.condition("code")
         self.db = db
-        let serving = organisationsOnly ? " AND EXISTS (SELECT 1 FROM relation WHERE from_code = subject.code)" : ""
-        subjects = try db.makeStatement(sql: "SELECT code, kind, name, status, status_since FROM subject WHERE \(c.sql)\(serving) ORDER BY code")
+        subjects = try db.makeStatement(sql: "SELECT code, kind, name, status, status_since FROM subject WHERE \(c.sql) ORDER BY code")
         try subjects.setArguments(c.arguments)
         statuses = kinds.contains(.statuses) ? try FactQueries.statuses.stream(db, range) : nil
         lists = kinds.contains(.listEntries) ? try FactQueries.listEntries.stream(db, range) : nil

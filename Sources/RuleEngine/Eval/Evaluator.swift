@@ -335,6 +335,18 @@ struct Evaluation {
         return out
     }
 
+    /// True when a rule extending measures to persons has a witness in force on the evaluation
+    /// day (what it would extend to the subject's key persons, whoever they are).
+    mutating func firesExtending() -> Bool {
+        for rule in program.rules where !rule.roles.isEmpty || !rule.named.isEmpty {
+            guard passes(rule.gate) else { continue }
+            for w in witnesses(rule.condition) where rule.appliesFrom <= w.start && w.start < rule.appliesBefore {
+                if let (from, until) = Evaluation.period(rule.duration, w), from <= asOf, asOf < until { return true }
+            }
+        }
+        return false
+    }
+
     func emit(_ rule: CRule, _ ri: Int, _ w: Witness, _ from: Int, _ until: Int, into out: inout [RawCause]) {
         if rule.toSubject {
             for m in rule.measures {

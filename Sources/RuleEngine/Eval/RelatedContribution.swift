@@ -48,17 +48,29 @@ extension CompiledRuleSet {
         return RelatedContribution(code: facts.code, holds: holds, extended: extended)
     }
 
+    /// False when the subject has no contribution whatever its key persons: `facts` may lack
+    /// them (a reader then reads the key persons only of the few subjects for which it is true).
+    public func mayContribute(_ facts: SubjectFacts, asOf: Day) -> Bool {
+        var e = Evaluation(program: program, facts: facts, asOf: asOf.ordinal, related: .none)
+        for c in program.holdsInners where !e.witnesses(c).isEmpty { return true }
+        return e.firesExtending()
+    }
+
     /// ``decisions(for:own:related:asOf:)`` with the organisations the subject serves given by
-    /// their contributions (see ``evaluatesThroughContributions``): the same decisions.
+    /// their contributions (see ``evaluatesThroughContributions``): the same decisions. The
+    /// subject's own key persons are not read (`own` may lack them): what its measures extend
+    /// to itself, when it is its own key person, comes with its own contribution.
     ///
-    /// - Parameter contributions: those of the organisations the subject serves (others are
-    ///   ignored; a missing one brings nothing).
+    /// - Parameter contributions: those of the organisations the subject serves, its own among
+    ///   them when it serves itself (others are ignored; a missing one brings nothing).
     public func decisions(for code: String, own: SubjectFacts, contributions: [RelatedContribution], asOf: Day) -> [Decision] {
         var raw: [RawCause] = []
         let serving = contributions.filter { $0.code != own.code }
         var ownEval = Evaluation(program: program, facts: own, asOf: asOf.ordinal, related: .none, contributions: serving)
+        // Causes extended to the subject itself through its own key persons may come twice (from
+        // `own` and from its contribution): merging decisions keeps one of each.
         raw.append(contentsOf: ownEval.causes().filter { $0.subject == code })
-        for c in serving {
+        for c in contributions {
             for x in c.extended where x.subject == code { raw.append(x) }
         }
         if raw.isEmpty { return [] }
