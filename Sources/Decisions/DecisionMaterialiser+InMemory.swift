@@ -19,7 +19,10 @@ extension DecisionMaterialiser {
     /// evaluates them. Memory grows with the registry: a benchmark for registries of about a
     /// million subjects, not an operation.
     public func evaluateInMemory(asOf: Day) throws -> InMemoryEvaluation {
-        let withRelated = rules.readsRelatedFacts
+        // Related subjects' facts are read only when the rules need more than what each
+        // organisation brings to the persons serving it (computed while timed, as evaluation).
+        let throughContributions = rules.evaluatesThroughContributions
+        let withRelated = rules.readsRelatedFacts && !throughContributions
         let loaded = try registry.read { db -> [(SubjectFacts, [SubjectFacts])] in
             var out: [(SubjectFacts, [SubjectFacts])] = []
             var own = try FactsStream(db: db, asOf: asOf)
@@ -30,9 +33,16 @@ extension DecisionMaterialiser {
         var result = InMemoryEvaluation(subjects: loaded.count)
         let started = Date()
         let cpuStarted = Self.threadCPUSeconds()
+        var reading = RelatedReading.none
+        if throughContributions {
+            var table = ContributionTable()
+            for (own, _) in loaded { table.add(rules.contribution(of: own, asOf: asOf)) }
+            reading = .contributions(table)
+        } else if withRelated {
+            reading = .facts(keyPersons: rules.readsKeyPersonsFacts, presence: nil)
+        }
         for (own, related) in loaded {
-            result.decisions += withRelated ? rules.decisions(for: own.code, own: own, related: related, asOf: asOf).count
-                                            : rules.evaluate(own, asOf: asOf).count
+            result.decisions += reading.decisions(rules, own, related: related, asOf: asOf).count
         }
         result.seconds = Date().timeIntervalSince(started)
         result.cpuSeconds = Self.threadCPUSeconds() - cpuStarted

@@ -40,6 +40,12 @@ public struct DecisionMaterialiser: Sendable {
     public func materialiseAll(asOf: Day, in db: Database, progress: ((Int) -> Void)? = nil) throws -> Summary {
         let started = Date()
         var summary = Summary()
+        // The decision table's secondary indexes are built once, after every row is written (one
+        // sort each instead of an index insertion a row), in the same transaction.
+        let indexes = try String.fetchAll(db, sql: "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'decision' AND sql IS NOT NULL")
+        for name in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'decision' AND sql IS NOT NULL") {
+            try db.execute(sql: "DROP INDEX \(name.quotedDatabaseIdentifier)")
+        }
         try db.execute(sql: "DELETE FROM decision")
         var extendedTo = Set<String>()
         let evaluator = RegistryEvaluator(rules: rules, registry: registry)
@@ -49,31 +55,38 @@ public struct DecisionMaterialiser: Sendable {
         let verifications = try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM verification_fact)") ?? false
 
         // Rules that read related subjects get them streamed beside each subject's own facts
-        // (verification facts, when any were recorded, are attached per subject instead).
+        // (verification facts, when any were recorded, are attached per subject instead): as the
+        // contributions of the organisations each subject serves when the rules allow it, read
+        // once before the subjects are evaluated, else as the related subjects' facts.
         let streamsRelated = rules.readsRelatedFacts && !verifications
+        let throughContributions = streamsRelated && rules.evaluatesThroughContributions
         // Which subjects have rows in the tables related subjects are read from: the probes that
         // would find nothing (most organisations have no penalty, licence or list entry) are skipped.
-        let presence = streamsRelated ? try FactPresence.read(Self.presenceKinds(keyPersons: rules.readsKeyPersonsFacts), in: db) : nil
+        let presence = streamsRelated && !throughContributions
+            ? try FactPresence.read(Self.presenceKinds(keyPersons: rules.readsKeyPersonsFacts), in: db) : nil
+        let direct: RelatedReading = streamsRelated ? .facts(keyPersons: rules.readsKeyPersonsFacts, presence: presence) : .none
 
-        func handle(_ streamed: SubjectFacts, related: [SubjectFacts]) throws {
+        func record(_ code: String, _ ds: [Decision]) throws {
             summary.subjectsEvaluated += 1
-            var facts = streamed
-            if verifications && !rules.readsRelatedFacts { try VerificationStore.attach(to: &facts, asOf: asOf, in: db) }
-            let ds: [Decision]
-            if streamsRelated {
-                ds = rules.decisions(for: facts.code, own: facts, related: related, asOf: asOf)
-            } else if rules.readsRelatedFacts {
-                ds = try evaluator.decisions(for: facts.code, asOf: asOf, in: db)
-            } else {
-                ds = rules.evaluate(facts, asOf: asOf)
-            }
             var own = 0
             for d in ds {
-                if d.subject == facts.code { try rows.insert(d); own += 1 } else { extendedTo.insert(d.subject) }
+                if d.subject == code { try rows.insert(d); own += 1 } else { extendedTo.insert(d.subject) }
             }
             if own > 0 { summary.subjectsWithMeasures += 1 }
             summary.decisions += own
             if summary.subjectsEvaluated % 10_000 == 0 { progress?(summary.subjectsEvaluated) }
+        }
+
+        func handle(_ streamed: SubjectFacts, related: [SubjectFacts], _ reading: RelatedReading) throws {
+            var facts = streamed
+            if verifications && !rules.readsRelatedFacts { try VerificationStore.attach(to: &facts, asOf: asOf, in: db) }
+            let ds: [Decision]
+            if !streamsRelated && rules.readsRelatedFacts {
+                ds = try evaluator.decisions(for: facts.code, asOf: asOf, in: db)
+            } else {
+                ds = reading.decisions(rules, facts, related: related, asOf: asOf)
+            }
+            try record(facts.code, ds)
         }
 
         if let pool = registry.writer as? DatabasePool, !verifications, readers > 1 {
@@ -81,26 +94,19 @@ public struct DecisionMaterialiser: Sendable {
             // into code ranges and hand back each range's decisions in code order.
             let ranges = try CodeRange.split(subjectsPerRange: subjectsPerRange, in: db)
             try ParallelEvaluation(rules: rules, asOf: asOf, related: streamsRelated, presence: presence, readers: readers, ranges: ranges)
-                .run(pool) { code, ds in
-                    summary.subjectsEvaluated += 1
-                    var own = 0
-                    for d in ds {
-                        if d.subject == code { try rows.insert(d); own += 1 } else { extendedTo.insert(d.subject) }
-                    }
-                    if own > 0 { summary.subjectsWithMeasures += 1 }
-                    summary.decisions += own
-                    if summary.subjectsEvaluated % 10_000 == 0 { progress?(summary.subjectsEvaluated) }
-                }
+                .run(pool, record)
         } else if let pool = registry.writer as? DatabasePool {
             let queue = BoundedQueue<[(SubjectFacts, [SubjectFacts])]>(capacity: 16)
             let failure = LockedBox<(any Error)?>(nil)
-            let thread = Thread {
+            let shared = LockedBox<RelatedReading?>(nil)
+            let thread = Thread { [rules] in
                 do {
                     try pool.read { rdb in
                         var batch: [(SubjectFacts, [SubjectFacts])] = []
                         batch.reserveCapacity(512)
-                        try Self.stream(rdb, asOf: asOf, related: streamsRelated, keyPersons: rules.readsKeyPersonsFacts,
-                                        presence: presence) { f, related in
+                        let reading = throughContributions ? .contributions(try ContributionTable.read(rdb, rules: rules, asOf: asOf)) : direct
+                        shared.value = reading
+                        try Self.stream(rdb, asOf: asOf, related: reading) { f, related in
                             batch.append((f, related))
                             if batch.count == 512 {
                                 guard queue.put(batch) else { return false }
@@ -115,17 +121,25 @@ public struct DecisionMaterialiser: Sendable {
             }
             thread.start()
             do {
-                while let batch = queue.take() { for (f, related) in batch { try handle(f, related: related) } }
+                var reading: RelatedReading? = nil
+                while let batch = queue.take() {
+                    // The reader chose how it reads related subjects before it sent the first batch.
+                    if reading == nil { reading = shared.value }
+                    for (f, related) in batch { try handle(f, related: related, reading ?? direct) }
+                }
             } catch {
                 queue.close()
                 throw error
             }
             if let e = failure.value { throw e }
         } else {
-            try Self.stream(db, asOf: asOf, related: streamsRelated, keyPersons: rules.readsKeyPersonsFacts, presence: presence) { f, related in
-                try handle(f, related: related); return true
+            let r = throughContributions ? .contributions(try ContributionTable.read(db, rules: rules, asOf: asOf)) : direct
+            try Self.stream(db, asOf: asOf, related: r) { f, related in
+                try handle(f, related: related, r); return true
             }
         }
+
+        for sql in indexes { try db.execute(sql: sql) }
 
         // Persons reached through organisations: their final set merges every route and applies
         // the conflict policy across them.
@@ -143,12 +157,15 @@ public struct DecisionMaterialiser: Sendable {
     }
 
     /// Reads every subject's facts in code order, with its related subjects' facts when
-    /// `related` (else none): the organisations it serves, and its key persons when
-    /// `keyPersons`; `each` returns false to stop.
-    static func stream(_ db: Database, asOf: Day, related withRelated: Bool, keyPersons: Bool, range: CodeRange = .all,
-                       presence: FactPresence? = nil, _ each: (SubjectFacts, [SubjectFacts]) throws -> Bool) throws {
-        var own = try FactsStream(db: db, asOf: asOf, range: range)
-        var related = withRelated ? try RelatedFactsStream(db: db, asOf: asOf, keyPersons: keyPersons, range: range, presence: presence) : nil
+    /// `related` is `.facts` (the organisations it serves, and its key persons when asked; else
+    /// none); `each` returns false to stop.
+    static func stream(_ db: Database, asOf: Day, related reading: RelatedReading, range: CodeRange = .all,
+                       _ each: (SubjectFacts, [SubjectFacts]) throws -> Bool) throws {
+        var own = try FactsStream(db: db, asOf: asOf, range: range, kinds: reading.kinds)
+        var related: RelatedFactsStream? = nil
+        if case .facts(let keyPersons, let presence) = reading {
+            related = try RelatedFactsStream(db: db, asOf: asOf, keyPersons: keyPersons, range: range, presence: presence)
+        }
         while let f = try own.next() {
             guard try each(f, try related?.related(of: f.code) ?? []) else { return }
         }

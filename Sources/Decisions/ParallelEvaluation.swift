@@ -9,6 +9,10 @@ import RuleEngine
 /// the calling thread receives every subject's decisions in code order, range after range, and
 /// writes them. The snapshots are those of the caller's write transaction's start (nothing is
 /// committed while it is open), so every reader sees the same registry.
+///
+/// When the rules evaluate related subjects through their contributions
+/// (``CompiledRuleSet/evaluatesThroughContributions``), the readers first read the
+/// contributions of their ranges' organisations, and every reader evaluates with all of them.
 struct ParallelEvaluation {
     let rules: CompiledRuleSet
     let asOf: Day
@@ -23,15 +27,48 @@ struct ParallelEvaluation {
         var last: Bool
     }
 
+    /// Runs `body(reader)` on `readers` threads, each in a read transaction of its own, and waits for them.
+    private static func onReaders(_ pool: DatabasePool, _ readers: Int, _ body: @escaping @Sendable (Int, Database) throws -> Void) throws {
+        let failures = LockedBox<[any Error]>([])
+        let done = DispatchGroup()
+        for reader in 0..<readers {
+            done.enter()
+            Thread {
+                do { try pool.read { db in try body(reader, db) } } catch { failures.withValue { $0.append(error) } }
+                done.leave()
+            }.start()
+        }
+        done.wait()
+        if let e = failures.value.first { throw e }
+    }
+
+    /// The reading of related subjects every reader evaluates with.
+    private func reading(_ pool: DatabasePool, readers: Int) throws -> RelatedReading {
+        guard related else { return .none }
+        guard rules.evaluatesThroughContributions else { return .facts(keyPersons: rules.readsKeyPersonsFacts, presence: presence) }
+        let tables = LockedBox<[ContributionTable]>([])
+        try Self.onReaders(pool, readers) { [rules, asOf, ranges] reader, db in
+            var table = ContributionTable()
+            for r in stride(from: reader, to: ranges.count, by: readers) {
+                table.merge(try ContributionTable.read(db, rules: rules, asOf: asOf, range: ranges[r]))
+            }
+            tables.withValue { $0.append(table) }
+        }
+        var all = ContributionTable()
+        for t in tables.value { all.merge(t) }
+        return .contributions(all)
+    }
+
     /// Calls `each` with every subject's code and decisions, in code order.
     func run(_ pool: DatabasePool, _ each: (String, [Decision]) throws -> Void) throws {
         let readers = max(1, min(self.readers, ranges.count))
+        let reading = try reading(pool, readers: readers)
         // Enough room for one whole range per reader, so that no reader waits on the order
         // in which the caller drains them.
         let queues = (0..<readers).map { _ in BoundedQueue<Part>(capacity: 64) }
         let failures = LockedBox<[any Error]>([])
         let threads = (0..<readers).map { reader in
-            Thread { [rules, asOf, related, presence, ranges] in
+            Thread { [rules, asOf, ranges] in
                 let queue = queues[reader]
                 do {
                     try pool.read { db in
@@ -39,11 +76,8 @@ struct ParallelEvaluation {
                             var part = Part(results: [], last: false)
                             part.results.reserveCapacity(256)
                             var open = true
-                            try DecisionMaterialiser.stream(db, asOf: asOf, related: related, keyPersons: rules.readsKeyPersonsFacts,
-                                                            range: ranges[r], presence: presence) { f, others in
-                                let ds = related ? rules.decisions(for: f.code, own: f, related: others, asOf: asOf)
-                                                 : rules.evaluate(f, asOf: asOf)
-                                part.results.append((f.code, ds))
+                            try DecisionMaterialiser.stream(db, asOf: asOf, related: reading, range: ranges[r]) { f, others in
+                                part.results.append((f.code, reading.decisions(rules, f, related: others, asOf: asOf)))
                                 if part.results.count == 256 {
                                     open = queue.put(part)
                                     part.results.removeAll(keepingCapacity: true)

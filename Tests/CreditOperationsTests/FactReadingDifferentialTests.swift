@@ -49,6 +49,29 @@ import Testing
                     }
                     #expect(streamed == codes)
 
+                    // Streamed with some fact kinds only (as contributions and a full materialisation
+                    // through them read): those kinds equal the reference's, the others are empty.
+                    for kinds: Set<FactPresence.Kind> in [[.listEntries, .statuses], [.penalties, .licences, .taxGrades, .roles], []] {
+                        var some = try FactsStream(db: db, asOf: day, kinds: kinds)
+                        var n = 0
+                        while let f = try some.next() {
+                            n += 1
+                            guard let r = reference[f.code] else { Issue.record("streamed unknown \(f.code)"); continue }
+                            #expect(f.code == r.code && f.kind == r.kind && f.name == r.name)
+                            if kinds.contains(.statuses) { #expect(f.status == r.status && f.statusSince == r.statusSince, "status of \(f.code)") }
+                            #expect(f.listEntries == (kinds.contains(.listEntries) ? r.listEntries : []), "lists of \(f.code), \(kinds)")
+                            #expect(f.taxGrades == (kinds.contains(.taxGrades) ? r.taxGrades : []), "grades of \(f.code), \(kinds)")
+                            #expect(f.penalties == (kinds.contains(.penalties) ? r.penalties : []), "penalties of \(f.code), \(kinds)")
+                            #expect(f.licences == (kinds.contains(.licences) ? r.licences : []), "licences of \(f.code), \(kinds)")
+                            #expect(f.roles == (kinds.contains(.roles) ? r.roles : []), "roles of \(f.code), \(kinds)")
+                            #expect(f.keyPersons.isEmpty)
+                        }
+                        #expect(n == codes.count)
+                    }
+                    // Key persons read by code, as contributions read them for the few subjects that may contribute.
+                    let probe = try KeyPersonsProbe(db: db)
+                    for code in codes { #expect(try probe.keyPersons(of: code) == reference[code]?.keyPersons, "key persons of \(code)") }
+
                     let presence = try FactPresence.read(FactPresence.Kind.allCases, in: db)
                     for withPresence in [false, true] {
                         var related = try RelatedFactsStream(db: db, asOf: day, keyPersons: true, presence: withPresence ? presence : nil)

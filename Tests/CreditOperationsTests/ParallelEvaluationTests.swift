@@ -10,8 +10,9 @@ import Testing
 
 /// A full materialisation read and evaluated by several connections over ranges of subject
 /// codes must write exactly the rows, in exactly the order, that one reader streaming the whole
-/// registry writes: many small ranges and both kinds of rule sets
-/// (with and without rules that read related subjects), and one range for all.
+/// registry writes: many small ranges and every kind of rule set (rules on own facts only,
+/// rules reading key persons' facts, the shipped rules reading the organisations each person
+/// serves through their contributions), and one range for all.
 @Suite struct ParallelEvaluationTests {
     @Test func rangesReadInParallelWriteTheSameRowsAsOneStream() async throws {
         try await onOwnThread {
@@ -23,9 +24,11 @@ import Testing
             let ownOnly = try Self.rulesOnOwnFacts()
             #expect(withRelated.readsRelatedFacts)
             #expect(!ownOnly.readsRelatedFacts)
+            let shipped = Support.shipped()
+            #expect(shipped.evaluatesThroughContributions)
             // Rows in the order they were written (rowid), every column.
             let written = "SELECT rowid, * FROM decision ORDER BY rowid"
-            for rules in [withRelated, ownOnly] {
+            for rules in [withRelated, ownOnly, shipped] {
                 func run(readers: Int, perRange: Int) throws -> (DecisionMaterialiser.Summary, [String]) {
                     var configured = DecisionMaterialiser(rules: rules, registry: registry, readers: readers)
                     configured.subjectsPerRange = perRange

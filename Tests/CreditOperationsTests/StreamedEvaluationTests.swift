@@ -16,8 +16,9 @@ import Testing
     static let subjects = 3_000
 
     /// With the probe rule the key persons' facts are streamed too; the shipped rules alone
-    /// read only the organisations each subject serves.
-    @Test(arguments: [("2025-06-30", true), ("2026-11-30", false), ("2026-11-30", true)])
+    /// read only the organisations each subject serves, through what each brings to the
+    /// persons serving it (``RelatedContribution``), read once before the subjects.
+    @Test(arguments: [("2025-06-30", true), ("2026-11-30", false), ("2026-11-30", true), ("2025-06-30", false)])
     func streamedMaterialisationEqualsPerSubjectEvaluation(day text: String, keyPersonProbe: Bool) async throws {
         try await onOwnThread {
             let dir = try TemporaryDirectory("streamed-evaluation")
@@ -26,6 +27,7 @@ import Testing
             let rules = keyPersonProbe ? try Self.rulesWithKeyPersonProbe() : Support.shipped()
             #expect(rules.readsRelatedFacts)
             #expect(rules.readsKeyPersonsFacts == keyPersonProbe)
+            #expect(rules.evaluatesThroughContributions == !keyPersonProbe)
             let day = Support.day(text)
             // One reader beside the writer (ParallelEvaluationTests compares several readers with one).
             let materialiser = DecisionMaterialiser(rules: rules, registry: registry, readers: 1)

@@ -89,7 +89,7 @@ enum CMask {
     }
 }
 
-indirect enum CCond: Sendable {
+indirect enum CCond: Sendable, Hashable {
     case and([CCond])
     case or([CCond])
     case not(CCond)
@@ -114,6 +114,23 @@ indirect enum CCond: Sendable {
         case .keyPerson: true
         case .holds(_, let inner): holds || inner.mentionsRelated(holds: holds)
         default: false
+        }
+    }
+
+    /// The kinds of the subject's facts the condition reads (the subject row aside); the lists
+    /// derivations add to are the derivations' business (see ``Program/contributionReads``).
+    var reads: Set<FactPresence.Kind> {
+        switch self {
+        case .and(let parts), .or(let parts): parts.reduce(into: []) { $0.formUnion($1.reads) }
+        case .not(let inner): inner.reads
+        case .listed: [.listEntries]
+        case .penalty, .count, .totalFine: [.penalties]
+        case .revokedLicence: [.licences]
+        case .status: [.statuses]
+        case .latestGrade, .gradeOf: [.taxGrades]
+        case .kind, .verified: []
+        case .keyPerson: [.keyPersons]
+        case .holds: [.roles]
         }
     }
 
@@ -210,6 +227,12 @@ final class Program: Sendable {
     let derives: [CDerive]
     let rules: [CRule]
     let needsRelated: Bool
+    /// The inner conditions of every `holds` condition, each once: what an organisation a
+    /// subject serves is asked (``RelatedContribution``), by slot.
+    let holdsInners: [CCond]
+    let holdsSlots: [CCond: Int]
+    /// The fact kinds an organisation's ``RelatedContribution`` is computed from.
+    let contributionReads: Set<FactPresence.Kind>
 
     init(listIDs: [String], authoritative: [Bool], measures: [MeasureInfo], derives: [CDerive], rules: [CRule], needsRelated: Bool) {
         self.listIDs = listIDs
@@ -221,5 +244,28 @@ final class Program: Sendable {
         self.derives = derives
         self.rules = rules
         self.needsRelated = needsRelated
+        var inners: [CCond] = []
+        var slots: [CCond: Int] = [:]
+        func collect(_ c: CCond) {
+            switch c {
+            case .and(let parts), .or(let parts): parts.forEach(collect)
+            case .not(let inner), .keyPerson(_, let inner): collect(inner)
+            case .holds(_, let inner):
+                if slots[inner] == nil { slots[inner] = inners.count; inners.append(inner) }
+            default: break
+            }
+        }
+        for d in derives { collect(d.condition) }
+        for r in rules { collect(r.condition) }
+        holdsInners = inners
+        holdsSlots = slots
+        // An organisation's contribution: its `holds` inner conditions, the rules extending
+        // measures to its persons (who are found among its key persons), and, when those read
+        // lists, every derivation (derived entries join the lists).
+        var reads: Set<FactPresence.Kind> = [.keyPersons]
+        for c in inners { reads.formUnion(c.reads) }
+        for r in rules where !r.roles.isEmpty || !r.named.isEmpty { reads.formUnion(r.condition.reads) }
+        if reads.contains(.listEntries) { for d in derives { reads.formUnion(d.condition.reads) } }
+        contributionReads = reads
     }
 }

@@ -25,6 +25,9 @@ struct Evaluation {
     let facts: SubjectFacts
     let asOf: Int
     let related: RelatedFacts
+    /// What the organisations the subject serves bring to its `holds` conditions, standing for
+    /// their facts (``RelatedContribution``); used when `related` is empty.
+    let contributions: [RelatedContribution]
     /// The subject's side of the rules' gates (``Gate``).
     let present: UInt8
     let kindBit: UInt16
@@ -33,11 +36,12 @@ struct Evaluation {
     var derived: [DerivedEntry] = []
     private var gradesSorted: [TaxGradeFact]?
 
-    init(program: Program, facts: SubjectFacts, asOf: Int, related: RelatedFacts) {
+    init(program: Program, facts: SubjectFacts, asOf: Int, related: RelatedFacts, contributions: [RelatedContribution] = []) {
         self.program = program
         self.facts = facts
         self.asOf = asOf
         self.related = related
+        self.contributions = contributions
         present = Gate.present(facts)
         kindBit = 1 << CMask.kindIndex(facts.kind)
         statusBit = 1 << CMask.statusIndex(facts.status)
@@ -236,6 +240,15 @@ struct Evaluation {
             }
             return out
         case .holds(let role, let inner):
+            if related.isEmpty && !contributions.isEmpty {
+                guard let slot = program.holdsSlots[inner] else { return [] }
+                var out: [Witness] = []
+                for r in facts.roles where r.role == role {
+                    guard let c = contributions.first(where: { $0.code == r.from }), !c.holds.isEmpty, !c.holds[slot].isEmpty else { continue }
+                    out.append(contentsOf: Evaluation.through(r, c.holds[slot]))
+                }
+                return out
+            }
             guard !related.isEmpty else { return [] }
             var out: [Witness] = []
             for r in facts.roles where r.role == role {
@@ -248,8 +261,13 @@ struct Evaluation {
 
     private static func through(_ r: RelationFact, _ other: SubjectFacts, _ inner: CCond, program: Program, asOf: Int) -> [Witness] {
         var sub = Evaluation(program: program, facts: other, asOf: asOf, related: .none)
+        return through(r, sub.witnesses(inner))
+    }
+
+    /// The witnesses of a related subject's condition within the relation's validity.
+    private static func through(_ r: RelationFact, _ witnesses: [Witness]) -> [Witness] {
         let span = Witness(start: r.validFrom.ordinal, end: r.validTo?.ordinal ?? Interval.posInf, records: [r.recordID])
-        return sub.witnesses(inner).compactMap { $0.intersect(span) }
+        return witnesses.compactMap { $0.intersect(span) }
     }
 
     private mutating func sortedGrades() -> [TaxGradeFact] {
@@ -299,11 +317,13 @@ struct Evaluation {
     }
 
     /// Causes in force on the evaluation day for every rule, for the subject and the persons reached.
-    mutating func causes() -> [RawCause] {
+    /// With `extendingOnly`, only the rules that extend measures to persons.
+    mutating func causes(extendingOnly: Bool = false) -> [RawCause] {
         var out: [RawCause] = []
         let rules = program.rules
         for ri in rules.indices {
             let rule = rules[ri]
+            if extendingOnly && rule.roles.isEmpty && rule.named.isEmpty { continue }
             guard passes(rule.gate) else { continue }
             let ws = witnesses(rule.condition)
             if ws.isEmpty { continue }
@@ -313,6 +333,18 @@ struct Evaluation {
             }
         }
         return out
+    }
+
+    /// True when a rule extending measures to persons has a witness in force on the evaluation
+    /// day (what it would extend to the subject's key persons, whoever they are).
+    mutating func firesExtending() -> Bool {
+        for rule in program.rules where !rule.roles.isEmpty || !rule.named.isEmpty {
+            guard passes(rule.gate) else { continue }
+            for w in witnesses(rule.condition) where rule.appliesFrom <= w.start && w.start < rule.appliesBefore {
+                if let (from, until) = Evaluation.period(rule.duration, w), from <= asOf, asOf < until { return true }
+            }
+        }
+        return false
     }
 
     func emit(_ rule: CRule, _ ri: Int, _ w: Witness, _ from: Int, _ until: Int, into out: inout [RawCause]) {
