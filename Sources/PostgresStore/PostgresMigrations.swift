@@ -1,3 +1,4 @@
+import CreditRegistry
 import PostgresNIO
 
 /// The registry's schema on PostgreSQL: the same tables, columns and meaning as the SQLite
@@ -355,6 +356,8 @@ public enum PostgresMigrations {
             CREATE TRIGGER audit_checkpoint_append_only BEFORE UPDATE OR DELETE ON audit_checkpoint
                 FOR EACH ROW EXECUTE FUNCTION credit_append_only();
             """),
+        // A subject's own code is derived from `subject` by every reader (``OwnCodeAlias``), as on SQLite.
+        Migration(name: "registry/v12-own-code-alias-derived", sql: OwnCodeAlias.deleteStoredSQL),
     ]
 
     /// The advisory lock that serialises migrations of one database (several servers may start at once).

@@ -23,7 +23,7 @@ enum RegistryMigrations {
                     authority TEXT,                     -- registration authority as given by the bureau
                     updated_by_record INTEGER
                 );
-                -- Every identifier a subject is known by, its own code included: one probe finds it.
+                -- Every identifier a subject is known by (its own code is derived from `subject` since v12).
                 CREATE TABLE alias (
                     value TEXT NOT NULL,
                     scheme TEXT NOT NULL,
@@ -254,6 +254,11 @@ enum RegistryMigrations {
             try db.execute(sql: NameGramIndex.schema)
             try db.execute(sql: NameGramIndex.triggers)
             try NameGramIndex.rebuild(in: db)
+        }
+        m.registerMigration("v12-own-code-alias-derived") { db in
+            // A subject's own code is an identifier of it by definition: readers derive that alias
+            // from `subject` (``OwnCodeAlias``), so the rows that only repeated it go.
+            try db.execute(sql: OwnCodeAlias.deleteStoredSQL)
         }
         return m
     }

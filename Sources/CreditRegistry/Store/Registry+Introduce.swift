@@ -58,7 +58,6 @@ extension Registry {
             let insert = try statement(.insertIntroduced, statements, db)
             insert.bind(1, code); insert.bind(2, kind.rawValue); insert.bind(3, name); insert.bind(4, source.rawValue)
             try insert.run(db)
-            try addAlias(scheme: kind == .naturalPerson ? .residentID : .uscc, value: code, subject: code, in: db, statements: statements)
             if kind != .naturalPerson && !name.isEmpty { try addName(name, of: code, from: nil, in: db, statements: statements) }
             isNew = true
         }

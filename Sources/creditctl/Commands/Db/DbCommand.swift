@@ -89,6 +89,8 @@ struct DbCopy: ParsableCommand {
             Terminal.err("creditctl: no registry at \(from)\n")
             throw ExitCode(74)
         }
+        // The source is brought to this build's schema first, as any command that opens it would.
+        _ = try Registry(path: from)
         let session = try DbCommand.connect(url)
         defer { session.close() }
         let copy = RegistryCopy(source: from, audit: audit ?? AuditFiles(beside: from, key: nil).database)
