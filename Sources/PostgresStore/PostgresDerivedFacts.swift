@@ -78,7 +78,13 @@ struct PostgresDerivedFacts: DerivedFactsWriting {
     /// equal one (not a registration) with a name that sorts first, or when it has no name; the
     /// name is kept as a variant. Its result is not reported (no caller uses it).
     func introduce(code: String, kind: SubjectKind, name: String, source: IdentitySource, recordID: Int64?, onlyIfAbsent: Bool) throws -> Bool {
-        let variant: SQLText = """
+        // A `named` variant that repeats the subject's own name and source is derived (``NamedVariant``).
+        let variant: SQLText = source == NamedVariant.source ? """
+            INSERT INTO name_variant (subject_code, name, source, record_id) SELECT \(code), \(name), 'named', NULL
+                WHERE NOT EXISTS (SELECT 1 FROM subject WHERE code = \(code) AND identity_source = 'named' AND name = \(name))
+                ON CONFLICT DO NOTHING;
+
+            """ : """
             INSERT INTO name_variant (subject_code, name, source, record_id) VALUES (\(code), \(name), \(source.rawValue), \(recordID))
                 ON CONFLICT DO NOTHING;
 
@@ -90,7 +96,7 @@ struct PostgresDerivedFacts: DerivedFactsWriting {
 
             """
         if kind != .naturalPerson && !name.isEmpty { step.sql += Self.addNameSQL(name, of: code, from: nil, to: nil).sql + ";\n" }
-        if !name.isEmpty { step.sql += variant.sql }
+        if !name.isEmpty && source != NamedVariant.source { step.sql += variant.sql }
         if !onlyIfAbsent && !name.isEmpty {
             // The stored source's rank (nil counts as `named`), and the new source's.
             let rank = "(CASE COALESCE(identity_source, 'named') WHEN 'list' THEN 0 WHEN 'record' THEN 1 WHEN 'named' THEN 2 ELSE 3 END)"

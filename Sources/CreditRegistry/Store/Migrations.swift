@@ -255,10 +255,13 @@ enum RegistryMigrations {
             try db.execute(sql: NameGramIndex.triggers)
             try NameGramIndex.rebuild(in: db)
         }
-        m.registerMigration("v12-own-code-alias-derived") { db in
-            // A subject's own code is an identifier of it by definition: readers derive that alias
-            // from `subject` (``OwnCodeAlias``), so the rows that only repeated it go.
+        m.registerMigration("v12-derived-identity-rows") { db in
+            // Rows that only repeat the subject row go; readers derive them: a subject's own code
+            // as its alias (``OwnCodeAlias``), a `named` subject's own name as its variant
+            // (``NamedVariant``, kept as a row by a trigger when the subject's name changes).
             try db.execute(sql: OwnCodeAlias.deleteStoredSQL)
+            try db.execute(sql: NamedVariant.deleteStoredSQL)
+            try db.execute(sql: NamedVariant.sqliteTrigger)
         }
         return m
     }
