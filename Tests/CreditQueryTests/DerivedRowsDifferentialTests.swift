@@ -133,11 +133,11 @@ import FeedIngest
                 try registry.addAlias(scheme: .residentID15, value: "110105491231002", subject: person, in: db)
                 try registry.introduce(code: person, kind: .naturalPerson, name: "张莉", source: .list, recordID: 7, in: db)
                 // What the writers stored before, and the migration not yet applied.
-                try db.execute(sql: """
-                    INSERT INTO alias (value, scheme, subject_code) VALUES (?1, 'uscc', ?1), (?2, 'resident_id', ?2);
-                    INSERT INTO name_variant (subject_code, name, source, record_id) VALUES (?2, '张丽', 'named', 3);
-                    DELETE FROM grdb_migrations WHERE identifier = 'v12-derived-identity-rows';
-                    """, arguments: [org, person])
+                try db.execute(sql: "INSERT INTO alias (value, scheme, subject_code) VALUES (?1, 'uscc', ?1), (?2, 'resident_id', ?2)",
+                               arguments: [org, person])
+                try db.execute(sql: "INSERT INTO name_variant (subject_code, name, source, record_id) VALUES (?, '张丽', 'named', 3)",
+                               arguments: [person])
+                try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'v12-derived-identity-rows'")
             }
         }
         let registry = try Registry(path: path)
