@@ -7,12 +7,8 @@
 /// subject's aliases is the stored ones plus this one. The SQL fragments here are shared by the
 /// SQLite registry and the PostgreSQL backend, whose tables have the same columns.
 public enum OwnCodeAlias {
-    /// The scheme of a subject's own code: its resident ID for a natural person, else its USCC.
-    public static func scheme(of kind: SubjectKind) -> AliasScheme {
-        kind == .naturalPerson ? .residentID : .uscc
-    }
-
-    /// The scheme of the own code of the subject `table.kind` names, as a SQL expression.
+    /// The scheme of the own code of a subject whose kind is in `column`, as a SQL expression:
+    /// its resident ID for a natural person, else its USCC.
     public static func schemeSQL(kind column: String) -> String {
         "CASE \(column) WHEN '\(SubjectKind.naturalPerson.rawValue)' THEN '\(AliasScheme.residentID.rawValue)' ELSE '\(AliasScheme.uscc.rawValue)' END"
     }
