@@ -176,8 +176,10 @@ extension CreditOperations {
     }
 
     /// Which subjects would gain or lose which measures if `candidate` replaced the active rule set.
-    public func impact(of candidate: CompiledRuleSet, asOf: Day? = nil) throws -> ImpactDiff {
-        try ImpactDiff.compute(candidate: candidate, current: try activeRules.provider().rules, registry: registry, asOf: day(asOf))
+    /// `subjectsPerBatch`: on PostgreSQL, how many subjects' facts are read together (SQLite streams them).
+    public func impact(of candidate: CompiledRuleSet, asOf: Day? = nil, subjectsPerBatch: Int? = nil) throws -> ImpactDiff {
+        if let decisionStore { return try decisionStore.impact(of: candidate, asOf: day(asOf), subjectsPerBatch: subjectsPerBatch) }
+        return try ImpactDiff.compute(candidate: candidate, current: try activeRules.provider().rules, registry: registry, asOf: day(asOf))
     }
 
     /// What `rules explain` shows for the subject any identifier names: why each rule of `rules`

@@ -22,7 +22,7 @@ import Logging
 /// ## Topics
 /// - Feeds: ``ingestFeed(path:acceptLegacyChecksum:progress:)``, ``importNationalList(_:)``
 /// - Rules: ``activateRules(paths:author:asOf:progress:)``, ``rollbackRules(to:author:asOf:)``,
-///   ``refreshDecisions(asOf:progress:)``, ``ruleStatus()``, ``impact(of:asOf:)``
+///   ``refreshDecisions(asOf:progress:)``, ``ruleStatus()``, ``impact(of:asOf:subjectsPerBatch:)``
 /// - Look-ups: ``report(_:options:)``, ``measures(_:asOf:viewer:)``, ``searchNames(_:limit:actor:)``,
 ///   ``batchCheck(input:output:options:actor:progress:)``
 /// - Audit: ``recordAudit(_:)``, ``verifyAudit()``, ``auditEntries(subject:limit:)``, ``checkpointAudit()``

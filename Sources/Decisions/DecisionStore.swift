@@ -33,6 +33,10 @@ package protocol DecisionStore: Sendable {
     /// and ``DecisionMaterialiser`` on SQLite). Nil when no subject has that code; `reevaluated`
     /// nil when no rule set is active.
     func recordVerification(_ fact: VerificationFact, subject code: String, recordedOn: Day, asOf: Day) throws -> (id: Int64, reevaluated: Int?)?
+    /// What replacing the active rule set with `candidate` would change as of `asOf`
+    /// (``ImpactDiff``), read from one consistent state; `subjectsPerBatch`: how many subjects'
+    /// facts are read together (nil: the store's default).
+    func impact(of candidate: CompiledRuleSet, asOf: Day, subjectsPerBatch: Int?) throws -> ImpactDiff
 }
 
 extension RuleSetStore.Version {

@@ -12,6 +12,8 @@ public enum PostgresStoreError: Error, CustomStringConvertible, Sendable, Equata
     case unknownTable(String)
     /// Counts or digests differ after a copy: nothing was committed.
     case copyMismatch(table: String, detail: String)
+    /// The audit log's checkpoint file (path) holds what the copy cannot carry (line and why): nothing copied.
+    case badCheckpointFile(path: String, line: Int, detail: String)
     /// The database was migrated by a newer version of this program.
     case unknownMigration(String)
     /// A use-case this backend does not serve yet.
@@ -26,6 +28,8 @@ public enum PostgresStoreError: Error, CustomStringConvertible, Sendable, Equata
             "the target database is not empty (\(table) holds \(rows) rows): copy into an empty database, or pass --replace"
         case .unknownTable(let t): "the SQLite registry has a table \(t) that has no PostgreSQL counterpart: nothing copied"
         case .copyMismatch(let table, let detail): "copy of \(table) does not match its source (\(detail)): nothing committed"
+        case .badCheckpointFile(let path, let line, let detail):
+            "line \(line) of the audit checkpoint file \(path) \(detail): nothing copied (creditctl audit verify on the SQLite registry says more)"
         case .unknownMigration(let name): "the database has migration \(name), which this version does not know: upgrade creditctl"
         case .notPorted(let what): "\(what) is not available on PostgreSQL yet (it runs on a SQLite registry)"
         }

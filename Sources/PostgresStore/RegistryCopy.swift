@@ -5,7 +5,8 @@ import Logging
 import NIOCore
 import PostgresNIO
 
-/// Moves a SQLite registry (its database and its audit log's database) into a PostgreSQL one:
+/// Moves a SQLite registry (its database, its audit log's database and the log's signed
+/// checkpoints) into a PostgreSQL one:
 /// every table streamed with `COPY … FROM STDIN`, in one PostgreSQL transaction, then each
 /// table's row count and ordered digest (``TableDigest``) computed again from what PostgreSQL
 /// holds and compared with the source's before anything is committed.
@@ -17,7 +18,8 @@ import PostgresNIO
 /// are not copied — PostgreSQL keeps its own (``PostgresMigrations``).
 ///
 /// ```swift
-/// let outcome = try RegistryCopy(source: "credit.db", audit: "credit.audit.db").run(into: session, replace: false)
+/// let copy = RegistryCopy(source: "credit.db", audit: "credit.audit.db", checkpoints: "credit.audit.checkpoints")
+/// let outcome = try copy.run(into: session, replace: false)
 /// for t in outcome.tables { print(t.table, t.rows, t.digest) }
 /// ```
 public struct RegistryCopy: Sendable {
@@ -53,12 +55,15 @@ public struct RegistryCopy: Sendable {
 
     public let source: String
     public let audit: String?
+    /// The audit log's checkpoint file (nil, or no such file: no checkpoints to move).
+    public let checkpoints: String?
     /// Rows per COPY chunk handed to the server.
     public var chunkBytes = 1 << 20
 
-    /// `source`: the registry's SQLite file; `audit`: its audit log's file (nil: no audit log to move).
-    public init(source: String, audit: String?) {
-        self.source = source; self.audit = audit
+    /// `source`: the registry's SQLite file; `audit`: its audit log's file (nil: no audit log to
+    /// move); `checkpoints`: the log's checkpoint file, copied into `audit_checkpoint`.
+    public init(source: String, audit: String?, checkpoints: String? = nil) {
+        self.source = source; self.audit = audit; self.checkpoints = checkpoints
     }
 
     /// Copies and verifies; commits only when every table matches. `progress` is told each table as it is done.
@@ -75,7 +80,8 @@ public struct RegistryCopy: Sendable {
         }
         try PostgresMigrations.migrate(session)
         let registryColumns = try Self.targetColumns(Self.registryTables, in: session)
-        let auditColumns = try Self.targetColumns(Self.auditTables, in: session)
+        let auditColumns = try Self.targetColumns(Self.auditTables + [Self.checkpointTable], in: session)
+        let signed = try checkpoints.map(Self.readCheckpoints) ?? []
         var results: [TableResult] = []
         try session.transaction {
             try session.query("SELECT pg_advisory_xact_lock(\(PostgresMigrations.lockKey))", "wait for the migration lock")
@@ -84,16 +90,21 @@ public struct RegistryCopy: Sendable {
             if let auditQueue {
                 results += try copy(from: auditQueue, tables: Self.auditTables, columns: auditColumns, into: session, progress: progress)
             }
+            if let checkpoints, FileManager.default.fileExists(atPath: checkpoints) {
+                let result = try copyCheckpoints(signed, columns: auditColumns[Self.checkpointTable] ?? [], into: session)
+                progress(result)
+                results.append(result)
+            }
         }
         return Outcome(tables: results, seconds: Date().timeIntervalSince(started))
     }
 
     /// Refuses a non-empty target, or empties it when told to.
     private func prepareTarget(_ session: PostgresSession, replace: Bool) throws {
-        let all = Self.registryTables + Self.auditTables
+        // The audit log's checkpoints go with the log they vouched for.
+        let all = Self.registryTables + Self.auditTables + [Self.checkpointTable]
         if replace {
-            // The audit log's checkpoints go with the log they vouched for.
-            try session.execute("TRUNCATE " + (all + ["audit_checkpoint"]).joined(separator: ", "), "empty the target tables")
+            try session.execute("TRUNCATE " + all.joined(separator: ", "), "empty the target tables")
             return
         }
         for t in all {
@@ -176,7 +187,7 @@ public struct RegistryCopy: Sendable {
     }
 
     /// Reads the table back from PostgreSQL in the same order and compares count and digest.
-    private func verify(_ table: String, columns: [(String, ColumnType)], order: [String] = [],
+    func verify(_ table: String, columns: [(String, ColumnType)], order: [String] = [],
                         expected: TableDigest, in session: PostgresSession) throws -> TableResult {
         let digest = LockedBox(TableDigest())
         let failure = LockedBox<String?>(nil)

@@ -48,7 +48,8 @@ struct MigrateAndCopyTests {
             let outcome = try JSONDecoder().decode(Outcome.self, from: Data(copy.stdout.utf8))
             let registry = try DatabaseQueue(path: db)
             let audit = try DatabaseQueue(path: scratch.path("credit.audit.db"))
-            for t in outcome.tables {
+            // The checkpoints come from the checkpoint file, not a table (CheckpointsCopyTests).
+            for t in outcome.tables where t.table != "audit_checkpoint" {
                 let source = try (t.table.hasPrefix("audit") ? audit : registry).read { db in
                     try db.tableExists(t.table) ? try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(t.table)") ?? 0 : 0
                 }

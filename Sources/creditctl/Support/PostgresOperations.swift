@@ -8,7 +8,7 @@ import PostgresStore
 /// The use-cases over a PostgreSQL registry (`--db postgres://…` or `CREDIT_DB`): look-ups, the
 /// credit report, name search, the batch check, authentication, the audit log, the ingest of
 /// bureau feeds (with the decisions they change), the feed ledger's reading, rule activation,
-/// rollback and refresh, feedback, the officers' page's sessions, the public query and the
+/// rollback, refresh and diff, feedback, the officers' page's sessions, the public query and the
 /// open-data publication run on PostgreSQL; every other use-case is
 /// refused by the commands before it starts (docs/scaling.md lists what runs where).
 enum PostgresOperations {
@@ -51,7 +51,7 @@ enum PostgresOperations {
 
     /// Refuses a command that does not run on PostgreSQL yet (exit 64).
     static func refuse(_ command: String) -> ExitCode {
-        Terminal.err("creditctl: \(command) does not run on a PostgreSQL registry yet (there: serve, report, subject show, subject search, check, feeds list/show/rejects/pending, ingest, rules activate|rollback|refresh|status|explain|verify, rules list --measures, bridge import-national|push|pull|status|reconcile, users, feedback, publish, db migrate, db copy, audit verify)\n")
+        Terminal.err("creditctl: \(command) does not run on a PostgreSQL registry yet (there: serve, report, subject show, subject search, check, feeds list/show/rejects/pending, ingest, rules activate|rollback|refresh|status|explain|verify|diff, rules list --measures, bridge import-national|push|pull|status|reconcile, users, feedback, publish, db migrate, db copy, audit verify)\n")
         return ExitCode(64)
     }
 }

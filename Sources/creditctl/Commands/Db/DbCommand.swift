@@ -34,7 +34,7 @@ struct DbCommand: ParsableCommand {
         do { return try body() } catch let e as PostgresStoreError {
             Terminal.err("creditctl: \(e)\n")
             switch e {
-            case .targetNotEmpty, .unknownTable, .copyMismatch: throw ExitCode(65)
+            case .targetNotEmpty, .unknownTable, .copyMismatch, .badCheckpointFile: throw ExitCode(65)
             default: throw ExitCode(74)
             }
         }
@@ -67,7 +67,7 @@ struct DbCopy: ParsableCommand {
         commandName: "copy",
         abstract: "Copy a SQLite registry (and its audit log) into a PostgreSQL database, verified by counts and digests.",
         discussion: """
-        Every table is streamed with COPY in one PostgreSQL transaction; each table's row count and ordered SHA-256 \
+        Every table (and the audit log's signed checkpoints, into audit_checkpoint) is streamed with COPY in one PostgreSQL transaction; each table's row count and ordered SHA-256 \
         digest are computed again from PostgreSQL and compared with the SQLite side before committing. A target that \
         holds rows is refused (exit 65) unless --replace. The audit key file is not copied: every server is given \
         the same key with --audit-key.
@@ -75,6 +75,8 @@ struct DbCopy: ParsableCommand {
     )
     @Option(help: "The SQLite registry file.") var from: String = "credit.db"
     @Option(help: "The audit log's file (default: beside the registry, credit.db → credit.audit.db).") var audit: String?
+    @Option(help: "The audit log's signed checkpoints (default: beside the registry, credit.db → credit.audit.checkpoints).")
+    var checkpoints: String?
     @Option(help: "PostgreSQL URL (default: env CREDIT_DB).") var to: String?
     @Flag(help: "Empty the target's tables first (in the same transaction).") var replace = false
     @Option(name: .customLong("format"), help: "Output format: table or json.") var format: OutputFormat = .table
@@ -93,7 +95,8 @@ struct DbCopy: ParsableCommand {
         _ = try Registry(path: from)
         let session = try DbCommand.connect(url)
         defer { session.close() }
-        let copy = RegistryCopy(source: from, audit: audit ?? AuditFiles(beside: from, key: nil).database)
+        let files = AuditFiles(beside: from, key: nil)
+        let copy = RegistryCopy(source: from, audit: audit ?? files.database, checkpoints: checkpoints ?? files.checkpoints)
         let outcome = try DbCommand.reporting { try copy.run(into: session, replace: replace) }
         switch format {
         case .json: print(JSON.pretty(outcome))

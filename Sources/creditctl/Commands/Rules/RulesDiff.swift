@@ -17,14 +17,20 @@ extension RulesCommand {
         @Option(name: .customLong("rules"), help: "Candidate rule directory.") var candidate: String = "rules"
         @Option(help: "Evaluate as of this day (default: today).") var asOf: String?
         @Option(help: "List at most this many subjects (counts cover all).") var limit: Int = 50
+        @Option(name: .customLong("batch-size"), help: "On PostgreSQL: subjects whose facts are read and evaluated together (default 4096).")
+        var batchSize: Int?
 
         func run() throws {
             let loaded = RuleSetLoader.load(paths: [candidate])
             guard let next = loaded.ruleSet else {
                 print(loaded.renderedDiagnostics, terminator: ""); throw ExitCode.failure
             }
-            let ops = try global.existingOperations()
-            let diff = try ops.impact(of: next, asOf: try DayArgument.optional(asOf))
+            if let batchSize, batchSize < 1 { throw ValidationError("--batch-size \(batchSize): at least 1 subject") }
+            let ops = try global.existingOperations(orPostgres: "rules diff")
+            var diff = try ops.impact(of: next, asOf: try DayArgument.optional(asOf), subjectsPerBatch: batchSize)
+            // The operator previews who changes, not whose ID number: resident IDs are masked as
+            // in every other CLI read (the code they stand for is in the registry, not the preview).
+            for i in diff.changes.indices { diff.changes[i].subject = IdentityMask.forDisplay(diff.changes[i].subject) }
             let day = diff.asOf
             switch global.format {
             case .json: print(JSON.pretty(diff))
