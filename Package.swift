@@ -177,7 +177,8 @@ let package = Package(
         ),
         .testTarget(
             name: "CreditServiceTests",
-            dependencies: ["CreditTestSupport", 
+            // creditctl: the suites on PostgreSQL open the registry with the factory `serve` uses.
+            dependencies: ["CreditTestSupport", "creditctl", logging,
                 "CreditService", "CreditOperations", "CreditRegistry", "RuleEngine", "NationalBridge",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -9,7 +9,9 @@
 #     `psql \copy` of the rows that ingest wrote (CSV, one transaction, no checks), beside the
 #     SQLite ingest of the same feeds;
 #   - batch check of CHECK_ROWS rows (`creditctl check`, random subjects of the registry) on
-#     PostgreSQL beside SQLite: wall time, CPU time and peak memory of the process;
+#     PostgreSQL beside SQLite: wall time, CPU time and peak memory of the process, and the
+#     verdict files compared byte for byte (with CREDITCTL_BEFORE, that build's check on
+#     PostgreSQL too, alternating with this one ROUNDS times);
 #   - HTTP measures look-ups/s (wrk, random subjects, DURATION s each): one `serve` on the SQLite
 #     registry, one on PostgreSQL, then two on the same PostgreSQL database (a wrk on each, at once);
 #   - `creditctl rules activate rules` (every subject evaluated, decisions written in one
@@ -18,11 +20,14 @@
 #   bench/postgres.sh [SUBJECTS] [LOOKUPS] [FEED_SUBJECTS] [CHECK_ROWS]
 #   defaults: 200,000 subjects, 5,000 look-ups, feeds of 20,000 subjects (about 60,000 records),
 #   a batch of 1,000,000 rows
-#   (CREDITCTL=path/to/creditctl uses that build instead of building a release one; DURATION,
+#   (the registry is generated once into .bench-data/registry-SUBJECTS.db, see bench/lib.sh, and
+#   copied for the run; CREDITCTL=path/to/creditctl uses that build instead of building a release one; DURATION,
 #   default 10, the seconds of each HTTP run; SKIP_INGEST=1 leaves the ingest part out; INGEST_ONLY=1
 #   runs the ingest part alone (no registry is generated: SUBJECTS, LOOKUPS and CHECK_ROWS are unused);
-#   CREDITCTL_BEFORE=path also ingests the same feeds with that build, alternating with this one,
-#   ROUNDS times (default 1), each into a fresh database, and prints both means)
+#   CHECK_ONLY=1 runs the batch check part alone (the registry copied to PostgreSQL, then the checks);
+#   CREDITCTL_BEFORE=path also ingests the same feeds and checks the same file with that build,
+#   alternating with this one, ROUNDS times (default 1), and prints both means)
+#   e.g. CHECK_ONLY=1 CREDITCTL_BEFORE=/tmp/main-creditctl-14b014c bench/postgres.sh 1000000 0 0 1000000
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N="${1:-200000}"
@@ -98,8 +103,7 @@ fi
 "$PSQL" -X -q -d "$BASE" -c "CREATE DATABASE copied" -c "CREATE DATABASE raw" -c "CREATE DATABASE rawfeed"
 
 DB="$WORK/registry.db"
-echo "== generating a registry of $N subjects" >&2
-"$BIN" subject bench build --db "$DB" --subjects "$N" >/dev/null 2>&1
+bench_copy "$(bench_registry "$N")" "$DB"
 # An officer's token for the HTTP look-ups, in the registry before it is copied (both backends know it).
 TOKEN=$("$BIN" users add bench-officer --role officer --department sat --db "$DB" 2>/dev/null)
 
@@ -107,6 +111,7 @@ echo "== db copy vs psql \\copy ($N subjects)"
 start=$(date +%s.%N)
 "$BIN" db copy --from "$DB" --to "$(url copied)" --format json > "$WORK/copy.json"
 end=$(date +%s.%N)
+if [ "${CHECK_ONLY:-}" != 1 ]; then
 ROWS=$(python3 -c "import json,sys; print(sum(t['rows'] for t in json.load(open('$WORK/copy.json'))['tables']))")
 "$BIN" db migrate --db "$(url raw)" >/dev/null
 TABLES=$(python3 -c "import json; print(' '.join(t['table'] for t in json.load(open('$WORK/copy.json'))['tables'] if t['rows'] > 0))")
@@ -135,6 +140,7 @@ sqlite3 "$DB" "SELECT substr(name, 1, 2) FROM subject WHERE kind != 'natural_per
 "$BIN" db bench --sqlite "$DB" --postgres "$(url copied)" --audit-key "$WORK/registry.audit.key" \
   --codes "$WORK/codes.txt" --queries "$WORK/queries.txt" --lookups "$LOOKUPS"
 if [ "${SKIP_INGEST:-}" != 1 ]; then ingest_part; fi
+fi
 
 echo "== batch check of $CHECK_ROWS rows, SQLite vs PostgreSQL ($N subjects)"
 python3 - "$CHECK_ROWS" "$WORK/check.csv" <<PY
@@ -149,17 +155,30 @@ with open(out, "w") as f:
         code, name = subjects[rnd.randrange(len(subjects))]
         f.write(f"{code},{name if i % 10 else '某某有限公司'}\n")
 PY
-checked() {   # checked LABEL creditctl-args...: wall s, CPU s, peak RSS MiB
-  local label=$1; shift
-  /usr/bin/time -f "%e %U %S %M" -o "$WORK/check.time" "$BIN" check "$WORK/check.csv" --format csv "$@" > "$WORK/check-$label.csv" 2>"$WORK/check-$label.err"
+checked() {   # checked LABEL BINARY creditctl-args...: wall s, CPU s, peak RSS MiB
+  local label=$1 bin=$2; shift 2
+  /usr/bin/time -f "%e %U %S %M" -o "$WORK/check.time" "$bin" check "$WORK/check.csv" --format csv "$@" > "$WORK/check-$label.csv" 2>"$WORK/check-$label.err"
   read -r wall user sys rss < "$WORK/check.time"
-  python3 -c "print(f'  {\"$label\":<28} {$wall:7.2f} s  CPU {$user + $sys:6.2f} s  peak {$rss / 1024:6.0f} MiB  {$CHECK_ROWS / $wall:>9.0f} rows/s')"
-  echo "$wall" > "$WORK/check-$label.wall"
+  python3 -c "print(f'  {\"$label\":<34} {$wall:7.2f} s  CPU {$user + $sys:6.2f} s  peak {$rss / 1024:6.0f} MiB  {$CHECK_ROWS / $wall:>9.0f} rows/s')"
+  echo "$wall" >> "$WORK/check-$label.wall"
 }
-checked "SQLite (baseline)" --db "$DB"
-checked "PostgreSQL" --db "$(url copied)" --audit-key "$WORK/registry.audit.key"
+wall() { python3 -c "import sys; w = [float(l) for l in open(sys.argv[1])]; print(sum(w) / len(w))" "$WORK/check-$1.wall"; }
+checked "SQLite (baseline)" "$BIN" --db "$DB"
+for round in $(seq "$ROUNDS"); do
+  if [ -n "${CREDITCTL_BEFORE:-}" ]; then
+    checked "PostgreSQL, build before" "$CREDITCTL_BEFORE" --db "$(url copied)" --audit-key "$WORK/registry.audit.key"
+  fi
+  checked "PostgreSQL" "$BIN" --db "$(url copied)" --audit-key "$WORK/registry.audit.key"
+done
 cmp -s "$WORK/check-SQLite (baseline).csv" "$WORK/check-PostgreSQL.csv" && same="identical" || same="DIFFERENT"
-python3 -c "print(f'  PostgreSQL/SQLite {$(cat "$WORK/check-PostgreSQL.wall")} / {$(cat "$WORK/check-SQLite (baseline).wall")} = {$(cat "$WORK/check-PostgreSQL.wall") / $(cat "$WORK/check-SQLite (baseline).wall"):.2f}x; verdict files $same')"
+python3 -c "print(f'  PostgreSQL/SQLite {$(wall PostgreSQL):.2f} / {$(wall "SQLite (baseline)"):.2f} = {$(wall PostgreSQL) / $(wall "SQLite (baseline)"):.2f}x; verdict files $same')"
+if [ -n "${CREDITCTL_BEFORE:-}" ]; then
+  python3 -c "print(f'  build before/this build on PostgreSQL {$(wall "PostgreSQL, build before"):.2f} / {$(wall PostgreSQL):.2f} = {$(wall "PostgreSQL, build before") / $(wall PostgreSQL):.2f}x as fast (mean of $ROUNDS)')"
+fi
+if [ "${CHECK_ONLY:-}" = 1 ]; then
+  echo "(machine: $(nproc) cores, shared; PostgreSQL $("$PSQL" --version | awk '{print $3}') on a Unix socket, fsync off)"
+  exit 0
+fi
 
 echo "== HTTP look-ups/s: one server on SQLite, one and two on one PostgreSQL database (wrk, ${DURATION} s each)"
 bench_require wrk curl

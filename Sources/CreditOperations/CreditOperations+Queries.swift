@@ -130,8 +130,9 @@ extension CreditOperations {
     public func auditEntries(subject identifier: String?, limit: Int) throws -> [AuditLog.Entry]? {
         var code: String?
         if let identifier {
-            guard let s = try registry.lookup(identifier) else { return nil }
-            code = s.code
+            // Resolved where the registry is (SQLite or PostgreSQL), as feedback resolves its subject.
+            guard let c = try feedbackKeeper.subjectCode(identifier) else { return nil }
+            code = c
         }
         return try auditTrail.entries(subject: code, limit: limit)
     }

@@ -8,8 +8,8 @@ extension BatchChecker {
     /// subjects of the batch it takes into its in-memory registry, then judges the rows there
     /// with the same ``BatchRowProcessor`` as on SQLite. The loaders share one snapshot of the store.
     func startSliceWorkers(_ slices: any RegistrySlicing, count: Int, layout: BatchLayout, asOf: Day, options: Options,
-                           pipeline: BatchPipeline, group: DispatchGroup) throws {
-        let loaders = try slices.batchLoaders(count: count, asOf: asOf)
+                           prefetch: Bool, pipeline: BatchPipeline, group: DispatchGroup) throws {
+        let loaders = try slices.batchLoaders(count: count, asOf: asOf, prefetch: prefetch)
         let codeCheck = self.codeCheck
         for (index, loader) in loaders.enumerated() {
             group.enter()
@@ -21,7 +21,8 @@ extension BatchChecker {
                         let processor = try BatchRowProcessor(db: db, layout: layout, codeCheck: codeCheck, provider: loader.decisions,
                                                               asOf: asOf, format: options.format, known: nil, persons: options.persons)
                         while let b = pipeline.pop() {
-                            try loader.load(b.rows.compactMap { $0.check?.normalised }, into: db)
+                            try loader.load(b.rows.compactMap { row in row.check.map { BatchSliceRow(identifier: $0.normalised, givenName: row.given) } },
+                                            into: db)
                             var out = BatchOutput(capacity: b.rows.count * 256 + 256)
                             var tally = BatchRowProcessor.Tally()
                             for row in b.rows { try processor.process(row, into: &out, tally: &tally) }

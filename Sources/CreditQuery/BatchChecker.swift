@@ -172,11 +172,12 @@ public struct BatchChecker: Sendable {
         let group = DispatchGroup()
 
         func startWorkers(_ layout: BatchLayout) throws {
+            let prefetch = options.prefetch ?? ((sizeHint ?? 0) >= Self.prefetchFromBytes)
             if let slices {
-                return try startSliceWorkers(slices, count: workers, layout: layout, asOf: asOf, options: options, pipeline: pipeline, group: group)
+                return try startSliceWorkers(slices, count: workers, layout: layout, asOf: asOf, options: options, prefetch: prefetch,
+                                             pipeline: pipeline, group: group)
             }
             let (registry, codeCheck, decisions) = (self.registry, self.codeCheck, self.decisions)
-            let prefetch = options.prefetch ?? ((sizeHint ?? 0) >= Self.prefetchFromBytes)
             let withDecisions = decisions is TableDecisionProvider
             let pool = registry.writer as? DatabasePool
             let snapshot = BatchSnapshot(participants: workers)

@@ -207,7 +207,7 @@ final class BatchRowProcessor {
 
             if let given, !given.isEmpty {
                 var (match, score) = NameMatcher.compare(given, name)
-                if match == .similar || match == .different {
+                if match.looksForFormerNames {
                     let g = NameMatcher.normalise(given)
                     bind(formerNames, 1, code); bind(formerNames, 2, name)
                     defer { sqlite3_reset(formerNames.sqliteStatement) }

@@ -19,6 +19,9 @@ public enum NameMatcher {
         case different
         /// No name was given.
         case absent
+
+        /// Whether a former name of the subject may still match (``former``) a name that matched this well.
+        public var looksForFormerNames: Bool { self == .similar || self == .different }
     }
 
     public static let similarThreshold = 0.6
@@ -31,6 +34,13 @@ public enum NameMatcher {
         if a == b { return (.normalised, 1) }
         let s = dice(a, b)
         return (s >= similarThreshold ? .similar : .different, s)
+    }
+
+    /// Whether a verdict compares `given` with the subject's former names too: a name was given
+    /// and it neither equals nor normalises to the registered one.
+    public static func needsFormerNames(given: String?, registered: String) -> Bool {
+        guard let given, !given.isEmpty else { return false }
+        return compare(given, registered).match.looksForFormerNames
     }
 
     /// Full-width ASCII to half-width (so （）→ ()), 【】〔〕 to [], every kind of space removed,

@@ -30,8 +30,10 @@ public protocol RegistrySlicing: Sendable {
     func withFactSlice<T>(of identifier: String, _ body: (Registry) throws -> T) throws -> T
 
     /// One loader per batch-check worker, all reading one snapshot of the store. Throws when the
-    /// store cannot answer for `asOf`.
-    func batchLoaders(count: Int, asOf: Day) throws -> [any BatchSliceLoader]
+    /// store cannot answer for `asOf`. `prefetch`: the file is large enough that reading once which
+    /// subjects have list entries, decisions or status changes costs less than asking for them
+    /// batch by batch (``BatchChecker/prefetchFromBytes``).
+    func batchLoaders(count: Int, asOf: Day, prefetch: Bool) throws -> [any BatchSliceLoader]
 }
 
 extension RegistrySlicing {
@@ -49,13 +51,23 @@ public enum LedgerRejects: Sendable, Hashable {
     case all
 }
 
+/// What a batch-check row asks of a slice: its normalised identifier and the name given beside it.
+public struct BatchSliceRow: Sendable, Hashable {
+    public var identifier: String
+    public var givenName: String?
+    public init(identifier: String, givenName: String?) { self.identifier = identifier; self.givenName = givenName }
+}
+
 /// Fills a batch-check worker's in-memory registry with the subjects one batch of rows names.
 public protocol BatchSliceLoader: AnyObject, Sendable {
     /// The worker's in-memory registry (the schema of the SQLite registry).
     var slice: Registry { get }
-    /// Replaces what `db` (the slice's connection) holds with the subjects these normalised
-    /// identifiers name: their aliases, statuses and status history, names, list entries and decisions.
-    func load(_ identifiers: [String], into db: Database) throws
+    /// Replaces what `db` (the slice's connection) holds with what the verdicts on these rows read:
+    /// the subjects their normalised identifiers name (directly, or through an alias when no
+    /// subject has that code), their status history, list entries and decisions, and their former
+    /// names where the given name does not match the registered one
+    /// (``NameMatcher/needsFormerNames(given:registered:)``).
+    func load(_ rows: [BatchSliceRow], into db: Database) throws
     /// Ends the loader's read of the store.
     func close()
     /// Where the verdicts' measures come from (default: the slice's decision table).

@@ -111,16 +111,8 @@ public struct PostgresAuditLog: AuditRecording {
     }
 
     public func verify() throws -> AuditVerification {
-        struct Walk: Sendable {
-            var count = 0
-            var lastID: Int64 = 0
-            var previous = AuditLog.genesisMAC
-            var problems: [AuditVerification.Problem] = []
-        }
-        let walk = LockedBox(Walk())
-        let key = self.key
         var check = AuditCheckpointCheck(key: key)
-        let macs = LockedBox<[Int64: String]>([:])
+        let walk = LockedBox((entries: AuditEntryCheck(key: key), macs: [Int64: String]()))
         try pool.with { session in
             try session.transaction {
                 try session.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", "start a read snapshot")
@@ -130,24 +122,14 @@ public struct PostgresAuditLog: AuditRecording {
                     let (id, at, actor, action, subject, detail, previousMac, mac) = try row.decode((Int64, String, String, String, String?, String, String, String).self)
                     let e = AuditLog.Entry.stored(id: id, at: at, actor: actor, action: action, subject: subject, detail: detail, previousMac: previousMac, mac: mac)
                     walk.withValue { w in
-                        w.count += 1
-                        func report(_ kind: AuditVerification.Problem.Kind, _ message: String) {
-                            if w.problems.count < 10 { w.problems.append(.found(kind, entry: id, message: message)) }
-                        }
-                        if id != w.lastID + 1 { report(.entryOutOfSequence, "entry \(id) follows entry \(w.lastID): entries were deleted or renumbered") }
-                        if previousMac != w.previous { report(.entryUnlinked, "entry \(id) does not link to the entry before it") }
-                        if !key.verifies(e) { report(.entryAltered, "entry \(id) does not match its MAC: it was edited, or written without the key") }
-                        w.lastID = id
-                        w.previous = mac
+                        w.entries.add(e)
+                        if wanted.contains(id) { w.macs[id] = mac }
                     }
-                    if wanted.contains(id) { macs.withValue { $0[id] = mac } }
                 }
             }
         }
         let w = walk.value
-        let (tail, anchored) = check.against(lastID: w.lastID, macs: macs.value)
-        return AuditVerification.of(entries: w.count, checkpoints: check.checkpoints.count, anchored: anchored,
-                                    problems: check.problems + w.problems + tail)
+        return w.entries.verification(checkpoints: check, macs: w.macs)
     }
 
     public func entries(subject: String?, limit: Int) throws -> [AuditLog.Entry] {

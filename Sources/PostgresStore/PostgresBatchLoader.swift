@@ -8,7 +8,8 @@ import PostgresNIO
 /// One batch-check worker's reader of the PostgreSQL registry: its own connection, one
 /// `REPEATABLE READ` transaction for the whole run (the first loader exports its snapshot, the
 /// others import it, so every row of a file is judged on one state), and an in-memory slice that
-/// each batch replaces with the subjects it names.
+/// each batch replaces with what its verdicts read — about one index probe per row on the server,
+/// a handful of statements per batch.
 final class PostgresBatchLoader: BatchSliceLoader, @unchecked Sendable {
     let session: PostgresSession
     private let sliceRegistry: SliceRegistry
@@ -43,18 +44,52 @@ final class PostgresBatchLoader: BatchSliceLoader, @unchecked Sendable {
         try session.query("SELECT pg_export_snapshot()", "export the batch's snapshot")[0].decode(String.self)
     }
 
-    func load(_ identifiers: [String], into db: Database) throws {
+    /// Which subjects have list entries, decisions or status changes, when read once for the run
+    /// (nil: those tables are asked for every subject of a batch).
+    var known: KnownSubjects?
+
+    /// One statement for the subjects the rows name by code; the aliases only of the identifiers
+    /// no subject has as its code (the verdict probes the code first); status history, list
+    /// entries and decisions of the subjects found (with ``known``: of those that have any); former
+    /// names only of the subjects whose given name does not match.
+    func load(_ rows: [BatchSliceRow], into db: Database) throws {
         try sliceRegistry.clear(rules == nil ? Self.tables : Self.tables + Self.moreFacts, in: db)
-        let asked = Array(Set(identifiers))
+        let asked = Set(rows.map(\.identifier))
         guard !asked.isEmpty else { return }
-        try sliceRegistry.load("alias", where: "value = ANY(\(asked))", from: session, into: db)
-        let codes = Array(Set(asked + (try String.fetchAll(db, sql: "SELECT subject_code FROM alias"))))
-        guard try sliceRegistry.load("subject", where: "code = ANY(\(codes))", from: session, into: db) > 0 else { return }
-        let found = try String.fetchAll(db, sql: "SELECT code FROM subject")
-        for table in ["subject_name", "status_history", "list_entry", "decision"] {
-            try sliceRegistry.load(table, where: "subject_code = ANY(\(found))", from: session, into: db)
+        try sliceRegistry.load("subject", whose: "code", isIn: Array(asked), from: session, into: db)
+        var names = try Self.names(db)
+        let misses = asked.filter { names[$0] == nil }
+        var aliased: [String: [String]] = [:]
+        if !misses.isEmpty, try sliceRegistry.load("alias", whose: "value", isIn: Array(misses), from: session, into: db) > 0 {
+            for row in try Row.fetchAll(db, sql: "SELECT value, subject_code FROM alias") {
+                aliased[row[0], default: []].append(row[1])
+            }
+            let targets = Set(aliased.values.joined()).filter { names[$0] == nil }
+            if try sliceRegistry.load("subject", whose: "code", isIn: Array(targets), from: session, into: db) > 0 {
+                names = try Self.names(db)
+            }
         }
+        guard !names.isEmpty else { return }
+        let found = Array(names.keys)
+        for (table, holders) in [("status_history", known?.statuses), ("list_entry", known?.lists), ("decision", known?.decisions)] {
+            let codes = holders.map { h in found.filter { h.contains($0) } } ?? found
+            try sliceRegistry.load(table, whose: "subject_code", isIn: codes, from: session, into: db)
+        }
+        var renamed = Set<String>()
+        for row in rows {
+            for code in names[row.identifier] != nil ? [row.identifier] : aliased[row.identifier] ?? [] {
+                if let name = names[code], NameMatcher.needsFormerNames(given: row.givenName, registered: name) { renamed.insert(code) }
+            }
+        }
+        try sliceRegistry.load("subject_name", whose: "subject_code", isIn: Array(renamed), from: session, into: db)
         if rules != nil { try sliceRegistry.loadFacts(of: found, from: session, into: db) }
+    }
+
+    /// The slice's subjects: their registered names by code.
+    private static func names(_ db: Database) throws -> [String: String] {
+        var names: [String: String] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT code, name FROM subject") { names[row[0]] = row[1] }
+        return names
     }
 
     func close() {
@@ -62,5 +97,23 @@ final class PostgresBatchLoader: BatchSliceLoader, @unchecked Sendable {
         open = false
         try? session.execute("COMMIT", "end the batch's read")
         session.close()
+    }
+}
+
+/// The subjects that have status changes, list entries or decisions, read once in the run's
+/// snapshot (a few percent of a registry), so that a batch asks those tables only about them.
+final class KnownSubjects: Sendable {
+    let statuses: Set<String>
+    let lists: Set<String>
+    let decisions: Set<String>
+
+    init(session: PostgresSession) throws {
+        func codes(_ table: String) throws -> Set<String> {
+            Set(try session.query(PostgresQuery(unsafeSQL: "SELECT DISTINCT subject_code FROM \(table)"), "read who has \(table) rows")
+                .map { try $0.decode(String.self) })
+        }
+        statuses = try codes("status_history")
+        lists = try codes("list_entry")
+        decisions = try codes("decision")
     }
 }

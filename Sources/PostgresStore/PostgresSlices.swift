@@ -137,20 +137,23 @@ public struct PostgresSlices: RegistrySlicing {
 
     // MARK: - Batch check
 
-    public func batchLoaders(count: Int, asOf: Day) throws -> [any BatchSliceLoader] {
+    public func batchLoaders(count: Int, asOf: Day, prefetch: Bool) throws -> [any BatchSliceLoader] {
         let target = try targetColumns()
         var loaders: [PostgresBatchLoader] = []
         do {
             var snapshot: String?
             var rules: CompiledRuleSet?
+            var known: KnownSubjects?
             for _ in 0..<max(1, count) {
                 let loader = try PostgresBatchLoader(location: pool.location, slice: SliceRegistry(target: target), snapshot: snapshot)
                 loaders.append(loader)
                 if snapshot == nil {
                     rules = try DecisionDay.rulesOnTheFly(asOf, store: self.rules, in: loader.session)
+                    if prefetch { known = try KnownSubjects(session: loader.session) }
                     snapshot = try loader.exportSnapshot()
                 }
                 loader.rules = rules
+                loader.known = known
             }
         } catch {
             for l in loaders { l.close() }

@@ -2,6 +2,7 @@ import CreditRegistry
 import Decisions
 import Foundation
 import GRDB
+import GRDBSQLite
 import NIOCore
 import PostgresNIO
 
@@ -53,6 +54,39 @@ final class SliceRegistry: @unchecked Sendable {
         return try insert(try session.query(sql, "read \(table) for a slice"), into: table, db)
     }
 
+    /// Reads the rows of `table` whose `column` equals one of `keys` from PostgreSQL and inserts
+    /// them into the slice; returns how many. One statement whatever the count: the keys go as one
+    /// array, sorted and without repeats, and each is one index probe (the `OFFSET 0` keeps the
+    /// planner from joining them otherwise: for a few thousand keys it prefers scanning the whole
+    /// table or index, `= ANY` as well, which costs several times the probes).
+    @discardableResult
+    func load(_ table: String, whose column: String, isIn keys: [String], from session: PostgresSession, into db: Database) throws -> Int {
+        guard !keys.isEmpty else { return 0 }
+        return try load(table, whose: column, array: "\(Array(Set(keys)).sorted())", of: "text", from: session, into: db)
+    }
+
+    /// ``load(_:whose:isIn:from:into:)`` for integer keys (record ids).
+    @discardableResult
+    func load(_ table: String, whose column: String, isIn keys: [Int64], from session: PostgresSession, into db: Database) throws -> Int {
+        guard !keys.isEmpty else { return 0 }
+        return try load(table, whose: column, array: "\(Array(Set(keys)).sorted())", of: "bigint", from: session, into: db)
+    }
+
+    private func load(_ table: String, whose column: String, array: PostgresQuery, of type: String,
+                      from session: PostgresSession, into db: Database) throws -> Int {
+        guard let cols = columns[table], !cols.isEmpty else { return 0 }
+        var sql = array
+        sql.sql = "SELECT t.* FROM unnest(\(array.sql)::\(type)[]) AS wanted(key), "
+            + "LATERAL (SELECT \(selectList(table)) FROM \(table) WHERE \(column) = wanted.key OFFSET 0) t"
+        return try insert(try session.query(sql, "read \(table) for a slice"), into: table, db)
+    }
+
+    /// Inserts rows read elsewhere with ``selectList(_:)``'s columns of `table` (a cursor's page).
+    @discardableResult
+    func insert(_ rows: [PostgresRow], into table: String, in db: Database) throws -> Int {
+        try insert(rows, into: table, db)
+    }
+
     /// Puts into the slice the facts rule evaluation reads for the subjects `codes` and those
     /// related to them (``FactTables``), read from PostgreSQL through `session`: the rows of
     /// those subjects the slice held are replaced, the others kept.
@@ -67,25 +101,40 @@ final class SliceRegistry: @unchecked Sendable {
         }
     }
 
-    /// Inserts rows read with ``selectList(_:)``'s columns into `table` (rows the slice holds already are kept).
+    /// Inserts rows read with ``selectList(_:)``'s columns into `table` (rows the slice holds already
+    /// are kept). The values are bound through SQLite's C API: going through `StatementArguments`
+    /// cost more than reading the rows from PostgreSQL.
     private func insert(_ rows: [PostgresRow], into table: String, _ db: Database) throws -> Int {
         guard let cols = columns[table] else { return 0 }
         guard !rows.isEmpty else { return 0 }
         let insert = try db.cachedStatement(sql: """
             INSERT OR IGNORE INTO \(table) (\(selectList(table))) VALUES (\(Array(repeating: "?", count: cols.count).joined(separator: ", ")))
             """)
-        var values = [DatabaseValue](repeating: .null, count: cols.count)
+        let statement = insert.sqliteStatement
+        defer { sqlite3_reset(statement); sqlite3_clear_bindings(statement) }
         for row in rows {
+            sqlite3_reset(statement)
             for (i, cell) in row.enumerated() {
+                let index = Int32(i + 1)
                 switch try CanonicalValue(postgres: cell, as: cols[i].1) {
-                case .null: values[i] = .null
-                case .integer(let v): values[i] = v.databaseValue
-                case .real(let v): values[i] = v.databaseValue
-                case .text(let v): values[i] = v.databaseValue
+                case .null: sqlite3_bind_null(statement, index)
+                case .integer(let v): sqlite3_bind_int64(statement, index, v)
+                case .real(let v): sqlite3_bind_double(statement, index, v)
+                case .text(var v):
+                    v.withUTF8 { u in
+                        _ = sqlite3_bind_text(statement, index, UnsafeRawPointer(u.baseAddress)?.assumingMemoryBound(to: CChar.self),
+                                              Int32(u.count), Self.transient)
+                    }
                 }
             }
-            try insert.execute(arguments: StatementArguments(values))
+            let rc = sqlite3_step(statement)
+            guard rc == SQLITE_DONE else {
+                throw PostgresStoreError.statement("copy a row of \(table) into a slice", String(cString: sqlite3_errmsg(db.sqliteConnection)))
+            }
         }
         return rows.count
     }
+
+    /// SQLite copies the bound text.
+    private static let transient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
 }

@@ -4,36 +4,40 @@ import Foundation
 import Testing
 
 /// The audit log from the command line: its files beside the registry, `audit verify` on an
-/// untouched and a truncated log, the key's options, and look-ups while other writers work.
+/// untouched and a truncated log (on SQLite and PostgreSQL), the key's options, and look-ups
+/// while other writers work (SQLite's file locks).
 @Suite struct AuditCommandTests {
     let scratch: TemporaryDirectory
-    let db: String
-    var files: AuditFiles { AuditFiles(beside: db) }
     static let company = "91350200MA2XH1K70Y"
 
     init() throws {
         scratch = try TemporaryDirectory("audit-cli")
-        db = scratch.path("credit.db")
-        let root = CreditCtlBinary.packageRoot
-        let ingest = try run(["ingest", "--format", "json", root.appendingPathComponent("samples/feeds/commerce-0001-full.xml").path])
+    }
+
+    /// A registry of `backend` holding the commerce bureau's full feed.
+    func prepared(_ backend: TestBackend) throws -> RegistryCLI {
+        let run = try RegistryCLI(backend, in: scratch)
+        let ingest = try run(["ingest", "--format", "json", CreditCtlBinary.packageRoot.appendingPathComponent("samples/feeds/commerce-0001-full.xml").path])
         #expect(ingest.status == 0, "\(ingest.stderr)")
+        return run
     }
 
-    func run(_ args: [String], environment: [String: String] = [:]) throws -> CreditCtlBinary.Run {
-        try CreditCtlBinary.run(args + ["--db", db], environment: environment)
-    }
-
-    @Test func verifyPassesOnAnUntouchedLogAndNamesATruncatedTail() throws {
+    @Test(arguments: TestBackend.allCases) func verifyPassesOnAnUntouchedLogAndNamesATruncatedTail(_ backend: TestBackend) throws {
+        let run = try prepared(backend)
         for _ in 0..<3 { #expect(try run(["report", Self.company, "--format", "json"]).status == 0) }
-        #expect(FileManager.default.fileExists(atPath: files.database))
-        #expect(try FileManager.default.attributesOfItem(atPath: files.key)[.posixPermissions] as? Int == 0o600)
-        let checkpoints = try String(contentsOfFile: files.checkpoints, encoding: .utf8).split(separator: "\n")
-        #expect(checkpoints.count == 3, "each command that audited signs a checkpoint as it ends")
+        #expect(try FileManager.default.attributesOfItem(atPath: run.registry.auditKey)[.posixPermissions] as? Int == 0o600)
+        if backend == .sqlite {
+            let files = AuditFiles(beside: run.db)
+            #expect(FileManager.default.fileExists(atPath: files.database))
+            let checkpoints = try String(contentsOfFile: files.checkpoints, encoding: .utf8).split(separator: "\n")
+            #expect(checkpoints.count == 3, "each command that audited signs a checkpoint as it ends")
+        }
         let ok = try run(["audit", "verify", "--format", "table"])
         #expect(ok.status == 0, "\(ok.stdout)\(ok.stderr)")
-        #expect(ok.stdout.contains("audit log intact: 3 entries") && ok.stdout.contains("3 checkpoints verified"))
+        #expect(ok.stdout.contains("audit log intact: 3 entries") && ok.stdout.contains("3 checkpoints verified"), "\(ok.stdout)")
 
-        try RawSQLite.execute(files.database, "DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE id = 3")
+        try run.registry.tamperWithAuditLog(sqlite: "DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE id = 3",
+                                            postgres: "ALTER TABLE audit DISABLE TRIGGER USER; DELETE FROM audit WHERE id = 3")
         let broken = try run(["audit", "verify", "--format", "table"])
         #expect(broken.status == 1)
         #expect(broken.stdout.contains("missing_tail: missing tail after checkpoint 3"), "\(broken.stdout)")
@@ -41,7 +45,10 @@ import Testing
         #expect(json.stdout.contains("\"intact\":false") && json.stdout.contains("\"kind\":\"missing_tail\""))
     }
 
+    /// SQLite only: its default place beside the registry file (PostgreSQL always names the key).
     @Test func theKeyFileComesFromTheOptionOrTheEnvironmentAndMustBeTheOwners() throws {
+        let run = try prepared(.sqlite)
+        let files = AuditFiles(beside: run.db)
         let key = scratch.path("keys/audit.key")
         try FileManager.default.createDirectory(atPath: scratch.path("keys"), withIntermediateDirectories: true)
         try FileManager.default.removeItem(atPath: files.key)   // made by the ingest; the log is still empty
@@ -58,7 +65,10 @@ import Testing
         #expect(exposed.stderr.contains("chmod 600"), "\(exposed.stderr)")
     }
 
+    /// SQLite only: the write lock of the registry's file.
     @Test func aReportAnswersWhileAnotherProcessHoldsTheRegistrysWriteLock() throws {
+        let run = try prepared(.sqlite)
+        let db = run.db, files = AuditFiles(beside: run.db)
         #expect(try run(["report", Self.company, "--format", "json"]).status == 0)   // the audit log exists
         let lock = try HeldWriteLock(db)
         defer { try? lock.release() }
@@ -67,7 +77,10 @@ import Testing
         #expect(try AuditLog.open(files: files).count() == 2)
     }
 
+    /// SQLite only: the write lock of the audit log's file.
     @Test func aReportExits74WhenAnotherProcessHoldsTheAuditLog() throws {
+        let run = try prepared(.sqlite)
+        let files = AuditFiles(beside: run.db)
         #expect(try run(["report", Self.company, "--format", "json"]).status == 0)
         let lock = try HeldWriteLock(files.database)
         defer { try? lock.release() }

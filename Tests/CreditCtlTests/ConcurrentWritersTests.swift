@@ -15,13 +15,13 @@ import Testing
     final class Running {
         let process = Process()
         let out: URL, err: URL
-        init(_ arguments: [String], in dir: URL, name: String) throws {
+        init(_ arguments: [String], in dir: URL, name: String, environment: [String: String] = [:]) throws {
             out = dir.appendingPathComponent("\(name).out"); err = dir.appendingPathComponent("\(name).err")
             FileManager.default.createFile(atPath: out.path, contents: nil)
             FileManager.default.createFile(atPath: err.path, contents: nil)
             process.executableURL = CreditCtlBinary.url
             process.arguments = arguments
-            process.environment = ProcessInfo.processInfo.environment.merging(["CREDITCTL_TODAY": CreditCtlBinary.today]) { _, new in new }
+            process.environment = ProcessInfo.processInfo.environment.merging(["CREDITCTL_TODAY": CreditCtlBinary.today].merging(environment) { _, new in new }) { _, new in new }
             process.standardOutput = try FileHandle(forWritingTo: out)
             process.standardError = try FileHandle(forWritingTo: err)
             try process.run()
@@ -32,26 +32,27 @@ import Testing
         }
     }
 
-    @Test func ingestsOfDifferentBureausQueueForTheWriter() async throws {
+    @Test(arguments: TestBackend.allCases) func ingestsOfDifferentBureausQueueForTheWriter(_ backend: TestBackend) async throws {
         try await onOwnThread {
             let gen = try CreditCtlBinary.run(["samples", "generate", "--subjects", "4000", "--seed", "5", "--out", dir.appendingPathComponent("feeds").path])
             #expect(gen.status == 0, "\(gen.stderr)")
-            let db = dir.appendingPathComponent("credit.db").path
+            let run = try RegistryCLI(backend, in: scratch)
+            let db = run.db, env = run.registry.environment
             let feed = { (name: String) in self.dir.appendingPathComponent("feeds/\(name)").path }
-            #expect(try CreditCtlBinary.run(["ingest", "--db", db, feed("commerce-0001-full.xml")]).status == 0)
-            let tax = try Running(["ingest", "--db", db, "--format", "json", feed("tax-0001-full.xml")], in: dir, name: "tax")
-            let food = try Running(["ingest", "--db", db, "--format", "json", feed("food-0001-full.xml")], in: dir, name: "food")
+            #expect(try run(["ingest", feed("commerce-0001-full.xml")]).status == 0)
+            let tax = try Running(["ingest", "--db", db, "--format", "json", feed("tax-0001-full.xml")], in: dir, name: "tax", environment: env)
+            let food = try Running(["ingest", "--db", db, "--format", "json", feed("food-0001-full.xml")], in: dir, name: "food", environment: env)
             for run in [try tax.finish(), try food.finish()] {
                 #expect(run.status == 0, "\(run.stderr)")
                 #expect(!run.stderr.contains("locked"), "\(run.stderr)")
                 #expect(run.stdout.contains("\"outcome\":\"ingested\""), "\(run.stdout)")
             }
-            let list = try CreditCtlBinary.run(["feeds", "list", "--db", db, "--format", "csv"])
+            let list = try run(["feeds", "list", "--format", "csv"])
             #expect(list.stdout.split(separator: "\n").count == 4, "a header and three feeds: \(list.stdout)")
         }
     }
 
-    @Test func twoDeltasWithTheSameSequenceExactlyOneIsTaken() throws {
+    @Test(arguments: TestBackend.allCases) func twoDeltasWithTheSameSequenceExactlyOneIsTaken(_ backend: TestBackend) throws {
         let samples = CreditCtlBinary.packageRoot.appendingPathComponent("samples/feeds")
         let delta = try String(contentsOf: samples.appendingPathComponent("commerce-0002-delta.xml"), encoding: .utf8)
         var deltas: [String] = []
@@ -62,18 +63,19 @@ import Testing
             deltas.append(path)
         }
         for round in 1...3 {
-            let db = dir.appendingPathComponent("round-\(round).db").path
-            #expect(try CreditCtlBinary.run(["ingest", "--db", db, samples.appendingPathComponent("commerce-0001-full.xml").path]).status == 0)
+            let run = try RegistryCLI(backend, in: scratch, name: "round-\(round)")
+            #expect(try run(["ingest", samples.appendingPathComponent("commerce-0001-full.xml").path]).status == 0)
             let runs = try deltas.enumerated().map { i, path in
-                try Running(["ingest", "--db", db, "--format", "json", path], in: dir, name: "r\(round)-\(i)")
+                try Running(["ingest", "--db", run.db, "--format", "json", path], in: dir, name: "r\(round)-\(i)", environment: run.registry.environment)
             }.map { try $0.finish() }
             let taken = runs.filter { $0.stdout.contains("\"outcome\":\"ingested\"") }
             let refused = runs.filter { $0.stdout.contains("\"outcome\":\"refused\"") }
             #expect(taken.count == 1 && refused.count == 1, "round \(round): \(runs.map(\.stdout))")
             #expect(refused.first?.stdout.contains("out of sequence") == true, "a clear reason: \(refused.map(\.stdout))")
             #expect(runs.allSatisfy { !$0.stderr.contains("locked") })
-            let registry = try Registry(path: db)
-            #expect(try registry.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM feed WHERE sequence = 2") } == 1)
+            let feeds = try run(["feeds", "list", "--format", "json"])
+            let second = feeds.stdout.split(separator: "\n").filter { $0.contains("\"sequence\":2,") || $0.contains("\"sequence\":2}") }
+            #expect(second.count == 1, "one feed of sequence 2: \(feeds.stdout)")
         }
     }
 }

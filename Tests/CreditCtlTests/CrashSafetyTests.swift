@@ -9,6 +9,7 @@ import Glibc
 
 /// Kills a child `creditctl ingest` with SIGKILL at several moments, re-runs it, and expects
 /// a registry identical (same rows) to one built by a single clean run.
+/// SQLite only: the crash safety of the SQLite file (its journal); PostgreSQL's transactions are the server's.
 @Suite
 final class CrashSafetyTests {
     let scratch: TemporaryDirectory

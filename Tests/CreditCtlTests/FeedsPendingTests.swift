@@ -3,17 +3,14 @@ import Foundation
 import Testing
 
 /// `creditctl feeds pending` through the real binary: an exit that arrives before its entry
-/// waits, is listed with its feed, line and reason, and is applied when the entry arrives.
+/// waits, is listed with its feed, line and reason, and is applied when the entry arrives — on
+/// SQLite and on PostgreSQL.
 @Suite
 struct FeedsPendingTests {
     let scratch: TemporaryDirectory
-    let db: String
     init() throws {
         scratch = try TemporaryDirectory("feeds-pending")
-        db = scratch.path("credit.db")
     }
-
-    func run(_ args: [String]) throws -> CreditCtlBinary.Run { try CreditCtlBinary.run(args + ["--db", db]) }
 
     func food(_ seq: Int, kind: String, _ body: String) throws -> String {
         let path = scratch.path("food-order-\(seq).xml")
@@ -27,7 +24,8 @@ struct FeedsPendingTests {
         return path
     }
 
-    @Test func anExitBeforeItsEntryIsListedThenApplied() throws {
+    @Test(arguments: TestBackend.allCases) func anExitBeforeItsEntryIsListedThenApplied(_ backend: TestBackend) throws {
+        let run = try RegistryCLI(backend, in: scratch)
         let company = "91350200MA3MPQ5A32"
         let commerce = CreditCtlBinary.packageRoot.appendingPathComponent("samples/feeds/commerce-0001-full.xml").path
         #expect(try run(["ingest", commerce]).status == 0)

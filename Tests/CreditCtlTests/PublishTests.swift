@@ -3,24 +3,18 @@ import CreditRegistry
 import Foundation
 import Testing
 
-/// `creditctl publish` through the real binary on the bundled samples.
+/// `creditctl publish` through the real binary on the bundled samples, on SQLite and PostgreSQL.
 @Suite struct PublishTests {
     let scratch: TemporaryDirectory
-    let db: String
     let out: String
     let root = CreditCtlBinary.packageRoot
 
     init() throws {
         scratch = try TemporaryDirectory("publish")
-        db = scratch.path("credit.db")
         out = scratch.path("open-data")
     }
 
-    func run(_ args: [String], today: String = CreditCtlBinary.today) throws -> CreditCtlBinary.Run {
-        try CreditCtlBinary.run(args + ["--db", db], environment: ["CREDITCTL_TODAY": today])
-    }
-
-    func prepare(activate: Bool = true) throws {
+    func prepare(_ run: RegistryCLI, activate: Bool = true) throws {
         let sample = { (p: String) in self.root.appendingPathComponent("samples/\(p)").path }
         let ingest = try run(["ingest", "--format", "json", sample("feeds/commerce-0001-full.xml"), sample("feeds/commerce-0002-delta.xml"),
                               sample("feeds/food-0001-full.xml"), sample("feeds/tax-0001-full.xml")])
@@ -42,8 +36,9 @@ import Testing
         return try d.decode(Manifest.self, from: Data(contentsOf: URL(fileURLWithPath: "\(out)/\(day)/manifest.json")))
     }
 
-    @Test func publishesSnapshotDeltaDictionaryAndChecksums() throws {
-        try prepare()
+    @Test(arguments: TestBackend.allCases) func publishesSnapshotDeltaDictionaryAndChecksums(_ backend: TestBackend) throws {
+        let run = try RegistryCLI(backend, in: scratch)
+        try prepare(run)
         let first = try run(["publish", "--out", out])
         #expect(first.status == 0, "\(first.stderr)")
         #expect(first.stdout.contains("first publication"))
@@ -89,8 +84,9 @@ import Testing
         #expect(leftovers == ["2025-07-10", "2025-12-06"], "refused publications leave nothing behind")
     }
 
-    @Test func refusesWithoutAnActiveRuleSet() throws {
-        try prepare(activate: false)
+    @Test(arguments: TestBackend.allCases) func refusesWithoutAnActiveRuleSet(_ backend: TestBackend) throws {
+        let run = try RegistryCLI(backend, in: scratch)
+        try prepare(run, activate: false)
         let r = try run(["publish", "--out", out])
         #expect(r.status == 65 && r.stderr.contains("no active rule set"), "\(r.stderr)")
         #expect(!FileManager.default.fileExists(atPath: "\(out)/2025-07-10"))

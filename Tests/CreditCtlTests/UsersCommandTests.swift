@@ -4,19 +4,16 @@ import Foundation
 import Testing
 
 /// `creditctl users` through the real binary: tokens printed once, stored as digests, every
-/// change audited; the token file's checks refuse with a message naming the entry.
+/// change audited; the token file's checks refuse with a message naming the entry — on SQLite
+/// and on PostgreSQL.
 @Suite
 struct UsersCommandTests {
     let scratch: TemporaryDirectory
-    let db: String
     let root = CreditCtlBinary.packageRoot
 
     init() throws {
         scratch = try TemporaryDirectory("users")
-        db = scratch.path("credit.db")
     }
-
-    func run(_ args: [String]) throws -> CreditCtlBinary.Run { try CreditCtlBinary.run(args + ["--db", db]) }
 
     func tokenFile(_ json: String, mode: mode_t = 0o600) throws -> String {
         let path = scratch.path("tokens-\(UUID().uuidString).json")
@@ -25,7 +22,8 @@ struct UsersCommandTests {
         return path
     }
 
-    @Test func addListRotateRevokeAreStoredHashedAndAudited() throws {
+    @Test(arguments: TestBackend.allCases) func addListRotateRevokeAreStoredHashedAndAudited(_ backend: TestBackend) throws {
+        let run = try RegistryCLI(backend, in: scratch)
         let add = try run(["users", "add", "officer-07", "--role", "officer", "--department", "sat", "--actor", "cli:admin"])
         #expect(add.status == 0, "\(add.stderr)")
         let token = add.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -48,14 +46,15 @@ struct UsersCommandTests {
         #expect(!list.stdout.contains(token) && !list.stdout.contains(rotated))
 
         // The database holds neither token, only digests.
-        let bytes = try Data(contentsOf: URL(fileURLWithPath: db))
+        let bytes = try run.registry.storedBytes()
         #expect(bytes.range(of: Data(rotated.utf8)) == nil && bytes.range(of: Data(token.utf8)) == nil)
         let audit = try run(["audit", "list", "--format", "json", "--limit", "10"])
         let details = audit.stdout.split(separator: "\n").filter { $0.contains("\"action\":\"account\"") }
         #expect(details.count == 3 && details.allSatisfy { $0.contains("cli:admin") }, "\(audit.stdout)")
     }
 
-    @Test func importRefusesDuplicateWeakAndReadableTokenFiles() throws {
+    @Test(arguments: TestBackend.allCases) func importRefusesDuplicateWeakAndReadableTokenFiles(_ backend: TestBackend) throws {
+        let run = try RegistryCLI(backend, in: scratch)
         let good = "officer-token-0123456789"
         let cases: [(json: String, mode: mode_t, message: String)] = [
             ("[{\"token\":\"\(good)\",\"name\":\"a\",\"role\":\"officer\",\"department\":\"sat\"},{\"token\":\"\(good)\",\"name\":\"b\",\"role\":\"bank\"}]",
@@ -75,7 +74,8 @@ struct UsersCommandTests {
         #expect(ok.status == 0 && ok.stderr.contains("imported 1 accounts"), "\(ok.stderr)")
     }
 
-    @Test func theCommandLineCheckIsAuditedAndShowsPersonsAsToBanks() throws {
+    @Test(arguments: TestBackend.allCases) func theCommandLineCheckIsAuditedAndShowsPersonsAsToBanks(_ backend: TestBackend) throws {
+        let run = try RegistryCLI(backend, in: scratch)
         for f in ["feeds/commerce-0001-full.xml", "feeds/commerce-0002-delta.xml", "feeds/food-0001-full.xml", "feeds/tax-0001-full.xml"] {
             #expect(try run(["ingest", root.appendingPathComponent("samples/\(f)").path]).status != 74)
         }

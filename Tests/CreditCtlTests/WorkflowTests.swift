@@ -4,23 +4,21 @@ import Foundation
 import Testing
 
 /// The operator's and administrator's workflow through the real `creditctl` binary on the
-/// bundled samples: ingest, feeds, activation, diff, rollback, explain, report, batch check.
+/// bundled samples: ingest, feeds, activation, diff, rollback, explain, report, batch check —
+/// on SQLite and on PostgreSQL.
 @Suite
 struct WorkflowTests {
     let scratch: TemporaryDirectory
     var dir: URL { scratch.url }
-    let db: String
     let root = CreditCtlBinary.packageRoot
 
     init() throws {
         scratch = try TemporaryDirectory("workflow")
-        db = scratch.path("credit.db")
     }
 
-    func run(_ args: [String]) throws -> CreditCtlBinary.Run { try CreditCtlBinary.run(args + ["--db", db]) }
     func sample(_ p: String) -> String { root.appendingPathComponent("samples/\(p)").path }
 
-    func ingestSamples() throws {
+    func ingestSamples(_ run: RegistryCLI) throws {
         let r = try run(["ingest", "--format", "json", sample("feeds/commerce-0001-full.xml"), sample("feeds/commerce-0002-delta.xml"),
                          sample("feeds/food-0001-full.xml"), sample("feeds/tax-0001-full.xml")])
         #expect(r.status == 0, "\(r.stderr)")
@@ -29,8 +27,9 @@ struct WorkflowTests {
         #expect(n.status == 0, "\(n.stderr)")
     }
 
-    @Test func feedsCommandsShowWhatWasIngestedAndQuarantined() throws {
-        try ingestSamples()
+    @Test(arguments: TestBackend.allCases) func feedsCommandsShowWhatWasIngestedAndQuarantined(_ backend: TestBackend) throws {
+        let run = try RegistryCLI(backend, in: scratch)
+        try ingestSamples(run)
         let bad = try run(["ingest", "--format", "json", sample("bad/commerce-bad-check-digit.xml")])
         #expect(bad.status == 1, "rejected records make the exit status 1")
         let list = try run(["feeds", "list", "--format", "csv"])
@@ -50,10 +49,12 @@ struct WorkflowTests {
     }
 
     /// `demo` refuses a rule set whose in-file tests fail, exactly as `rules activate` does.
-    @Test func demoAndActivateRefuseFailingRuleTests() throws {
+    @Test(arguments: TestBackend.allCases) func demoAndActivateRefuseFailingRuleTests(_ backend: TestBackend) throws {
+        let run = try RegistryCLI(backend, in: scratch)
         let broken = dir.appendingPathComponent("rules-broken")
         #expect(try FailingRuleSet.copy(from: root.appendingPathComponent("rules"), to: broken))
-        let demo = try CreditCtlBinary.run(["demo", "--db", db, "--samples", root.appendingPathComponent("samples").path, "--rules", broken.path])
+        // The demo builds SQLite registries only.
+        let demo = try CreditCtlBinary.run(["demo", "--db", scratch.path("demo.db"), "--samples", root.appendingPathComponent("samples").path, "--rules", broken.path])
         #expect(demo.status == 1)
         #expect(demo.stderr.contains("not activated: rule tests failed"), "\(demo.stderr)")
         let activate = try run(["rules", "activate", broken.path, "--author", "tester"])
@@ -63,15 +64,19 @@ struct WorkflowTests {
         #expect(status.stdout.split(separator: "\n").count == 1, "no version was recorded: \(status.stdout)")
     }
 
-    @Test func activateDiffRollbackAndExplain() throws {
-        try ingestSamples()
+    @Test(arguments: TestBackend.allCases) func activateDiffRollbackAndExplain(_ backend: TestBackend) throws {
+        let run = try RegistryCLI(backend, in: scratch)
+        try ingestSamples(run)
         let activate = try run(["rules", "activate", root.appendingPathComponent("rules").path, "--author", "tester", "--format", "json"])
         #expect(activate.status == 0, "\(activate.stderr)")
-        let count = { () throws -> Int in
-            try Registry(path: db).read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM decision") ?? 0 }
+        // The decisions in force, as every subject's measures on the bank file's day.
+        let decisions = { () throws -> String in
+            let check = try run(["check", sample("bank/counterparties.csv"), "--format", "json"])
+            #expect(check.status == 0, "\(check.stderr)")
+            return check.stdout
         }
-        let original = try count()
-        #expect(original > 0)
+        let original = try decisions()
+        #expect(original.contains("\"flagged\":true"))
 
         // A candidate rule set without the A-grade memorandum: the diff shows only losses.
         let candidate = dir.appendingPathComponent("rules-candidate")
@@ -94,7 +99,7 @@ struct WorkflowTests {
         #expect(status.stdout.split(separator: "\n").count == 3, "two versions and a header: \(status.stdout)")
         let back = try run(["rules", "rollback", "--author", "tester"])
         #expect(back.status == 0, "\(back.stderr)")
-        #expect(try count() == original)
+        #expect(try decisions() == original)
 
         let explain = try run(["rules", "explain", "91350200MA2XH1K70Y", "--as-of", "2024-06-01", "--format", "table"])
         #expect(explain.status == 0, "\(explain.stderr)")
@@ -103,12 +108,13 @@ struct WorkflowTests {
         let cites = explain.stdout.contains("record 81: taxCase tax/")
         #expect(fired && cites, "explain names the fired rule and the record it fired on")
 
-        let audit = try AuditLog.open(files: AuditFiles(beside: db)).entries(limit: 1000).filter { $0.action.hasPrefix("rules.") }.count
-        #expect(audit == 3)
+        let audit = try run(["audit", "list", "--format", "json", "--limit", "1000"])
+        #expect(audit.stdout.split(separator: "\n").filter { $0.contains("\"action\":\"rules.") }.count == 3, "\(audit.stdout)")
     }
 
-    @Test func reportAndBatchCheckFromTheCommandLine() throws {
-        try ingestSamples()
+    @Test(arguments: TestBackend.allCases) func reportAndBatchCheckFromTheCommandLine(_ backend: TestBackend) throws {
+        let run = try RegistryCLI(backend, in: scratch)
+        try ingestSamples(run)
         _ = try run(["rules", "activate", root.appendingPathComponent("rules").path, "--author", "tester"])
         let byCode = try run(["report", "91350200MA2XH1K70Y", "--format", "json", "--as-of", "2024-06-01"])
         let byLegacy = try run(["report", "350200201603011", "--format", "json", "--as-of", "2024-06-01"])
@@ -127,8 +133,9 @@ struct WorkflowTests {
         #expect(gb.stdout.split(separator: "\n").map(String.init) == lines.map(String.init))
     }
 
-    @Test func auditLogRecordsLookUpsAndDetectsTampering() throws {
-        try ingestSamples()
+    @Test(arguments: TestBackend.allCases) func auditLogRecordsLookUpsAndDetectsTampering(_ backend: TestBackend) throws {
+        let run = try RegistryCLI(backend, in: scratch)
+        try ingestSamples(run)
         _ = try run(["report", "91350200MA2XH1K70Y", "--actor", "officer-7"])
         _ = try run(["report", "91350200MA2XH1K70Y", "--actor", "officer-7", "--unmask"])
         let list = try run(["audit", "list", "--subject", "350200201603011", "--format", "csv"])
@@ -137,14 +144,17 @@ struct WorkflowTests {
         #expect(list.stdout.contains("unmask"))
         let ok = try run(["audit", "verify", "--format", "json"])
         #expect(ok.status == 0 && ok.stdout.contains("\"intact\":true"))
-        try RawSQLite.execute(AuditFiles(beside: db).database, "DROP TRIGGER audit_no_update; UPDATE audit SET actor = 'someone-else' WHERE id = 1")
+        try run.registry.tamperWithAuditLog(
+            sqlite: "DROP TRIGGER audit_no_update; UPDATE audit SET actor = 'someone-else' WHERE id = 1",
+            postgres: "ALTER TABLE audit DISABLE TRIGGER USER; UPDATE audit SET actor = 'someone-else' WHERE id = 1")
         let broken = try run(["audit", "verify", "--format", "table"])
         #expect(broken.status == 1)
         #expect(broken.stdout.contains("entry_altered: entry 1: its MAC does not match its content"), "\(broken.stdout)")
     }
 
-    @Test func batchCheckShowsTheStatusOnTheAsOfDay() throws {
-        try ingestSamples()
+    @Test(arguments: TestBackend.allCases) func batchCheckShowsTheStatusOnTheAsOfDay(_ backend: TestBackend) throws {
+        let run = try RegistryCLI(backend, in: scratch)
+        try ingestSamples(run)
         let input = dir.appendingPathComponent("two.csv").path
         try "code,name\n91350200MA3CEF5N07,厦门东方贸易有限公司\n".write(toFile: input, atomically: true, encoding: .utf8)
         let before = try run(["check", input, "--format", "json", "--as-of", "2022-09-29"])

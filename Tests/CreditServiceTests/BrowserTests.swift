@@ -10,7 +10,7 @@ import Testing
 /// The officers' page in a real browser: headless Chromium, driven through chromedriver by
 /// `Tests/Browser/officer_page.py` (WebDriver over plain HTTP, Python's standard library), against
 /// a live server. Chromium missing is a failure, never a skip: scripts/setup installs it.
-extension ServiceTests {
+extension ServiceOnSQLiteTests {
     /// Where the screenshot is kept after the run.
     static let screenshot = root.appendingPathComponent(".build/artefacts/officer-page.png")
 

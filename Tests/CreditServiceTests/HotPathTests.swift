@@ -34,7 +34,7 @@ import Testing
     }
 }
 
-extension ServiceTests {
+extension ServiceOnSQLiteTests {
     /// A service that stops (its checkpointer cancelled) still anchors the look-ups it answered
     /// last in a signed checkpoint.
     @Test func theLastCheckpointIsWrittenWhenTheServiceStops() async throws {
@@ -48,7 +48,7 @@ extension ServiceTests {
     }
 }
 
-extension ServiceTests {
+extension ServiceOnSQLiteTests {
     /// The measures answer written by hand into the response's buffer is byte for byte what the
     /// service's encoder makes of ``MeasuresView`` (keys sorted, slashes unescaped), with text
     /// that needs escaping, Chinese text, a measure without an end and one with.
@@ -103,7 +103,7 @@ extension ServiceErrorTests {
     }
 }
 
-extension ServiceTests {
+extension ServiceOnSQLiteTests {
     /// Looks up every code `rounds` times, all at once, and expects each answer to be its own
     /// subject's.
     func lookUpAtOnce(_ client: some TestClientProtocol, codes: [String], rounds: Int) async throws {

@@ -8,14 +8,13 @@ import Testing
 
 /// The resource limits (ServiceLimits), each on a live server: refused with a problem document
 /// and a stable code, or the connection closed.
-extension ServiceTests {
+extension ServiceOnSQLiteTests {
     func app(_ limits: ServiceLimits, extraRoutes: (Router<ServiceContext>) -> Void = { _ in }) -> some ApplicationProtocol {
         let router = buildRouter(operations: operations, tokens: tokens, limits: limits)
         extraRoutes(router)
         return buildApplication(router: router, host: "127.0.0.1", port: 0, limits: limits)
     }
 
-    func problemCode(_ body: String) -> String? { json(body)["code"] as? String }
 
     @Test func aConnectionThatTricklesItsHeadIsClosed() async throws {
         var limits = ServiceLimits()

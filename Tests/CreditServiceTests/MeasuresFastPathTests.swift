@@ -9,8 +9,9 @@ import Testing
 @testable import CreditService
 
 /// `GET /v1/subjects/{id}/measures` answered from the event loop (``MeasuresFastPath``): the same
-/// answer, log line, metrics, limits and audit entry as the router's, on a live server.
-extension ServiceTests {
+/// answer, log line, metrics, limits and audit entry as the router's, on a live server — the
+/// answers on SQLite and on PostgreSQL.
+extension ServiceSample {
     /// A server whose fast path the test can watch (`answered`), or without it (`fast: false`).
     func fastPathApp(fast: Bool = true, limits: ServiceLimits = ServiceLimits(), metrics: ServiceMetrics = ServiceMetrics(),
                      logger: Logger = Logger(label: "test.service"), tokens: TokenStore? = nil) -> (some ApplicationProtocol, MeasuresFastPath?) {
@@ -21,15 +22,16 @@ extension ServiceTests {
         let path = fast ? parts.fastPath(tokens: tokens, limits: limits, logger: logger) : nil
         return (buildApplication(router: router, host: "127.0.0.1", port: 0, limits: limits, logger: logger, fastPath: path), path)
     }
+}
 
-    /// The raw answer to one request on a connection of its own, its `Date` value blanked.
-    func rawAnswer(port: Int, _ target: String, token: String?) async throws -> String {
-        let connection = try RawConnection(port: port)
-        connection.send("GET \(target) HTTP/1.1\r\nHost: 127.0.0.1\r\n" + (token.map { "Authorization: Bearer \($0)\r\n" } ?? "") + "\r\n")
-        let answer = try #require(await connection.read(untilComplete: true))
-        return answer.replacing(/date: [^\r]*\r\n/.ignoresCase(), with: "date: -\r\n")
+extension ServiceOnSQLiteTests {
+    func fastPathApp(fast: Bool = true, limits: ServiceLimits = ServiceLimits(), metrics: ServiceMetrics = ServiceMetrics(),
+                     logger: Logger = Logger(label: "test.service"), tokens: TokenStore? = nil) -> (some ApplicationProtocol, MeasuresFastPath?) {
+        sample.fastPathApp(fast: fast, limits: limits, metrics: metrics, logger: logger, tokens: tokens)
     }
+}
 
+extension ServiceTests {
     static let fastPathRequests: [(String, String?)] = [
         ("/v1/subjects/91350200MA2XH1K70Y/measures", officer),                       // 200, a company
         ("/v1/subjects/350221197203140316/measures?unmask=true", officer),           // 200, a person unmasked
@@ -41,15 +43,16 @@ extension ServiceTests {
         ("/v1/subjects/91350200MA2XH1K70Y/measures", "wrong-token-0123456789"),      // 401 problem
     ]
 
-    @Test func theFastPathsAnswerIsTheRoutersByteForByteHeadersIncluded() async throws {
-        let (router, none) = fastPathApp(fast: false)
+    @Test(arguments: TestBackend.allCases) func theFastPathsAnswerIsTheRoutersByteForByteHeadersIncluded(_ backend: TestBackend) async throws {
+        let s = try ServiceSample(backend)
+        let (router, none) = s.fastPathApp(fast: false)
         #expect(none == nil)
         let routed = try await router.test(.live) { client in
             var routed: [String] = []
             for (target, token) in Self.fastPathRequests { routed.append(try await rawAnswer(port: client.port!, target, token: token)) }
             return routed
         }
-        let (app, fast) = fastPathApp()
+        let (app, fast) = s.fastPathApp()
         let path = try #require(fast)
         try await app.test(.live) { client in
             for ((target, token), expected) in zip(Self.fastPathRequests, routed) {
@@ -64,12 +67,13 @@ extension ServiceTests {
         #expect(routed[7].contains("WWW-Authenticate: Bearer error=\"invalid_token\""))
     }
 
-    @Test func aFastLookUpHasItsLogLineMetricsAndAuditEntry() async throws {
+    @Test(arguments: TestBackend.allCases) func aFastLookUpHasItsLogLineMetricsAndAuditEntry(_ backend: TestBackend) async throws {
+        let s = try ServiceSample(backend)
         let lines = LockedBox([String]())
         let logger = Logger(label: "test.service") { _ in CapturingLogHandler(lines: lines) }
         let metrics = ServiceMetrics()
-        let before = try operations.audit.entries(subject: "91350200MA2XH1K70Y", limit: 1000).filter { $0.action == "lookup" }.count
-        let (app, fast) = fastPathApp(metrics: metrics, logger: logger)
+        let before = try s.auditEntries(subject: "91350200MA2XH1K70Y").filter { $0.action == "lookup" }.count
+        let (app, fast) = s.fastPathApp(metrics: metrics, logger: logger)
         try await app.test(.live) { client in
             #expect(try await get(client, "/v1/subjects/91350200MA2XH1K70Y/measures", token: Self.officer).status == 200)
             #expect(try await get(client, "/v1/subjects/91350100M000100Y43/measures", token: Self.officer).status == 404)
@@ -83,23 +87,27 @@ extension ServiceTests {
         #expect(requests.contains { $0.contains("caller=officer-07") && $0.contains("role=officer") && $0.contains("status=200")
             && $0.contains("method=GET") && $0.contains("micros=") }, "\(requests)")
         #expect(requests.contains { $0.contains("caller=officer-07") && $0.contains("status=404") }, "\(requests)")
-        let entries = try operations.audit.entries(subject: "91350200MA2XH1K70Y", limit: 1000).filter { $0.action == "lookup" }
+        let entries = try s.auditEntries(subject: "91350200MA2XH1K70Y").filter { $0.action == "lookup" }
         #expect(entries.count == before + 1)
         #expect(entries.last?.actor == "api:officer-07")
-        #expect(try operations.verifyAudit().isIntact)
+        #expect(try s.operations.verifyAudit().isIntact)
     }
 
-    @Test func aRevokedTokenIsRefusedOnTheFastPathAtOnce() async throws {
-        let (app, fast) = fastPathApp()
+    @Test(arguments: TestBackend.allCases) func aRevokedTokenIsRefusedOnTheFastPathAtOnce(_ backend: TestBackend) async throws {
+        let s = try ServiceSample(backend)
+        let (app, fast) = s.fastPathApp()
         try await app.test(.live) { client in
             #expect(try await get(client, "/v1/subjects/91350200MA2XH1K70Y/measures", token: Self.officer).status == 200)
-            try operations.revokeAccount(named: "officer-07", actor: "test")
+            try s.operations.revokeAccount(named: "officer-07", actor: "test")
             let refused = try await get(client, "/v1/subjects/91350200MA2XH1K70Y/measures", token: Self.officer)
             #expect(refused.status == 401 && problemCode(refused.body) == "unauthenticated", "\(refused.body)")
         }
         #expect(fast?.answered == 2)
     }
 
+}
+
+extension ServiceOnSQLiteTests {
     @Test func limitsStillApplyAroundTheFastPath() async throws {
         var limits = ServiceLimits()
         limits.maxOtherBody = 10

@@ -6,14 +6,7 @@ import Testing
 @testable import CreditService
 
 /// `GET /metrics` on a live server: Prometheus text that moves with real requests and use-cases.
-extension ServiceTests {
-    func scrape(_ client: some TestClientProtocol, token: String? = Self.operatorToken) async throws -> (status: Int, type: String?, body: String) {
-        var headers: HTTPFields = [:]
-        if let token { headers[.authorization] = "Bearer \(token)" }
-        return try await client.execute(uri: "/metrics", method: .get, headers: headers) {
-            (Int($0.status.code), $0.headers[.contentType], String(buffer: $0.body))
-        }
-    }
+extension ServiceOnSQLiteTests {
 
     @Test func metricsCountRequestsPerRouteTemplateAndParseAsPrometheusText() async throws {
         let metrics = ServiceMetrics()

@@ -10,7 +10,7 @@ import Testing
 /// documented operation exists; and every endpoint, called on a live server for its successes
 /// and its errors, answers with a documented status, a documented content type and a body that
 /// the documented schema accepts (objects closed: no member the document does not name).
-extension ServiceTests {
+extension ServiceOnSQLiteTests {
     /// One request and the documented operation it exercises.
     struct Call: CustomStringConvertible {
         var method: HTTPRequest.Method

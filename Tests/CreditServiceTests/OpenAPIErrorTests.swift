@@ -4,7 +4,7 @@ import HummingbirdTesting
 import Testing
 @testable import CreditService
 
-extension ServiceTests {
+extension ServiceOnSQLiteTests {
     /// Every error the service answers on a live server is documented for its route with the
     /// Problem schema, and its body carries the schema's required members with their types.
     @Test func openAPIDocumentsEveryErrorTheServiceAnswers() async throws {

@@ -11,6 +11,7 @@ import Testing
 
 /// The public query on a real server on 127.0.0.1, without a token, over the sample registry;
 /// and the publication of the same days, which must agree with it.
+/// SQLite only: its registry carries a credit repair written straight into the SQLite store (no feed carries one).
 @Suite struct PublicQueryTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     /// General penalty of 2024-11-20, publicity end 2025-11-20 in the feed.

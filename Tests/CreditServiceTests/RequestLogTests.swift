@@ -21,7 +21,7 @@ struct CapturingLogHandler: LogHandler {
     }
 }
 
-extension ServiceTests {
+extension ServiceOnSQLiteTests {
     @Test func requestLogsNameTheRouteStatusAndCallerNeverTokensOrIDNumbers() async throws {
         let lines = LockedBox([String]())
         let logger = Logger(label: "test.service") { _ in CapturingLogHandler(lines: lines) }

@@ -1,3 +1,4 @@
+import CreditTestSupport
 import CreditOperations
 import CreditRegistry
 import Foundation
@@ -7,19 +8,11 @@ import Testing
 @testable import CreditService
 
 /// The boundaries of docs/roles.md, each on a live server over the sample registry.
+/// On SQLite and on PostgreSQL.
 extension ServiceTests {
-    func json(_ body: String) -> [String: Any] {
-        (try? JSONSerialization.jsonObject(with: Data(body.utf8))) as? [String: Any] ?? [:]
-    }
-
-    func post(_ client: some TestClientProtocol, _ uri: String, token: String, body: String) async throws -> (status: Int, body: String) {
-        try await client.execute(uri: uri, method: .post, headers: [.authorization: "Bearer \(token)"], body: ByteBuffer(string: body)) {
-            (Int($0.status.code), String(buffer: $0.body))
-        }
-    }
-
-    @Test func bearerSchemeIsCaseInsensitiveAndRefusalsAreProblems() async throws {
-        try await app().test(.live) { client in
+    @Test(arguments: TestBackend.allCases) func bearerSchemeIsCaseInsensitiveAndRefusalsAreProblems(_ backend: TestBackend) async throws {
+        let s = try ServiceSample(backend)
+        try await s.app().test(.live) { client in
             for scheme in ["Bearer", "bearer", "BEARER"] {
                 let r = try await client.execute(uri: "/v1/rules", method: .get, headers: [.authorization: "\(scheme) \(Self.operatorToken)"]) { Int($0.status.code) }
                 #expect(r == 200, "scheme \(scheme)")
@@ -31,45 +24,48 @@ extension ServiceTests {
         }
     }
 
-    @Test func revokedAndRotatedTokensStopWorking() async throws {
-        let issued = try operations.addAccount(Account(name: "auditor-1", role: .auditor), actor: "cli:admin")
-        try await app().test(.live) { client in
+    @Test(arguments: TestBackend.allCases) func revokedAndRotatedTokensStopWorking(_ backend: TestBackend) async throws {
+        let s = try ServiceSample(backend)
+        let issued = try s.operations.addAccount(Account(name: "auditor-1", role: .auditor), actor: "cli:admin")
+        try await s.app().test(.live) { client in
             let r1 = try await get(client, "/v1/rules", token: issued.token)
 
             #expect(r1.status == 200)
-            let rotated = try operations.rotateAccount(named: "auditor-1", actor: "cli:admin")
+            let rotated = try s.operations.rotateAccount(named: "auditor-1", actor: "cli:admin")
             let r2 = try await get(client, "/v1/rules", token: issued.token)
 
             #expect(r2.status == 401, "the old token is dead")
             let r3 = try await get(client, "/v1/rules", token: rotated.token)
 
             #expect(r3.status == 200)
-            try operations.revokeAccount(named: "auditor-1", actor: "cli:admin")
+            try s.operations.revokeAccount(named: "auditor-1", actor: "cli:admin")
             let r4 = try await get(client, "/v1/rules", token: rotated.token)
 
             #expect(r4.status == 401, "revoked")
         }
-        let changes = try operations.audit.entries(limit: 50).filter { $0.action == "account" }
+        let changes = try s.auditEntries(limit: 50).filter { $0.action == "account" }
         #expect(changes.map(\.detail) == ["import officer-07 role officer department sat", "import bank-3 role bank", "import op-1 role operator",
                                           "add auditor-1 role auditor", "rotate auditor-1 role auditor", "revoke auditor-1 role auditor"])
         #expect(changes.dropFirst(3).allSatisfy { $0.actor == "cli:admin" })
     }
 
-    @Test func aCachedTokenIsTrustedOnlyForTheCachesTime() throws {
-        let issued = try operations.addAccount(Account(name: "bank-9", role: .bank), actor: "test")
-        let cached = TokenStore(accounts: operations, ttl: .seconds(3600))
-        let uncached = TokenStore(accounts: operations, ttl: .zero)
+    @Test(arguments: TestBackend.allCases) func aCachedTokenIsTrustedOnlyForTheCachesTime(_ backend: TestBackend) throws {
+        let s = try ServiceSample(backend)
+        let issued = try s.operations.addAccount(Account(name: "bank-9", role: .bank), actor: "test")
+        let cached = TokenStore(accounts: s.operations, ttl: .seconds(3600))
+        let uncached = TokenStore(accounts: s.operations, ttl: .zero)
         let before = try cached.caller(token: issued.token)
         #expect(before?.name == "bank-9")
-        try operations.revokeAccount(named: "bank-9", actor: "test")
+        try s.operations.revokeAccount(named: "bank-9", actor: "test")
         let within = try cached.caller(token: issued.token)
         let after = try uncached.caller(token: issued.token)
         #expect(within?.name == "bank-9", "within its time the cache answers")
         #expect(after == nil, "after it, the revocation is seen")
     }
 
-    @Test func everyLookUpSearchAndCheckIsAuditedWithActorRoleSubjectAndCount() async throws {
-        try await app().test(.live) { client in
+    @Test(arguments: TestBackend.allCases) func everyLookUpSearchAndCheckIsAuditedWithActorRoleSubjectAndCount(_ backend: TestBackend) async throws {
+        let s = try ServiceSample(backend)
+        try await s.app().test(.live) { client in
             let r5 = try await get(client, "/v1/subjects/91350200MA2XH1K70Y", token: Self.officer)
 
             #expect(r5.status == 200)
@@ -84,7 +80,7 @@ extension ServiceTests {
 
             #expect(r8.status == 200)
         }
-        let entries = try operations.audit.entries(limit: 50)
+        let entries = try s.auditEntries(limit: 50)
         let report = entries.first { $0.action == "lookup" && $0.detail.contains("report") }
         #expect(report?.actor == "api:officer-07" && report?.subject == "91350200MA2XH1K70Y" && report?.detail.hasPrefix("role officer; ") == true)
         let measures = entries.first { $0.action == "lookup" && $0.detail.contains("measures") }
@@ -96,9 +92,10 @@ extension ServiceTests {
         #expect(check?.actor == "api:bank-3" && check?.detail.hasPrefix("role bank; ") == true && check?.detail.contains("2 rows, 1 found") == true)
     }
 
-    @Test func measuresMaskResidentIDsUnlessAnAllowedRoleAsksAndTheUnmaskingIsAudited() async throws {
-        let auditor = try operations.addAccount(Account(name: "auditor-2", role: .auditor), actor: "test")
-        try await app().test(.live) { client in
+    @Test(arguments: TestBackend.allCases) func measuresMaskResidentIDsUnlessAnAllowedRoleAsksAndTheUnmaskingIsAudited(_ backend: TestBackend) async throws {
+        let s = try ServiceSample(backend)
+        let auditor = try s.operations.addAccount(Account(name: "auditor-2", role: .auditor), actor: "test")
+        try await s.app().test(.live) { client in
             let masked = try await get(client, "/v1/subjects/350221197203140316/measures", token: auditor.token)
             #expect(masked.status == 200 && json(masked.body)["code"] as? String == "350221********0316")
             let shown = try await get(client, "/v1/subjects/350221197203140316/measures?unmask=true", token: auditor.token)
@@ -108,14 +105,15 @@ extension ServiceTests {
             let report = try await get(client, "/v1/subjects/350221197203140316?unmask=true", token: Self.operatorToken)
             #expect(report.status == 403)
         }
-        let unmasks = try operations.audit.entries(limit: 50).filter { $0.action == "unmask" }
+        let unmasks = try s.auditEntries(limit: 50).filter { $0.action == "unmask" }
         #expect(unmasks.count == 1 && unmasks.first?.actor == "api:auditor-2" && unmasks.first?.subject == "350221197203140316")
     }
 
-    @Test func banksGetFinancialMeasuresOfPersonsAndNoNameConfirmation() async throws {
-        let admin = try operations.addAccount(Account(name: "admin-1", role: .administrator), actor: "test")
+    @Test(arguments: TestBackend.allCases) func banksGetFinancialMeasuresOfPersonsAndNoNameConfirmation(_ backend: TestBackend) async throws {
+        let s = try ServiceSample(backend)
+        let admin = try s.operations.addAccount(Account(name: "admin-1", role: .administrator), actor: "test")
         let id = "350221197203140316"
-        try await app().test(.live) { client in
+        try await s.app().test(.live) { client in
             // The person's measures as an officer sees them: some concern banks, some do not.
             let all = json(try await get(client, "/v1/subjects/\(id)/measures", token: Self.officer).body)["measures"] as? [[String: Any]] ?? []
             let financial = Set(all.filter { $0["financial"] as? Bool == true }.compactMap { $0["measure"] as? String })
@@ -141,15 +139,16 @@ extension ServiceTests {
         }
     }
 
-    @Test func anOfficersDepartmentComesFromTheAccount() async throws {
-        let admin = try operations.addAccount(Account(name: "admin-2", role: .administrator), actor: "test")
-        try await app().test(.live) { client in
+    @Test(arguments: TestBackend.allCases) func anOfficersDepartmentComesFromTheAccount(_ backend: TestBackend) async throws {
+        let s = try ServiceSample(backend)
+        let admin = try s.operations.addAccount(Account(name: "admin-2", role: .administrator), actor: "test")
+        try await s.app().test(.live) { client in
             let officer = json(try await get(client, "/v1/subjects/91350200MA2XH1K70Y?department=samr", token: Self.officer).body)
             #expect(officer["department"] as? String == "sat", "the query cannot change an officer's department")
             let chosen = json(try await get(client, "/v1/subjects/91350200MA2XH1K70Y?department=samr", token: admin.token).body)
             #expect(chosen["department"] as? String == "samr", "an administrator may choose")
         }
-        let entries = try operations.audit.entries(limit: 20).filter { $0.actor == "api:officer-07" }
+        let entries = try s.auditEntries(limit: 20).filter { $0.actor == "api:officer-07" }
         #expect(entries.contains { $0.detail.contains("department sat") } && !entries.contains { $0.detail.contains("samr") })
     }
 }

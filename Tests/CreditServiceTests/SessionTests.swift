@@ -1,3 +1,4 @@
+import CreditTestSupport
 import CreditOperations
 import CreditRegistry
 import Foundation
@@ -8,18 +9,19 @@ import Testing
 @testable import CreditService
 
 /// The officers' page's sessions on a live server: the cookie's attributes, CSRF and origin
-/// checks on requests that change something, sign-out, revocation, and the page's headers.
-extension ServiceTests {
-    struct Answer { var status: Int; var body: String; var headers: HTTPFields }
+/// checks on requests that change something, sign-out, revocation (on SQLite and on PostgreSQL,
+/// where the servers of one database share their sessions), and the page's headers.
+struct PageAnswer { var status: Int; var body: String; var headers: HTTPFields }
 
-    func send(_ client: some TestClientProtocol, _ method: HTTPRequest.Method, _ uri: String, headers: HTTPFields = [:], body: String? = nil) async throws -> Answer {
+extension LiveServiceCalls {
+    func send(_ client: some TestClientProtocol, _ method: HTTPRequest.Method, _ uri: String, headers: HTTPFields = [:], body: String? = nil) async throws -> PageAnswer {
         try await client.execute(uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) }) { r in
-            Answer(status: Int(r.status.code), body: String(buffer: r.body), headers: r.headers)
+            PageAnswer(status: Int(r.status.code), body: String(buffer: r.body), headers: r.headers)
         }
     }
 
     /// Signs in with `token` from the service's own origin: the cookie header to send back and the CSRF token.
-    func signIn(_ client: some TestClientProtocol, token: String) async throws -> (cookie: String, csrf: String, answer: Answer) {
+    func signIn(_ client: some TestClientProtocol, token: String) async throws -> (cookie: String, csrf: String, answer: PageAnswer) {
         let a = try await send(client, .post, "/session", headers: [.contentType: "application/json", .origin: "http://localhost"],
                                body: #"{"token": "\#(token)"}"#)
         let setCookie = a.headers[.setCookie] ?? ""
@@ -27,8 +29,12 @@ extension ServiceTests {
         return (cookie, json(a.body)["csrf_token"] as? String ?? "", a)
     }
 
-    @Test func signInSetsAnHttpOnlyStrictCookieThatReadsTheAPI() async throws {
-        try await app().test(.live) { client in
+}
+
+extension ServiceTests {
+    @Test(arguments: TestBackend.allCases) func signInSetsAnHttpOnlyStrictCookieThatReadsTheAPI(_ backend: TestBackend) async throws {
+        let sample = try ServiceSample(backend)
+        try await sample.app().test(.live) { client in
             let s = try await signIn(client, token: Self.officer)
             #expect(s.answer.status == 201)
             let attributes = (s.answer.headers[.setCookie] ?? "").split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
@@ -53,8 +59,9 @@ extension ServiceTests {
         }
     }
 
-    @Test func cookieRequestsThatChangeSomethingNeedTheCSRFHeaderAndOwnOrigin() async throws {
-        try await app().test(.live) { client in
+    @Test(arguments: TestBackend.allCases) func cookieRequestsThatChangeSomethingNeedTheCSRFHeaderAndOwnOrigin(_ backend: TestBackend) async throws {
+        let sample = try ServiceSample(backend)
+        try await sample.app().test(.live) { client in
             let s = try await signIn(client, token: Self.officer)
             let csrf = HTTPField.Name(SessionStore.csrfHeader)!
             let cases: [(HTTPFields, Int, String?)] = [
@@ -79,16 +86,19 @@ extension ServiceTests {
         }
     }
 
-    @Test func revokingTheAccountEndsItsSessions() async throws {
-        try await app().test(.live) { client in
+    @Test(arguments: TestBackend.allCases) func revokingTheAccountEndsItsSessions(_ backend: TestBackend) async throws {
+        let sample = try ServiceSample(backend)
+        try await sample.app().test(.live) { client in
             let s = try await signIn(client, token: Self.officer)
             #expect(try await send(client, .get, "/session", headers: [.cookie: s.cookie]).status == 200)
-            try operations.revokeAccount(named: "officer-07", actor: "test")
+            try sample.operations.revokeAccount(named: "officer-07", actor: "test")
             let after = try await send(client, .get, "/v1/subjects/91350200MA2XH1K70Y", headers: [.cookie: s.cookie])
             #expect(after.status == 401 && problemCode(after.body) == "unauthenticated")
         }
     }
+}
 
+extension ServiceOnSQLiteTests {
     @Test func sessionsExpireWhenIdle() async throws {
         let sessions = SessionStore(idleTimeout: .zero)
         let (id, _) = sessions.open(account: Account(name: "officer-07", role: .officer, department: "sat"), tokenDigest: AccessToken.digest(Self.officer))

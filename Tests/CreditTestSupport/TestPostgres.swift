@@ -44,9 +44,13 @@ public enum TestPostgres {
     /// Runs SQL with psql against `url` and returns its unaligned, tuples-only output.
     @discardableResult
     public static func psql(_ url: String, _ sql: String) throws -> String {
-        let bin = try FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql").sorted().last
-            .map { "/usr/lib/postgresql/\($0)/bin/psql" } ?? "/usr/bin/psql"
-        return try run(bin, ["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d", url, "-c", sql])
+        try run(tool("psql"), ["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d", url, "-c", sql])
+    }
+
+    /// The path of a PostgreSQL client tool (`psql`, `pg_dump`) of the newest installed version.
+    static func tool(_ name: String) throws -> String {
+        try FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql").sorted().last
+            .map { "/usr/lib/postgresql/\($0)/bin/\(name)" } ?? "/usr/bin/\(name)"
     }
 
     /// The same URL naming database `name`.

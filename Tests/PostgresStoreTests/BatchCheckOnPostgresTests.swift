@@ -40,7 +40,11 @@ struct BatchCheckOnPostgresTests {
         var role: AccountRole?
         var threads: Int
         var batchRows: Int
-        var testDescription: String { "\(format) \(role?.rawValue ?? "operator") \(threads) workers \(batchRows) rows a batch" }
+        /// Whether the subjects with lists, decisions or status changes are read up front (nil: by input size).
+        var prefetch: Bool? = nil
+        var testDescription: String {
+            "\(format) \(role?.rawValue ?? "operator") \(threads) workers \(batchRows) rows a batch" + (prefetch == true ? ", prefetched" : "")
+        }
     }
 
     static let cases = [
@@ -48,6 +52,8 @@ struct BatchCheckOnPostgresTests {
         Case(format: .json, role: .bank, threads: 1, batchRows: 2048),
         Case(format: .csv, role: .officer, threads: 1, batchRows: 3),
         Case(format: .json, role: nil, threads: 2, batchRows: 16),
+        Case(format: .csv, role: .officer, threads: 2, batchRows: 5, prefetch: true),
+        Case(format: .json, role: .bank, threads: 1, batchRows: 4096, prefetch: true),
     ]
 
     /// Checks ``input()`` on both backends, expects the same bytes and summary; returns
@@ -70,8 +76,9 @@ struct BatchCheckOnPostgresTests {
     @Test(arguments: cases)
     func verdictsAreTheSameOnBothBackends(_ c: Case) async throws {
         try await onOwnThread {
-            let options = BatchChecker.Options(format: c.format, threads: c.threads, batchRows: c.batchRows)
-            let viewer = Viewer(actor: "api:batch-\(c.format)-\(c.threads)-\(c.batchRows)", maySeePersonalIDs: false, role: c.role)
+            let options = BatchChecker.Options(format: c.format, threads: c.threads, batchRows: c.batchRows, prefetch: c.prefetch)
+            let viewer = Viewer(actor: "api:batch-\(c.format)-\(c.threads)-\(c.batchRows)-\(c.prefetch == true)", maySeePersonalIDs: false,
+                                role: c.role)
             let (b, entry) = try Self.checkOnBoth(options: options, viewer: viewer)
             #expect(b.found > 50 && b.flagged > 0 && b.errors > 0 && b.rows > b.found)
             #expect(entry.action == "check")
@@ -81,11 +88,12 @@ struct BatchCheckOnPostgresTests {
     }
 
     /// Days other than the decision table's are evaluated on the fly over each batch's slice
-    /// (its subjects' facts and their related subjects'), giving SQLite's verdicts byte for byte.
+    /// (its subjects' facts and their related subjects'), giving SQLite's verdicts byte for byte,
+    /// with the subjects that have status changes, lists or decisions read up front or not.
     @Test(arguments: ["2019-03-01", "2025-01-01", "2028-01-01"])
     func verdictsOnOtherDaysAreTheSameOnBothBackends(_ day: String) async throws {
         try await onOwnThread {
-            let options = BatchChecker.Options(format: .json, asOf: try Day(day), threads: 2, batchRows: 9)
+            let options = BatchChecker.Options(format: .json, asOf: try Day(day), threads: 2, batchRows: 9, prefetch: day != "2025-01-01")
             let viewer = Viewer(actor: "api:batch-\(day)", maySeePersonalIDs: false, role: .officer)
             let (b, entry) = try Self.checkOnBoth(options: options, viewer: viewer)
             #expect(b.found > 50)

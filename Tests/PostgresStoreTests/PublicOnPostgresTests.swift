@@ -1,6 +1,9 @@
+import CreditQuery
+import CreditRegistry
 import CreditTestSupport
 import Foundation
 import GRDB
+import PostgresStore
 import Testing
 
 /// The public query and the open-data publication on a PostgreSQL registry: the same bytes as
@@ -58,6 +61,27 @@ struct PublicOnPostgresTests {
             if b.status == 200 { found += 1 }
         }
         #expect(found > codes.count / 2, "most subjects are public: \(found) of \(paths.count)")
+    }
+
+    /// The publication's pages (one cursor, a page of subjects and their facts at a time) hand
+    /// over the public subjects in SQLite's order with the same inputs, whatever the page size.
+    @Test(arguments: [1, 4, 10_000])
+    func everyPageSizeHandsOverTheSameInputsAsSQLite(_ pageSize: Int) async throws {
+        try await onOwnThread {
+            let scratch = try TemporaryDirectory("pg-public-pages")
+            let demo = try DemoOnPostgres(scratch)
+            let onSQLite = LockedBox<[PublicInputs]>([])
+            try RegistryPublicFacts(registry: try Registry(path: demo.db)).forEachPublicSubject { i in onSQLite.withValue { $0.append(i) } }
+            let pool = PostgresSessionPool(location: try PostgresLocation(url: demo.url))
+            defer { pool.close() }
+            var reading = PostgresPublicFacts(pool: pool)
+            reading.batchSize = pageSize
+            let onPostgres = LockedBox<[PublicInputs]>([])
+            try reading.forEachPublicSubject { i in onPostgres.withValue { $0.append(i) } }
+            #expect(onSQLite.value.count > 10)
+            #expect(onPostgres.value.map(\.subject.code) == onSQLite.value.map(\.subject.code))
+            #expect(onPostgres.value == onSQLite.value)
+        }
     }
 
     /// Every regular file under `root`, by path relative to it.

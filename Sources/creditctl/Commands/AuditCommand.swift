@@ -25,7 +25,7 @@ struct AuditCommand: AsyncParsableCommand {
         @Option(help: "How many entries, newest last.") var limit: Int = 50
 
         func run() async throws {
-            guard let entries = try global.existingOperations().auditEntries(subject: subject, limit: limit) else {
+            guard let entries = try global.existingOperations(orPostgres: "audit list").auditEntries(subject: subject, limit: limit) else {
                 Terminal.err("no subject found for '\(subject.map(IdentityMask.forDisplay) ?? "")'\n"); throw ExitCode.failure
             }
             switch global.format {

@@ -40,7 +40,7 @@ struct DemoCommand: AsyncParsableCommand {
         guard fm.fileExists(atPath: "\(samples)/feeds") else {
             throw ValidationError("no \(samples)/feeds here: run from the repository root or pass --samples DIR")
         }
-        let ops = try OpenRegistry.operations(db, logging: logging, mustExist: false, auditKey: audit.auditKey)
+        let ops = try OpenRegistry.operations(db, logging: logging, mustExist: false, auditKey: audit.auditKey, command: "demo")
         let day = try DayArgument.optional(asOf) ?? ops.clock.today()
         print("== 1. Ingest the bureau feeds and the national lists into \(db)\n")
         let feeds = try fm.contentsOfDirectory(atPath: "\(samples)/feeds").filter { $0.hasSuffix(".xml") }.sorted()

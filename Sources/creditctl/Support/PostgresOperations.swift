@@ -51,7 +51,7 @@ enum PostgresOperations {
 
     /// Refuses a command that does not run on PostgreSQL yet (exit 64).
     static func refuse(_ command: String) -> ExitCode {
-        Terminal.err("creditctl: \(command) does not run on a PostgreSQL registry yet (there: serve, report, subject show, subject search, check, feeds list/show/rejects/pending, ingest, rules activate|rollback|refresh|status|explain|verify|diff, rules list --measures, bridge import-national|push|pull|status|reconcile, users, feedback, publish, db migrate, db copy, audit verify)\n")
+        Terminal.err("creditctl: \(command) does not run on a PostgreSQL registry yet (there: serve, report, subject show, subject search, check, feeds list/show/rejects/pending, ingest, rules activate|rollback|refresh|status|explain|verify|diff, rules list --measures, bridge import-national|push|pull|status|reconcile, users, feedback, publish, db migrate, db copy, audit list|verify)\n")
         return ExitCode(64)
     }
 }
