@@ -125,8 +125,6 @@ public enum BenchData {
                 bind(s, 2, code); bind(s, 3, Self.name(i, of: n)); bind(s, 4, i % 40 == 5 ? "revoked" : "active"); bind(s, 5, "2015-06-01")
                 bind(s, 6, regions[i / perRegion(n)])
                 try run(subject)
-                bind(alias.sqliteStatement, 1, code); bind(alias.sqliteStatement, 2, "uscc"); bind(alias.sqliteStatement, 3, code)
-                try run(alias)
                 if hasDecisions(i) {
                     for k in 0..<(1 + i % 3) {
                         let m = measures[(i / 33 + k) % measures.count]

@@ -20,7 +20,6 @@ struct PostgresDerivedFacts: DerivedFactsWriting {
                 region = COALESCE(excluded.region, subject.region), authority = COALESCE(excluded.authority, subject.authority),
                 updated_by_record = COALESCE(excluded.updated_by_record, subject.updated_by_record)
             """, "register subject")
-        try addAlias(scheme: s.kind == .naturalPerson ? .residentID : .uscc, value: s.code, subject: s.code)
         if s.kind != .naturalPerson { try addName(s.name, of: s.code, from: s.establishedOn, to: nil) }
     }
 
@@ -74,13 +73,18 @@ struct PostgresDerivedFacts: DerivedFactsWriting {
 
     /// The SQLite registry's rule (``Registry/introduce(code:kind:name:source:recordID:onlyIfAbsent:in:)``) as one
     /// PL/pgSQL step of the block, so that it needs no round trip of its own: a subject the
-    /// registry does not know is inserted with its alias (and its name, for an organisation);
+    /// registry does not know is inserted (with its name, for an organisation);
     /// unless `onlyIfAbsent`, a known one is renamed by a more authoritative source, or by an
     /// equal one (not a registration) with a name that sorts first, or when it has no name; the
     /// name is kept as a variant. Its result is not reported (no caller uses it).
     func introduce(code: String, kind: SubjectKind, name: String, source: IdentitySource, recordID: Int64?, onlyIfAbsent: Bool) throws -> Bool {
-        let alias: AliasScheme = kind == .naturalPerson ? .residentID : .uscc
-        let variant: SQLText = """
+        // A `named` variant that repeats the subject's own name and source is derived (``NamedVariant``).
+        let variant: SQLText = source == NamedVariant.source ? """
+            INSERT INTO name_variant (subject_code, name, source, record_id) SELECT \(code), \(name), 'named', NULL
+                WHERE NOT EXISTS (SELECT 1 FROM subject WHERE code = \(code) AND identity_source = 'named' AND name = \(name))
+                ON CONFLICT DO NOTHING;
+
+            """ : """
             INSERT INTO name_variant (subject_code, name, source, record_id) VALUES (\(code), \(name), \(source.rawValue), \(recordID))
                 ON CONFLICT DO NOTHING;
 
@@ -89,12 +93,10 @@ struct PostgresDerivedFacts: DerivedFactsWriting {
             PERFORM 1 FROM subject WHERE code = \(code);
             IF NOT FOUND THEN
             INSERT INTO subject (code, kind, name, status, identity_source) VALUES (\(code), \(kind.rawValue), \(name), 'active', \(source.rawValue));
-            INSERT INTO alias (value, scheme, subject_code) VALUES (\(IdentifierText.normalise(code)), \(alias.rawValue), \(code))
-                ON CONFLICT (value, scheme) DO UPDATE SET subject_code = excluded.subject_code;
 
             """
         if kind != .naturalPerson && !name.isEmpty { step.sql += Self.addNameSQL(name, of: code, from: nil, to: nil).sql + ";\n" }
-        if !name.isEmpty { step.sql += variant.sql }
+        if !name.isEmpty && source != NamedVariant.source { step.sql += variant.sql }
         if !onlyIfAbsent && !name.isEmpty {
             // The stored source's rank (nil counts as `named`), and the new source's.
             let rank = "(CASE COALESCE(identity_source, 'named') WHEN 'list' THEN 0 WHEN 'record' THEN 1 WHEN 'named' THEN 2 ELSE 3 END)"

@@ -80,7 +80,8 @@ public struct PostgresFeedback: FeedbackKeeping {
     static func code(of identifier: String, in session: PostgresSession) throws -> String? {
         let value = IdentifierText.normalise(identifier)
         return try session.query("""
-            SELECT a.subject_code FROM alias a JOIN subject s ON s.code = a.subject_code WHERE a.value = \(value) LIMIT 1
+            SELECT code FROM subject WHERE code = \(value)
+            UNION ALL SELECT a.subject_code FROM alias a JOIN subject s ON s.code = a.subject_code WHERE a.value = \(value) LIMIT 1
             """, "look up \(IdentityMask.forDisplay(identifier))").first?.decode(String.self)
     }
 }

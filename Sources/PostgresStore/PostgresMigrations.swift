@@ -1,3 +1,4 @@
+import CreditRegistry
 import PostgresNIO
 
 /// The registry's schema on PostgreSQL: the same tables, columns and meaning as the SQLite
@@ -355,6 +356,10 @@ public enum PostgresMigrations {
             CREATE TRIGGER audit_checkpoint_append_only BEFORE UPDATE OR DELETE ON audit_checkpoint
                 FOR EACH ROW EXECUTE FUNCTION credit_append_only();
             """),
+        // Rows that only repeat the subject row, derived by every reader as on SQLite: a subject's
+        // own code as its alias (``OwnCodeAlias``), a `named` subject's own name as its variant (``NamedVariant``).
+        Migration(name: "registry/v12-derived-identity-rows",
+                  sql: OwnCodeAlias.deleteStoredSQL + ";\n" + NamedVariant.deleteStoredSQL + ";\n" + NamedVariant.postgresTrigger),
     ]
 
     /// The advisory lock that serialises migrations of one database (several servers may start at once).

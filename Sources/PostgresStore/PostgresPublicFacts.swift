@@ -33,7 +33,8 @@ public struct PostgresPublicFacts: PublicFactsReading {
                 try slice.registry.writer.writeWithoutTransaction { db in
                     try slice.clear(Self.tables, in: db)
                     guard let code = try session.query("""
-                        SELECT a.subject_code FROM alias a JOIN subject s ON s.code = a.subject_code WHERE a.value = \(value) LIMIT 1
+                        SELECT code FROM subject WHERE code = \(value)
+                        UNION ALL SELECT a.subject_code FROM alias a JOIN subject s ON s.code = a.subject_code WHERE a.value = \(value) LIMIT 1
                         """, "look up \(IdentityMask.forDisplay(identifier))").first?.decode(String.self) else { return }
                     try slice.load("alias", where: "value = \(value) AND subject_code = \(code)", from: session, into: db)
                     try Self.load([code], into: slice, from: session, db: db)

@@ -64,7 +64,8 @@ public struct PostgresRegistryReading: RegistryReading {
         let evaluated = active && materialisedOn != day
         let value = IdentifierText.normalise(q.identifier)
         let rows = try session.query("""
-            WITH s AS (SELECT s.code, s.kind, s.name, s.status FROM alias a JOIN subject s ON s.code = a.subject_code
+            WITH s AS (SELECT s.code, s.kind, s.name, s.status FROM subject s WHERE s.code = \(value)
+                       UNION ALL SELECT s.code, s.kind, s.name, s.status FROM alias a JOIN subject s ON s.code = a.subject_code
                        WHERE a.value = \(value) LIMIT 1)
             SELECT s.code, s.kind, s.name, s.status, \(unescaped: Self.decisionColumns)
             FROM s LEFT JOIN decision d ON d.subject_code = s.code AND d.valid_from <= \(day)

@@ -76,7 +76,8 @@ public struct PostgresSlices: RegistrySlicing {
     static func loadReport(of identifier: String, slice: SliceRegistry, session: PostgresSession, db: Database) throws -> String? {
         let value = IdentifierText.normalise(identifier)
         guard let code = try session.query("""
-            SELECT a.subject_code FROM alias a JOIN subject s ON s.code = a.subject_code WHERE a.value = \(value) LIMIT 1
+            SELECT code FROM subject WHERE code = \(value)
+            UNION ALL SELECT a.subject_code FROM alias a JOIN subject s ON s.code = a.subject_code WHERE a.value = \(value) LIMIT 1
             """, "look up \(IdentityMask.forDisplay(identifier))").first?.decode(String.self) else { return nil }
         try slice.load("subject", where: "code = \(code)", from: session, into: db)
         for table in ["alias", "subject_name", "status_history", "list_entry", "penalty", "licence", "tax_grade", "decision", "feedback"] {

@@ -38,6 +38,8 @@ import Testing
             // Persons: new, known (variant only), renamed by a more authoritative source.
             try registry.introduce(code: rep, kind: .naturalPerson, name: "张丽", source: .named, recordID: ids[0], in: db, statements: statements)
             try registry.introduce(code: rep, kind: .naturalPerson, name: "張麗", source: .list, recordID: ids[1], in: db, statements: statements)
+            // Named again under another spelling that does not rename it: a `named` variant row.
+            try registry.introduce(code: rep, kind: .naturalPerson, name: "张莉", source: .named, recordID: ids[1], in: db, statements: statements)
             try registry.introduce(code: chief, kind: .naturalPerson, name: "王強", source: .list, recordID: ids[1], in: db, statements: statements)
             try registry.introduce(code: chief, kind: .naturalPerson, name: "王强", source: .named, recordID: ids[0], in: db, statements: statements)
             try registry.introduce(code: chief, kind: .naturalPerson, name: "王强", source: .record, recordID: ids[0], onlyIfAbsent: true,

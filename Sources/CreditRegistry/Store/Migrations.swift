@@ -23,7 +23,7 @@ enum RegistryMigrations {
                     authority TEXT,                     -- registration authority as given by the bureau
                     updated_by_record INTEGER
                 );
-                -- Every identifier a subject is known by, its own code included: one probe finds it.
+                -- Every identifier a subject is known by (its own code is derived from `subject` since v12).
                 CREATE TABLE alias (
                     value TEXT NOT NULL,
                     scheme TEXT NOT NULL,
@@ -254,6 +254,14 @@ enum RegistryMigrations {
             try db.execute(sql: NameGramIndex.schema)
             try db.execute(sql: NameGramIndex.triggers)
             try NameGramIndex.rebuild(in: db)
+        }
+        m.registerMigration("v12-derived-identity-rows") { db in
+            // Rows that only repeat the subject row go; readers derive them: a subject's own code
+            // as its alias (``OwnCodeAlias``), a `named` subject's own name as its variant
+            // (``NamedVariant``, kept as a row by a trigger when the subject's name changes).
+            try db.execute(sql: OwnCodeAlias.deleteStoredSQL)
+            try db.execute(sql: NamedVariant.deleteStoredSQL)
+            try db.execute(sql: NamedVariant.sqliteTrigger)
         }
         return m
     }

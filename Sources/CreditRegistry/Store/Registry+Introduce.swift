@@ -6,7 +6,7 @@ import GRDB
 /// shareholder named in a registration comes next; a bureau's record about a subject (a
 /// penalty, a tax case, a licence) next; a national list (the name as the court wrote it)
 /// last. A more authoritative source replaces the current name; every source's name is kept in
-/// `name_variant`.
+/// `name_variant` (or derived from the subject row, see ``NamedVariant``).
 public enum IdentitySource: String, Sendable, Codable, CaseIterable, Comparable {
     case list
     case record
@@ -58,11 +58,17 @@ extension Registry {
             let insert = try statement(.insertIntroduced, statements, db)
             insert.bind(1, code); insert.bind(2, kind.rawValue); insert.bind(3, name); insert.bind(4, source.rawValue)
             try insert.run(db)
-            try addAlias(scheme: kind == .naturalPerson ? .residentID : .uscc, value: code, subject: code, in: db, statements: statements)
             if kind != .naturalPerson && !name.isEmpty { try addName(name, of: code, from: nil, in: db, statements: statements) }
             isNew = true
         }
-        if !name.isEmpty {
+        if !name.isEmpty && source == NamedVariant.source {
+            // A new subject bears this name from this source: the variant is derived (``NamedVariant``).
+            if !isNew {
+                let variant = try statement(.addNamedVariant, statements, db)
+                variant.bind(1, code); variant.bind(2, name)
+                try variant.run(db)
+            }
+        } else if !name.isEmpty {
             let variant = try statement(.addNameVariant, statements, db)
             variant.bind(1, code); variant.bind(2, name); variant.bind(3, source.rawValue); variant.bind(4, recordID)
             try variant.run(db)
@@ -70,9 +76,14 @@ extension Registry {
         return isNew
     }
 
-    /// The names sources gave a subject, with the source of each (sorted by name, then source).
+    /// The names sources gave a subject, with the source of each (sorted by name, then source);
+    /// the one its own name and source imply is derived (``NamedVariant``).
     public func nameVariants(of code: String, in db: Database) throws -> [(name: String, source: IdentitySource)] {
-        try Row.fetchAll(db.cachedStatement(sql: "SELECT name, source FROM name_variant WHERE subject_code = ? ORDER BY name, source"),
+        try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT name, source FROM name_variant WHERE subject_code = ?1
+            UNION SELECT name, identity_source FROM subject WHERE code = ?1 AND identity_source = 'named' AND name <> ''
+            ORDER BY name, source
+            """),
                          arguments: [code]).map { row in
             let text: String = row["source"]
             guard let source = IdentitySource(rawValue: text) else {

@@ -72,14 +72,14 @@ public struct Registry: Sendable {
     // MARK: - Writing
 
     /// Inserts a subject or updates its identity from its registration (the authoritative
-    /// source of names, kinds and status); its own code becomes an alias.
+    /// source of names, kinds and status). Its own code is an alias without a row of its own
+    /// (``OwnCodeAlias``).
     public func upsert(_ s: Subject, recordID: Int64? = nil, in db: Database, statements: RegistryStatements? = nil) throws {
         let stmt = try statement(.upsertSubject, statements, db)
         stmt.bind(1, s.code); stmt.bind(2, s.kind.rawValue); stmt.bind(3, s.name); stmt.bind(4, s.status.rawValue)
         stmt.bind(5, s.statusSince); stmt.bind(6, s.establishedOn); stmt.bind(7, s.region); stmt.bind(8, s.authority)
         stmt.bind(9, recordID)
         try stmt.run(db)
-        try addAlias(scheme: s.kind == .naturalPerson ? .residentID : .uscc, value: s.code, subject: s.code, in: db, statements: statements)
         if s.kind != .naturalPerson { try addName(s.name, of: s.code, from: s.establishedOn, in: db, statements: statements) }
     }
 
@@ -92,7 +92,6 @@ public struct Registry: Sendable {
             """)
         try stmt.execute(arguments: [s.code, s.kind.rawValue, s.name, s.status.rawValue, s.region])
         guard db.changesCount > 0 else { return false }
-        try addAlias(scheme: s.kind == .naturalPerson ? .residentID : .uscc, value: s.code, subject: s.code, in: db)
         if s.kind != .naturalPerson { try addName(s.name, of: s.code, from: nil, in: db) }
         return true
     }
@@ -160,7 +159,8 @@ public struct Registry: Sendable {
 
     /// Finds the subject that any identifier names: USCC, resident ID (18 or 15 digits),
     /// registration number, organisation code or tax number; full-width, spaced, hyphenated or
-    /// lower-case input is normalised first. One index probe on `alias`.
+    /// lower-case input is normalised first. A subject's own code is found by one probe on
+    /// `subject`; any other identifier by a probe on `alias` after that one misses.
     public func lookup(_ identifier: String) throws -> Subject? {
         try writer.read { db in try lookup(identifier, in: db) }
     }
@@ -171,7 +171,9 @@ public struct Registry: Sendable {
         // Bound and read through SQLite's C interface: a GRDB cursor builds its arguments and a
         // map of the column names per call, which cost as much as the probe itself.
         let statement = try db.cachedStatement(sql: """
-            SELECT \(Subject.columns) FROM alias a JOIN subject s ON s.code = a.subject_code WHERE a.value = ? LIMIT 1
+            SELECT \(Subject.columns) FROM subject s WHERE s.code = ?1
+            UNION ALL SELECT \(Subject.columns) FROM alias a JOIN subject s ON s.code = a.subject_code WHERE a.value = ?1
+            LIMIT 1
             """)
         statement.bind(1, value)
         guard try statement.step(db) else { return nil }
@@ -184,9 +186,13 @@ public struct Registry: Sendable {
         try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM subject WHERE code = ?"), arguments: [code]).map { try Subject(row: $0) }
     }
 
-    /// Every alias of a subject, its own code included.
+    /// Every alias of a subject, its own code (derived from the subject row) included.
     public func aliases(of code: String, in db: Database) throws -> [(scheme: AliasScheme, value: String)] {
-        try Row.fetchAll(db.cachedStatement(sql: "SELECT scheme, value FROM alias WHERE subject_code = ? ORDER BY scheme, value"),
+        try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT scheme, value FROM alias WHERE subject_code = ?1
+            UNION SELECT \(OwnCodeAlias.schemeSQL(kind: "kind")), code FROM subject WHERE code = ?1
+            ORDER BY scheme, value
+            """),
                          arguments: [code]).compactMap { row in
             AliasScheme(rawValue: row["scheme"]).map { ($0, row["value"] as String) }
         }

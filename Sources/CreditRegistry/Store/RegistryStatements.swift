@@ -16,7 +16,7 @@ public final class RegistryStatements {
     /// One write statement of the registry.
     public enum Slot: Int, CaseIterable, Sendable {
         case upsertSubject, addName, addAlias, addRelation, addRelationNotFromRegistration, endRoles, appendRecord, addStatus
-        case probeIdentity, renameSubject, insertIntroduced, addNameVariant
+        case probeIdentity, renameSubject, insertIntroduced, addNameVariant, addNamedVariant
         case putListEntry, putPenalty, putLicence, putTaxGrade
 
         /// The statement's SQL.
@@ -69,6 +69,10 @@ public final class RegistryStatements {
             case .renameSubject: "UPDATE subject SET name = ?, kind = ?, identity_source = ? WHERE code = ?"
             case .insertIntroduced: "INSERT INTO subject (code, kind, name, status, identity_source) VALUES (?, ?, ?, 'active', ?)"
             case .addNameVariant: "INSERT OR IGNORE INTO name_variant (subject_code, name, source, record_id) VALUES (?, ?, ?, ?)"
+            case .addNamedVariant: """
+                INSERT OR IGNORE INTO name_variant (subject_code, name, source, record_id) SELECT ?1, ?2, 'named', NULL
+                WHERE NOT EXISTS (SELECT 1 FROM subject WHERE code = ?1 AND identity_source = 'named' AND name = ?2)
+                """
             case .putListEntry: """
                 INSERT INTO list_entry (subject_code, list, entered_on, ground, reason, authority, entry_key, entry_record)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)

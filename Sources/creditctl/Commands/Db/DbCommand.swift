@@ -91,6 +91,8 @@ struct DbCopy: ParsableCommand {
             Terminal.err("creditctl: no registry at \(from)\n")
             throw ExitCode(74)
         }
+        // The source is brought to this build's schema first, as any command that opens it would.
+        _ = try Registry(path: from)
         let session = try DbCommand.connect(url)
         defer { session.close() }
         let files = AuditFiles(beside: from, key: nil)
