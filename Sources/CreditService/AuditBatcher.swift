@@ -9,7 +9,7 @@ import CreditRegistry
 actor AuditBatcher {
     private let operations: CreditOperations
     private let pool: BlockingPool
-    private var pending: [(entries: [AuditLog.Pending], done: CheckedContinuation<Void, any Error>)] = []
+    private var pending: [(entries: [AuditLog.Pending], done: @Sendable (Result<Void, any Error>) -> Void)] = []
     private var flushing = false
 
     init(operations: CreditOperations, pool: BlockingPool) {
@@ -17,10 +17,11 @@ actor AuditBatcher {
         self.pool = pool
     }
 
-    /// Writes `entries` (in order, chained) and returns once they are committed.
+    /// Writes `entries` (in order, chained) and returns once they are committed. A cancelled
+    /// caller stops waiting at once; its entries, once handed over, are still written.
     func record(_ entries: [AuditLog.Pending]) async throws {
-        try await withCheckedThrowingContinuation { (c: CheckedContinuation<Void, any Error>) in
-            pending.append((entries, c))
+        try await CancellableWait.result { done in
+            pending.append((entries, done))
             operations.metrics.auditQueued(entries.count)
             if !flushing {
                 flushing = true
@@ -39,10 +40,10 @@ actor AuditBatcher {
             do {
                 try await pool.run { try operations.recordAudit(entries) }
                 operations.metrics.auditDequeued(entries.count)
-                batch.forEach { $0.done.resume() }
+                batch.forEach { $0.done(.success(())) }
             } catch {
                 operations.metrics.auditDequeued(entries.count)
-                batch.forEach { $0.done.resume(throwing: error) }
+                batch.forEach { $0.done(.failure(error)) }
             }
         }
         flushing = false

@@ -23,12 +23,16 @@ final class BlockingPool: Sendable {
         pool.start()
     }
 
-    /// Runs `body` on one of the pool's threads and returns its result.
+    /// Runs `body` on one of the pool's threads and returns its result. A cancelled caller stops
+    /// waiting at once (`CancellationError`); `body`, once started, runs to its end.
     func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
         let niceness = self.niceness
-        return try await pool.runIfActive {
-            if niceness != 0 { Self.lowerPriority(by: niceness) }
-            return try body()
+        return try await CancellableWait.result { done in
+            pool.submit { state in
+                guard case .active = state else { done(.failure(NIOThreadPoolError.ThreadPoolInactive())); return }
+                if niceness != 0 { Self.lowerPriority(by: niceness) }
+                done(Result { try body() })
+            }
         }
     }
 

@@ -34,12 +34,10 @@ final class LookupBatcher: Sendable {
         self.drainers = max(1, drainers)
     }
 
-    /// The answer to `request`, from the next batch, once its audit entry is committed.
+    /// The answer to `request`, from the next batch, once its audit entry is committed. A
+    /// cancelled caller stops waiting at once; the look-up, once queued, is still answered and audited.
     func lookUp(_ request: MeasuresRequest) async throws -> Answer {
-        // Resumed exactly once by `drain` (answer or error); unchecked: this runs for every look-up.
-        try await withUnsafeThrowingContinuation { continuation in
-            lookUp(request) { continuation.resume(with: $0) }
-        }
+        try await CancellableWait.result { done in lookUp(request, completion: done) }
     }
 
     /// Calls `completion` on a pool thread with the answer to `request` from the next batch, once

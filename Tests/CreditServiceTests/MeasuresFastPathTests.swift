@@ -194,7 +194,9 @@ extension ServiceErrorTests {
     /// `timeout` from the event loop (the audit log's own wait is far longer).
     @Test func aFastLookUpPastTheRequestTimeoutIs503Timeout() async throws {
         var limits = ServiceLimits()
-        limits.requestTimeout = .milliseconds(200)
+        // Long enough for the second look-up on a loaded machine; the held lock makes the first
+        // one outlast any deadline.
+        limits.requestTimeout = .seconds(3)
         let lock = try HeldWriteLock(AuditFiles(beside: path).database)
         defer { try? lock.release() }
         let (app, fast) = try fastPathApp(limits: limits, busyTimeout: 60)
@@ -209,16 +211,20 @@ extension ServiceErrorTests {
         #expect("\(request.metadata["status"] ?? "")" == "503" && "\(request.metadata["path"] ?? "")" == "/v1/subjects/{id}/measures")
     }
 
-    /// The router's answer past the request timeout is logged as the caller gets it (503
-    /// `timeout`), once, not as what the route ended with after the deadline.
+    /// The router answers a request past its timeout at the deadline (503 `timeout`), though the
+    /// blocking work it started waits on (up to its 30 s busy timeout here), and logs it as the
+    /// caller gets it, once, not as what the route ended with after the deadline.
     @Test func aRoutedLookUpPastTheRequestTimeoutIsLoggedAs503Once() async throws {
         var limits = ServiceLimits()
-        limits.requestTimeout = .milliseconds(200)
+        // Long enough for the second look-up on a loaded machine; the held lock makes the first
+        // one outlast any deadline.
+        limits.requestTimeout = .seconds(3)
         let lock = try HeldWriteLock(AuditFiles(beside: path).database)
         defer { try? lock.release() }
-        // The route's own wait for the audit log ends after the deadline (in `busy`): the blocking
-        // work does not stop when the request is cancelled.
-        let ops = try CreditOperations.open(path: path, busyTimeout: 1, clock: .fixed(try Day("2025-07-10")))
+        // The route's own wait for the audit log outlasts the deadline: the blocking work does not
+        // stop when the request is cancelled; it ends once the lock is released, before the
+        // second look-up's entry (one audit writer), so a line it logged would be counted.
+        let ops = try CreditOperations.open(path: path, busyTimeout: 30, clock: .fixed(try Day("2025-07-10")))
         var logger = Logger(label: "test") { _ in logs }
         logger.logLevel = .debug
         let metrics = ServiceMetrics()
