@@ -16,14 +16,7 @@ struct PostgresImpactFacts: ImpactFactSource {
 
     func forEachSubject(asOf: Day, _ body: (SubjectFacts) throws -> Void) throws {
         let snapshot = try PostgresFactSnapshot()
-        var last: String?
-        while true {
-            let page = try last.map { after in
-                try statements.query("SELECT code FROM subject WHERE code > \(after) ORDER BY code LIMIT \(subjectsPerBatch)",
-                                     "read a batch of subject codes")
-            } ?? statements.query("SELECT code FROM subject ORDER BY code LIMIT \(subjectsPerBatch)", "read a batch of subject codes")
-            let codes = try page.map { try $0.decode(String.self) }
-            guard let end = codes.last else { return }
+        try SubjectCodeBatches.forEach(statements, size: subjectsPerBatch) { codes in
             try snapshot.load(codes, from: statements)
             let batch = Set(codes)
             try snapshot.read { db in
@@ -33,7 +26,6 @@ struct PostgresImpactFacts: ImpactFactSource {
                     if batch.contains(facts.code) { try body(facts) }
                 }
             }
-            last = end
         }
     }
 

@@ -31,16 +31,7 @@ struct PostgresMaterialiser {
         let rows = PostgresDecisionRows(rules: rules, asOf: asOf, statements: statements)
         var extendedTo = Set<String>()
         var ownRows: [String: Int] = [:]
-        var last: String?
-        while true {
-            // Pages in the order of the code index (the database's collation): which subjects
-            // share a batch does not change what is decided for each.
-            let page = try last.map { after in
-                try statements.query("SELECT code FROM subject WHERE code > \(after) ORDER BY code LIMIT \(subjectsPerBatch)",
-                                     "read a batch of subject codes")
-            } ?? statements.query("SELECT code FROM subject ORDER BY code LIMIT \(subjectsPerBatch)", "read a batch of subject codes")
-            let codes = try page.map { try $0.decode(String.self) }
-            guard let end = codes.last else { break }
+        try SubjectCodeBatches.forEach(statements, size: subjectsPerBatch) { codes in
             try snapshot.load(codes, from: statements)
             let batch = Set(codes)
             func handle(_ code: String, _ ds: [Decision]) throws {
@@ -84,7 +75,6 @@ struct PostgresMaterialiser {
                 }
             }
             try rows.flush()
-            last = end
         }
         // Persons reached through organisations: their final set merges every route and applies
         // the conflict policy across them.
