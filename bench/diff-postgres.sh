@@ -12,17 +12,13 @@
 # CREDITCTL=path runs that build (no build step); TODAY (default 2026-06-30) is the diff's day.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib.sh
 N=${1:-20000}
 export CREDITCTL_TODAY=${TODAY:-2026-06-30}
-if [ -n "${CREDITCTL:-}" ]; then BIN=$CREDITCTL; else
-  swift build -c release --product creditctl >/dev/null
-  BIN=$(swift build -c release --show-bin-path)/creditctl
-fi
-WORK=$(mktemp -d /tmp/bench-diff.XXXXXX)
-chmod 755 "$WORK"   # the cluster runs as postgres when this runs as root
+bench_binary "${CREDITCTL:-}"
+bench_workdir diff
 PGDIR="$WORK/cluster"
-trap 'bash scripts/pg-cluster stop "$PGDIR" >/dev/null 2>&1 || true; rm -rf "$WORK"' EXIT
-BASE=$(bash scripts/pg-cluster start "$PGDIR" 54332)
+BASE=$(bench_pg_cluster 54332)
 
 DB="$WORK/credit.db"
 "$BIN" samples generate --subjects "$N" --seed 42 --out "$WORK/feeds" --bank-rows 0 --format json > /dev/null

@@ -16,6 +16,7 @@ BENCH_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BENCH_DIR=${BENCH_DIR:-$BENCH_ROOT/.bench-data}
 SERVER=""
 WORK=""
+PGDIR=""
 BENCH_CHILDREN=()
 
 bench_require() {
@@ -41,6 +42,7 @@ bench_cleanup() {
   local pid
   for pid in "${BENCH_CHILDREN[@]}"; do kill "$pid" 2>/dev/null || true; done
   bench_stop
+  [ -z "$PGDIR" ] || bash "$BENCH_ROOT/scripts/pg-cluster" stop "$PGDIR" >/dev/null 2>&1 || true
   [ -n "$WORK" ] && rm -rf "$WORK"
   return 0
 }
@@ -50,6 +52,14 @@ bench_workdir() {
   WORK=$(mktemp -d "/tmp/bench-$1.XXXXXX")
   trap bench_cleanup EXIT
   trap 'exit 130' INT TERM
+}
+
+# Prints the URL of a throw-away PostgreSQL cluster started in $WORK/cluster on port $1 (after
+# bench_workdir). The caller sets PGDIR="$WORK/cluster" first: this runs in the subshell of
+# `URL=$(…)`, and the cleanup stops the cluster PGDIR names, after the servers.
+bench_pg_cluster() {
+  chmod 755 "$WORK"   # the cluster runs as postgres when this runs as root
+  bash "$BENCH_ROOT/scripts/pg-cluster" start "$WORK/cluster" "$1"
 }
 
 # Registers a background process to be killed on exit.

@@ -14,15 +14,10 @@ cd "$(dirname "$0")/.."
 N="${1:-200000}"
 ROUNDS="${ROUNDS:-1}"
 source bench/lib.sh
-if [ -n "${CREDITCTL:-}" ]; then BIN=$CREDITCTL; else
-  swift build -c release --product creditctl >/dev/null
-  BIN=$(swift build -c release --show-bin-path)/creditctl
-fi
-WORK=$(mktemp -d /tmp/bench-publish.XXXXXX)
-chmod 755 "$WORK"   # the cluster runs as postgres when this runs as root
+bench_binary "${CREDITCTL:-}"
+bench_workdir publish
 PGDIR="$WORK/cluster"
-trap 'bash scripts/pg-cluster stop "$PGDIR"; rm -rf "$WORK"' EXIT
-URL=$(bash scripts/pg-cluster start "$PGDIR" 54333)
+URL=$(bench_pg_cluster 54333)
 
 DB="$WORK/registry.db"
 bench_copy "$(bench_registry "$N")" "$DB"
