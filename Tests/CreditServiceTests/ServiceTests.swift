@@ -89,9 +89,11 @@ import Testing
         var csv = "code,name\n"
         for i in 0..<30_000 { csv += (i % 2 == 0 ? "91350200MA2XH1K70Y,华兴科技(厦门)有限公司\n" : "91350100M000100Y43,某公司\n") }
         let body = csv
-        // Back-pressure is the subject, not the deadline: a loaded machine may take longer than 30 s for it.
+        // Back-pressure is the subject, not the deadlines: on a loaded machine the check may take
+        // longer than 30 s, and PostgreSQL's reads may leave the connection silent for as long.
         var limits = ServiceLimits()
         limits.requestTimeout = .seconds(300)
+        limits.idleTimeout = .seconds(300)
         try await s.app(limits: limits).test(.live) { client in
             let bank: HTTPFields = [.authorization: "Bearer \(Self.bank)"]
             let r = try await client.execute(uri: "/v1/check?format=csv", method: .post, headers: bank,
