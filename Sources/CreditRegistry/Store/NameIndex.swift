@@ -12,7 +12,9 @@ public enum NameIndex {
     }
 
     /// Rebuilds `name_index`, the trigram index and the short-query index (``NameGramIndex``)
-    /// from `subject_name` and re-creates the triggers.
+    /// from `subject_name` and re-creates the triggers. The trigram index is built with FTS5's
+    /// automatic merging off (one `optimize` merges its segments once) and left with the default
+    /// (`automerge` 4) for the row-by-row updates that follow.
     public static func rebuild(in db: Database) throws {
         try suspendIndexing(in: db)
         try db.execute(sql: """
@@ -21,8 +23,10 @@ public enum NameIndex {
             INSERT INTO name_index (subject_code, name, former)
                 SELECT subject_code, name, valid_to IS NOT NULL FROM subject_name ORDER BY subject_code, name;
             CREATE INDEX name_index_name ON name_index(name);
+            INSERT INTO name_fts(name_fts, rank) VALUES ('automerge', 0);
             INSERT INTO name_fts(name_fts) VALUES ('rebuild');
             INSERT INTO name_fts(name_fts) VALUES ('optimize');
+            INSERT INTO name_fts(name_fts, rank) VALUES ('automerge', 4);
             """)
         try db.execute(sql: RegistryMigrations.nameIndexTriggers)
         try NameGramIndex.rebuild(in: db)
