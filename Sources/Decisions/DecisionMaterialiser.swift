@@ -104,7 +104,7 @@ public struct DecisionMaterialiser: Sendable {
                     try pool.read { rdb in
                         var batch: [(SubjectFacts, [SubjectFacts])] = []
                         batch.reserveCapacity(512)
-                        let reading = throughContributions ? .contributions(try ContributionTable.read(rdb, rules: rules, asOf: asOf)) : direct
+                        let reading = throughContributions ? .contributions(try ContributionTable.readAll(rdb, rules: rules, asOf: asOf)) : direct
                         shared.value = reading
                         try Self.stream(rdb, asOf: asOf, related: reading) { f, related in
                             batch.append((f, related))
@@ -133,7 +133,7 @@ public struct DecisionMaterialiser: Sendable {
             }
             if let e = failure.value { throw e }
         } else {
-            let r = throughContributions ? .contributions(try ContributionTable.read(db, rules: rules, asOf: asOf)) : direct
+            let r = throughContributions ? .contributions(try ContributionTable.readAll(db, rules: rules, asOf: asOf)) : direct
             try Self.stream(db, asOf: asOf, related: r) { f, related in
                 try handle(f, related: related, r); return true
             }
