@@ -40,6 +40,11 @@ public struct DecisionMaterialiser: Sendable {
     public func materialiseAll(asOf: Day, in db: Database, progress: ((Int) -> Void)? = nil) throws -> Summary {
         let started = Date()
         var summary = Summary()
+        let parallelPool = readers > 1 ? registry.writer as? DatabasePool : nil
+        // The subjects that may contribute are looked up on another thread while this one prepares.
+        let candidates = parallelPool.flatMap { pool in
+            rules.evaluatesThroughContributions ? rules.contributionSources.map { ContributionCandidates(pool, sources: $0) } : nil
+        }
         // The decision table's secondary indexes are built once, after every row is written (one
         // sort each instead of an index insertion a row), in the same transaction.
         let indexes = try String.fetchAll(db, sql: "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'decision' AND sql IS NOT NULL")
@@ -89,11 +94,12 @@ public struct DecisionMaterialiser: Sendable {
             try record(facts.code, ds)
         }
 
-        if let pool = registry.writer as? DatabasePool, !verifications, readers > 1 {
+        if let pool = parallelPool, !verifications {
             // Reading and evaluating need no write connection: the readers split the registry
             // into code ranges and hand back each range's decisions in code order.
             let ranges = try CodeRange.split(subjectsPerRange: subjectsPerRange, in: db)
-            try ParallelEvaluation(rules: rules, asOf: asOf, related: streamsRelated, presence: presence, readers: readers, ranges: ranges)
+            try ParallelEvaluation(rules: rules, asOf: asOf, related: streamsRelated, presence: presence, readers: readers, ranges: ranges,
+                                   candidates: candidates)
                 .run(pool, record)
         } else if let pool = registry.writer as? DatabasePool {
             let queue = BoundedQueue<[(SubjectFacts, [SubjectFacts])]>(capacity: 16)

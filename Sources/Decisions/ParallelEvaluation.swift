@@ -20,6 +20,8 @@ struct ParallelEvaluation {
     let presence: FactPresence?
     let readers: Int
     let ranges: [CodeRange]
+    /// The subjects that may contribute, when the rules name their sources (else every subject is streamed).
+    var candidates: ContributionCandidates? = nil
 
     /// A slice of one range's results; `last` ends the range.
     private struct Part: Sendable {
@@ -47,10 +49,10 @@ struct ParallelEvaluation {
         guard related else { return .none }
         guard rules.evaluatesThroughContributions else { return .facts(keyPersons: rules.readsKeyPersonsFacts, presence: presence) }
         let tables = LockedBox<[ContributionTable]>([])
-        if let sources = rules.contributionSources {
+        if let candidates {
             // Only the subjects with a row of the sources may contribute (a few percent): they
             // are read by code, in chunks the readers take in turn.
-            let codes = try pool.read { db in try ContributionTable.candidates(db, sources: sources) }
+            let codes = try candidates.codes()
             let chunk = 1024
             try Self.onReaders(pool, readers) { [rules, asOf] reader, db in
                 var table = ContributionTable()
