@@ -155,7 +155,7 @@ import Testing
         }
     }
 
-    /// Conditions that may hold for a subject with no sparse row leave every subject a candidate.
+    /// Conditions that may hold for a subject with no sparse row (an active enterprise) leave every subject a candidate.
     @Test func openConditionsMakeEverySubjectACandidate() throws {
         let probe = SourceFile(path: "open_probe.rules", text: """
             memorandum "测试〔2026〕4号" {
@@ -172,7 +172,7 @@ import Testing
             }
             rule probe_open_extension {
               title "企业的法定代表人"
-              punish when kind = enterprise
+              punish when kind = enterprise and status = active
               apply probe_open
               to legal_representative
               for 1 year
