@@ -40,7 +40,10 @@ public struct DecisionMaterialiser: Sendable {
     public func materialiseAll(asOf: Day, in db: Database, progress: ((Int) -> Void)? = nil) throws -> Summary {
         let started = Date()
         var summary = Summary()
-        let parallelPool = readers > 1 ? registry.writer as? DatabasePool : nil
+        // Streamed facts get the verification facts the per-subject loader attaches, so both
+        // paths evaluate the same facts (one query a subject only when any were recorded).
+        let verifications = try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM verification_fact)") ?? false
+        let parallelPool = readers > 1 && !verifications ? registry.writer as? DatabasePool : nil
         // The subjects that may contribute are looked up on another thread while this one prepares.
         let candidates = parallelPool.flatMap { pool in
             rules.evaluatesThroughContributions ? rules.contributionSources.map { ContributionCandidates(pool, sources: $0) } : nil
@@ -55,9 +58,6 @@ public struct DecisionMaterialiser: Sendable {
         var extendedTo = Set<String>()
         let evaluator = RegistryEvaluator(rules: rules, registry: registry)
         let rows = try DecisionRows(rules: rules, asOf: asOf, in: db)
-        // Streamed facts get the verification facts the per-subject loader attaches, so both
-        // paths evaluate the same facts (one query a subject only when any were recorded).
-        let verifications = try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM verification_fact)") ?? false
 
         // Rules that read related subjects get them streamed beside each subject's own facts
         // (verification facts, when any were recorded, are attached per subject instead): as the
@@ -94,7 +94,7 @@ public struct DecisionMaterialiser: Sendable {
             try record(facts.code, ds)
         }
 
-        if let pool = parallelPool, !verifications {
+        if let pool = parallelPool {
             // Reading and evaluating need no write connection: the readers split the registry
             // into code ranges and hand back each range's decisions in code order.
             let ranges = try CodeRange.split(subjectsPerRange: subjectsPerRange, in: db)
