@@ -26,6 +26,61 @@ struct ContributionTable: Sendable {
         return table
     }
 
+    /// The contributions of every subject: only the candidates read by code when the rules name
+    /// their ``CompiledRuleSet/contributionSources``, else every subject streamed.
+    static func readAll(_ db: Database, rules: CompiledRuleSet, asOf: Day) throws -> ContributionTable {
+        guard let sources = rules.contributionSources else { return try read(db, rules: rules, asOf: asOf) }
+        return try read(db, rules: rules, asOf: asOf, codes: try candidates(db, sources: sources))
+    }
+
+    /// The contributions of the subjects `codes` (in any order): those among them that may
+    /// contribute, read by code with the fact kinds contributions read.
+    static func read(_ db: Database, rules: CompiledRuleSet, asOf: Day, codes: some Sequence<String>) throws -> ContributionTable {
+        var table = ContributionTable()
+        let facts = try SubjectFactsProbe(db: db, asOf: asOf, kinds: rules.contributionReads.subtracting([.keyPersons]))
+        let probe = try KeyPersonsProbe(db: db)
+        for code in codes {
+            guard var f = try facts.facts(of: code), rules.mayContribute(f, asOf: asOf) else { continue }
+            f.keyPersons = try probe.keyPersons(of: code)
+            table.add(rules.contribution(of: f, asOf: asOf))
+        }
+        return table
+    }
+
+    /// The codes of the subjects having a row of any of `sources`, in code order: the only
+    /// subjects that may contribute when the rules' ``CompiledRuleSet/contributionSources`` are `sources`.
+    static func candidates(_ db: Database, sources: Set<ContributionSource>) throws -> [String] {
+        var codes = Set<String>()
+        func add(_ sql: String, _ arguments: StatementArguments = []) throws {
+            let s = try db.makeStatement(sql: sql)
+            try s.setArguments(arguments)
+            while try s.step(db) { if let c = s.text(at: 0) { codes.insert(c) } }
+        }
+        for source in sources {
+            switch source {
+            case .facts(let kind):
+                let (table, column) = switch kind {
+                case .statuses: ("status_history", "subject_code")
+                case .listEntries: ("list_entry", "subject_code")
+                case .taxGrades: ("tax_grade", "subject_code")
+                case .penalties: ("penalty", "subject_code")
+                case .licences: ("licence", "subject_code")
+                case .keyPersons: ("relation", "from_code")
+                case .roles: ("relation", "to_code")
+                }
+                try add("SELECT DISTINCT \(column) FROM \(table)")
+            case .list(let id):
+                try add("SELECT subject_code FROM list_entry WHERE list = ?", [id])
+            case .status(let statuses):
+                let marks = Array(repeating: "?", count: statuses.count).joined(separator: ", ")
+                let values = StatementArguments(statuses.map(\.rawValue))
+                try add("SELECT subject_code FROM status_history WHERE status IN (\(marks))", values)
+                try add("SELECT code FROM subject WHERE status IN (\(marks))", values)
+            }
+        }
+        return codes.sorted()
+    }
+
     /// Keeps `contribution` (when there is one).
     mutating func add(_ contribution: RelatedContribution?) {
         if let c = contribution { byCode[c.code] = c }

@@ -40,6 +40,14 @@ public struct DecisionMaterialiser: Sendable {
     public func materialiseAll(asOf: Day, in db: Database, progress: ((Int) -> Void)? = nil) throws -> Summary {
         let started = Date()
         var summary = Summary()
+        // Streamed facts get the verification facts the per-subject loader attaches, so both
+        // paths evaluate the same facts (one query a subject only when any were recorded).
+        let verifications = try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM verification_fact)") ?? false
+        let parallelPool = readers > 1 && !verifications ? registry.writer as? DatabasePool : nil
+        // The subjects that may contribute are looked up on another thread while this one prepares.
+        let candidates = parallelPool.flatMap { pool in
+            rules.evaluatesThroughContributions ? rules.contributionSources.map { ContributionCandidates(pool, sources: $0) } : nil
+        }
         // The decision table's secondary indexes are built once, after every row is written (one
         // sort each instead of an index insertion a row), in the same transaction.
         let indexes = try String.fetchAll(db, sql: "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'decision' AND sql IS NOT NULL")
@@ -50,9 +58,6 @@ public struct DecisionMaterialiser: Sendable {
         var extendedTo = Set<String>()
         let evaluator = RegistryEvaluator(rules: rules, registry: registry)
         let rows = try DecisionRows(rules: rules, asOf: asOf, in: db)
-        // Streamed facts get the verification facts the per-subject loader attaches, so both
-        // paths evaluate the same facts (one query a subject only when any were recorded).
-        let verifications = try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM verification_fact)") ?? false
 
         // Rules that read related subjects get them streamed beside each subject's own facts
         // (verification facts, when any were recorded, are attached per subject instead): as the
@@ -89,11 +94,12 @@ public struct DecisionMaterialiser: Sendable {
             try record(facts.code, ds)
         }
 
-        if let pool = registry.writer as? DatabasePool, !verifications, readers > 1 {
+        if let pool = parallelPool {
             // Reading and evaluating need no write connection: the readers split the registry
             // into code ranges and hand back each range's decisions in code order.
             let ranges = try CodeRange.split(subjectsPerRange: subjectsPerRange, in: db)
-            try ParallelEvaluation(rules: rules, asOf: asOf, related: streamsRelated, presence: presence, readers: readers, ranges: ranges)
+            try ParallelEvaluation(rules: rules, asOf: asOf, related: streamsRelated, presence: presence, readers: readers, ranges: ranges,
+                                   candidates: candidates)
                 .run(pool, record)
         } else if let pool = registry.writer as? DatabasePool {
             let queue = BoundedQueue<[(SubjectFacts, [SubjectFacts])]>(capacity: 16)
@@ -104,7 +110,7 @@ public struct DecisionMaterialiser: Sendable {
                     try pool.read { rdb in
                         var batch: [(SubjectFacts, [SubjectFacts])] = []
                         batch.reserveCapacity(512)
-                        let reading = throughContributions ? .contributions(try ContributionTable.read(rdb, rules: rules, asOf: asOf)) : direct
+                        let reading = throughContributions ? .contributions(try ContributionTable.readAll(rdb, rules: rules, asOf: asOf)) : direct
                         shared.value = reading
                         try Self.stream(rdb, asOf: asOf, related: reading) { f, related in
                             batch.append((f, related))
@@ -133,7 +139,7 @@ public struct DecisionMaterialiser: Sendable {
             }
             if let e = failure.value { throw e }
         } else {
-            let r = throughContributions ? .contributions(try ContributionTable.read(db, rules: rules, asOf: asOf)) : direct
+            let r = throughContributions ? .contributions(try ContributionTable.readAll(db, rules: rules, asOf: asOf)) : direct
             try Self.stream(db, asOf: asOf, related: r) { f, related in
                 try handle(f, related: related, r); return true
             }

@@ -20,6 +20,8 @@ struct ParallelEvaluation {
     let presence: FactPresence?
     let readers: Int
     let ranges: [CodeRange]
+    /// The subjects that may contribute, when the rules name their sources (else every subject is streamed).
+    var candidates: ContributionCandidates? = nil
 
     /// A slice of one range's results; `last` ends the range.
     private struct Part: Sendable {
@@ -47,12 +49,26 @@ struct ParallelEvaluation {
         guard related else { return .none }
         guard rules.evaluatesThroughContributions else { return .facts(keyPersons: rules.readsKeyPersonsFacts, presence: presence) }
         let tables = LockedBox<[ContributionTable]>([])
-        try Self.onReaders(pool, readers) { [rules, asOf, ranges] reader, db in
-            var table = ContributionTable()
-            for r in stride(from: reader, to: ranges.count, by: readers) {
-                table.merge(try ContributionTable.read(db, rules: rules, asOf: asOf, range: ranges[r]))
+        if let candidates {
+            // Only the subjects with a row of the sources may contribute (a few percent): they
+            // are read by code, in chunks the readers take in turn.
+            let codes = try candidates.codes()
+            let chunk = 1024
+            try Self.onReaders(pool, readers) { [rules, asOf] reader, db in
+                var table = ContributionTable()
+                for start in stride(from: reader * chunk, to: codes.count, by: readers * chunk) {
+                    table.merge(try ContributionTable.read(db, rules: rules, asOf: asOf, codes: codes[start..<min(start + chunk, codes.count)]))
+                }
+                tables.withValue { $0.append(table) }
             }
-            tables.withValue { $0.append(table) }
+        } else {
+            try Self.onReaders(pool, readers) { [rules, asOf, ranges] reader, db in
+                var table = ContributionTable()
+                for r in stride(from: reader, to: ranges.count, by: readers) {
+                    table.merge(try ContributionTable.read(db, rules: rules, asOf: asOf, range: ranges[r]))
+                }
+                tables.withValue { $0.append(table) }
+            }
         }
         var all = ContributionTable()
         for t in tables.value { all.merge(t) }

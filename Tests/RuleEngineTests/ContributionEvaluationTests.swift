@@ -133,6 +133,74 @@ import Testing
         }
     }
 
+    /// Every subject that may contribute has a row of one of the rules' contribution sources,
+    /// and most subjects have none (they need not be read before the evaluation).
+    @Test func contributingSubjectsHaveARowOfASource() throws {
+        for (n, rules) in try Self.ruleSets().enumerated() {
+            let sources = try #require(rules.contributionSources, "rule set \(n)")
+            for asOf in [Support.day("2021-06-01"), Support.day("2024-06-01")] {
+                let all = Self.registry(seed: 11 + UInt64(n), around: asOf)
+                var contributing = 0, candidates = 0
+                for f in all {
+                    let candidate = sources.contains { Self.has($0, f) }
+                    if candidate { candidates += 1 }
+                    let read = Self.only(rules.contributionReads.subtracting([.keyPersons]), of: f)
+                    guard rules.mayContribute(read, asOf: asOf) else { continue }
+                    contributing += 1
+                    #expect(candidate, "\(f.code) may contribute on \(asOf) without a row of \(sources)")
+                }
+                #expect(contributing > 0)
+                #expect(candidates * 2 < all.count)
+            }
+        }
+    }
+
+    /// Conditions that may hold for a subject with no sparse row (an active enterprise) leave every subject a candidate.
+    @Test func openConditionsMakeEverySubjectACandidate() throws {
+        let probe = SourceFile(path: "open_probe.rules", text: """
+            memorandum "测试〔2026〕4号" {
+              title "企业条件"
+              date 2026-01-01
+              targets abnormal_operations
+            }
+            measure probe_open {
+              text "取消参加评先评优资格"
+              department civilisation
+              basis "测试〔2026〕4号"
+              basic b_honours
+              category social
+            }
+            rule probe_open_extension {
+              title "企业的法定代表人"
+              punish when kind = enterprise and status = active
+              apply probe_open
+              to legal_representative
+              for 1 year
+            }
+            """)
+        let rules = try #require(RuleSetLoader.load(sources: Support.shippedFiles + [probe]).ruleSet)
+        #expect(rules.evaluatesThroughContributions)
+        #expect(rules.contributionSources == nil)
+    }
+
+    /// True when `f` has a row of `source` (its status as resolved for the day stands for its rows).
+    static func has(_ source: ContributionSource, _ f: SubjectFacts) -> Bool {
+        switch source {
+        case .list(let id): f.listEntries.contains { $0.list == id }
+        case .status(let statuses): statuses.contains(f.status)
+        case .facts(let kind):
+            switch kind {
+            case .statuses: true
+            case .listEntries: !f.listEntries.isEmpty
+            case .taxGrades: !f.taxGrades.isEmpty
+            case .penalties: !f.penalties.isEmpty
+            case .licences: !f.licences.isEmpty
+            case .keyPersons: !f.keyPersons.isEmpty
+            case .roles: !f.roles.isEmpty
+            }
+        }
+    }
+
     /// The facts of `kinds` (the subject row always; without statuses, the status the history left).
     static func only(_ kinds: Set<FactPresence.Kind>, of f: SubjectFacts) -> SubjectFacts {
         var out = SubjectFacts(code: f.code, kind: f.kind, name: f.name, status: f.status, statusSince: f.statusSince)

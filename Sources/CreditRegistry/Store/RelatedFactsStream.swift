@@ -78,8 +78,10 @@ struct SubjectProbes {
         roles = try db.makeStatement(sql: FactQueries.roles.subjectSQL)
     }
 
-    /// One subject's facts read by code (nil when no subject has it), as the streams decode them.
-    func facts(of code: String, asOf: Day?, in db: Database, presence: FactPresence?) throws -> SubjectFacts? {
+    /// One subject's facts read by code (nil when no subject has it), as the streams decode them;
+    /// only the kinds in `kinds` are read (as ``FactsStream`` leaves the others out).
+    func facts(of code: String, asOf: Day?, in db: Database, presence: FactPresence?,
+               kinds: Set<FactPresence.Kind> = Set(FactPresence.Kind.allCases)) throws -> SubjectFacts? {
         let s = subject
         s.bind(1, code)
         guard try s.step(db) else { return nil }
@@ -95,6 +97,7 @@ struct SubjectProbes {
             throw StoredValueError(table: "subject", column: "status", row: code, value: statusText)
         }
         func load<V>(_ q: FactQuery<V>, _ kind: FactPresence.Kind, _ statement: Statement) throws -> [V] {
+            if !kinds.contains(kind) { return [] }
             if let presence, !presence.mayHave(kind, code) { return [] }
             return try q.load(code, with: statement, in: db)
         }
