@@ -48,13 +48,7 @@ extension FeedIngestor {
         let registry = self.registry
         // The writer streams through the feed once: memory-mapped pages would only make its
         // resident size grow with the registry, so it reads through the page cache alone.
-        let cacheKiB = try registry.writer.writeWithoutTransaction { db -> Int in
-            try db.execute(sql: "PRAGMA mmap_size = 0")
-            return try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000
-        }
-        let bulkCacheKiB = -bulkCacheMiB * 1024
-        // The connection's own page cache comes back after the feed, whatever its outcome.
-        defer { try? registry.writer.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA cache_size = \(cacheKiB)") } }
+        try registry.writer.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA mmap_size = 0") }
         return try registry.writer.write { [report] db -> IngestReport in
             var r = report
             try feed.admit?(db)
@@ -72,9 +66,6 @@ extension FeedIngestor {
             let indexedNames = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM name_index") ?? 0
             let bulkNames = feed.expectedNames > max(bulk, indexedNames / 2)
             if bulkNames {
-                // A bulk feed's transaction touches more pages than the usual cache holds: pages
-                // spilled to the WAL before the commit are read back from it by every later step.
-                try db.execute(sql: "PRAGMA cache_size = \(bulkCacheKiB)")
                 try NameIndex.suspendIndexing(in: db)
                 try BulkIndexes.drop(in: db)
             }

@@ -27,9 +27,6 @@ public struct FeedIngestor: Sendable {
     /// indexed) is ingested in bulk mode: the name index and the secondary indexes the ingest
     /// never reads are rebuilt once at its end instead of row by row.
     public var bulkThreshold = 20_000
-    /// The writer's page cache, in MiB, while it writes a bulk feed (a fixed budget, whatever
-    /// the feed's size; the connection's usual cache comes back after the feed).
-    public var bulkCacheMiB = 1024
     /// Runs inside the feed's transaction after its records are written, with the report so far
     /// (not called when the feed touched too many subjects to list): the place to bring derived
     /// results such as rule decisions up to date atomically with the feed.
