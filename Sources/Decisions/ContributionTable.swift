@@ -10,6 +10,13 @@ import RuleEngine
 /// persons, …): the table holds a small part of the registry.
 struct ContributionTable: Sendable {
     private(set) var byCode: [String: RelatedContribution] = [:]
+    /// The roles each person holds in the organisations kept, by the person's code (the key
+    /// persons of those organisations, turned around): the only roles evaluation through
+    /// contributions reads, so a streamed subject takes them from here instead of reading
+    /// every relation row it is the person of (``roles(of:)``). Keyed by a 64-bit hash of the
+    /// code: most subjects asked for hold no such role, and a miss then costs a few integer
+    /// comparisons instead of string comparisons along the probe sequence.
+    private var rolesByPerson: [UInt64: [RelationFact]] = [:]
 
     /// The contributions of the subjects whose codes lie in `range`: their facts of the kinds
     /// contributions read, streamed, and their key persons read by code only for the few that
@@ -21,7 +28,7 @@ struct ContributionTable: Sendable {
         while var f = try stream.next() {
             guard rules.mayContribute(f, asOf: asOf) else { continue }
             f.keyPersons = try probe.keyPersons(of: f.code)
-            table.add(rules.contribution(of: f, asOf: asOf))
+            table.add(rules.contribution(of: f, asOf: asOf), keyPersons: f.keyPersons)
         }
         return table
     }
@@ -42,7 +49,7 @@ struct ContributionTable: Sendable {
         for code in codes {
             guard var f = try facts.facts(of: code), rules.mayContribute(f, asOf: asOf) else { continue }
             f.keyPersons = try probe.keyPersons(of: code)
-            table.add(rules.contribution(of: f, asOf: asOf))
+            table.add(rules.contribution(of: f, asOf: asOf), keyPersons: f.keyPersons)
         }
         return table
     }
@@ -81,14 +88,41 @@ struct ContributionTable: Sendable {
         return codes.sorted()
     }
 
-    /// Keeps `contribution` (when there is one).
-    mutating func add(_ contribution: RelatedContribution?) {
-        if let c = contribution { byCode[c.code] = c }
+    /// Keeps `contribution` (when there is one) with the organisation's `keyPersons` (all of them,
+    /// as ``FactQueries`` reads them: each is a role of the person it names).
+    mutating func add(_ contribution: RelatedContribution?, keyPersons: [RelationFact]) {
+        guard let c = contribution, byCode[c.code] == nil else { return }
+        byCode[c.code] = c
+        for r in keyPersons { rolesByPerson[Self.key(r.to), default: []].append(r) }
     }
 
-    /// Adds the contributions of another range.
+    /// Adds the contributions of another range (an organisation already kept stays as it is).
     mutating func merge(_ other: ContributionTable) {
-        byCode.merge(other.byCode) { a, _ in a }
+        var added = Set<String>()
+        for (code, c) in other.byCode where byCode[code] == nil {
+            byCode[code] = c
+            added.insert(code)
+        }
+        guard !added.isEmpty else { return }
+        for (key, roles) in other.rolesByPerson {
+            for r in roles where added.contains(r.from) { rolesByPerson[key, default: []].append(r) }
+        }
+    }
+
+    /// The roles `code` holds in the organisations kept, in no particular order: every role
+    /// ``serving(_:)`` and the `holds` conditions can use (a role in an organisation that brings
+    /// nothing gives no witness and extends no measure).
+    func roles(of code: String) -> [RelationFact] {
+        guard let roles = rolesByPerson[Self.key(code)] else { return [] }
+        // Two codes may share a hash: only the roles naming `code` are its own.
+        return roles.allSatisfy { $0.to == code } ? roles : roles.filter { $0.to == code }
+    }
+
+    /// FNV-1a over the code's UTF-8 bytes.
+    private static func key(_ code: String) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in code.utf8 { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01b3 }
+        return h
     }
 
     /// The contributions of the organisations the subject of `facts` serves (itself among them
@@ -113,9 +147,10 @@ enum RelatedReading: Sendable {
     /// The contributions of the organisations each subject serves (its own key persons are not read).
     case contributions(ContributionTable)
 
-    /// The fact kinds of each streamed subject its evaluation reads.
+    /// The fact kinds of each streamed subject read from its tables; through contributions, its
+    /// roles come from the table instead (``ContributionTable/roles(of:)``).
     var kinds: Set<FactPresence.Kind> {
-        if case .contributions = self { return Set(FactPresence.Kind.allCases).subtracting([.keyPersons]) }
+        if case .contributions = self { return Set(FactPresence.Kind.allCases).subtracting([.keyPersons, .roles]) }
         return Set(FactPresence.Kind.allCases)
     }
 

@@ -36,7 +36,7 @@ extension DecisionMaterialiser {
         var reading = RelatedReading.none
         if throughContributions {
             var table = ContributionTable()
-            for (own, _) in loaded { table.add(rules.contribution(of: own, asOf: asOf)) }
+            for (own, _) in loaded { table.add(rules.contribution(of: own, asOf: asOf), keyPersons: own.keyPersons) }
             reading = .contributions(table)
         } else if withRelated {
             reading = .facts(keyPersons: rules.readsKeyPersonsFacts, presence: nil)

@@ -164,7 +164,8 @@ public struct DecisionMaterialiser: Sendable {
 
     /// Reads every subject's facts in code order, with its related subjects' facts when
     /// `related` is `.facts` (the organisations it serves, and its key persons when asked; else
-    /// none); `each` returns false to stop.
+    /// none), or with its roles in the organisations that contribute when it is `.contributions`;
+    /// `each` returns false to stop.
     static func stream(_ db: Database, asOf: Day, related reading: RelatedReading, range: CodeRange = .all,
                        _ each: (SubjectFacts, [SubjectFacts]) throws -> Bool) throws {
         var own = try FactsStream(db: db, asOf: asOf, range: range, kinds: reading.kinds)
@@ -172,7 +173,13 @@ public struct DecisionMaterialiser: Sendable {
         if case .facts(let keyPersons, let presence) = reading {
             related = try RelatedFactsStream(db: db, asOf: asOf, keyPersons: keyPersons, range: range, presence: presence)
         }
-        while let f = try own.next() {
+        var table: ContributionTable? = nil
+        if case .contributions(let t) = reading { table = t }
+        while var f = try own.next() {
+            if let table {
+                f.roles = table.roles(of: f.code)
+                f.sortCanonically()
+            }
             guard try each(f, try related?.related(of: f.code) ?? []) else { return }
         }
     }

@@ -153,7 +153,7 @@ enum StatusAsOf {
 
 extension SubjectFacts {
     /// Puts every fact list in one canonical order, whatever order the loader read rows in.
-    mutating func sortCanonically() {
+    public mutating func sortCanonically() {
         if listEntries.count > 1 {
             listEntries.sort { ($0.enteredOn, $0.list, $0.recordIDs.first ?? 0) < ($1.enteredOn, $1.list, $1.recordIDs.first ?? 0) }
         }

@@ -424,39 +424,65 @@ extension CompiledRuleSet {
     /// Applies the conflict policy and merges causes into decisions, in canonical order.
     func finalize(_ raw: [RawCause], asOf: Day) -> [Decision] {
         let rules = program.rules
-        var punished: Set<String> = []
-        for c in raw where rules[c.rule].isPunishment { punished.insert(c.subject) }
-        struct Group: Hashable { var subject: String; var measure: Int }
-        var groups: [Group: [RawCause]] = [:]
+        // A subject's causes name one subject, or a few: plain arrays, not hashed sets.
+        var punished: [String] = []
+        for c in raw where rules[c.rule].isPunishment && !punished.contains(c.subject) { punished.append(c.subject) }
+        // Causes grouped by subject and measure, in the order the groups first appear.
+        var keys: [(subject: String, measure: Int)] = []
+        var groups: [[RawCause]] = []
         for c in raw {
             let rule = rules[c.rule]
             if !rule.isPunishment && !rule.despitePunishment && punished.contains(c.subject) { continue }
-            groups[Group(subject: c.subject, measure: c.measure), default: []].append(c)
+            if let g = keys.firstIndex(where: { $0.measure == c.measure && $0.subject == c.subject }) {
+                groups[g].append(c)
+            } else {
+                keys.append((c.subject, c.measure))
+                groups.append([c])
+            }
+        }
+        // Decision.canonicalOrder on the groups' keys, so that no decision is moved once built.
+        let order = groups.indices.sorted { a, b in
+            let ka = keys[a], kb = keys[b]
+            if ka.subject != kb.subject { return ka.subject < kb.subject }
+            let pa = rules[groups[a][0].rule].isPunishment, pb = rules[groups[b][0].rule].isPunishment
+            if pa != pb { return pa }
+            return program.measures[ka.measure].id < program.measures[kb.measure].id
         }
         var out: [Decision] = []
         out.reserveCapacity(groups.count)
-        for (_, cs) in groups {
+        for g in order {
+            let cs = groups[g]
             let m = program.measures[cs[0].measure]
             var causes = cs.map { c in
                 Cause(ruleID: rules[c.rule].id, memorandum: rules[c.rule].memorandum, from: Day(ordinal: c.from),
                       until: c.until >= Interval.posInf ? nil : Day(ordinal: c.until), records: c.records.sorted(), via: c.via,
                       toVerify: c.toVerify)
             }
-            causes.sort()
+            if causes.count > 1 { causes.sort() }
             var unique: [Cause] = []
+            unique.reserveCapacity(causes.count)
             for c in causes where unique.last != c { unique.append(c) }
             let first = unique[0]
             let from = unique.map(\.from).min()!
             let until: Day? = unique.contains { $0.until == nil } ? nil : unique.compactMap(\.until).max()
-            let records = Array(Set(unique.flatMap(\.records))).sorted()
             let kind: DecisionKind = rules[cs[0].rule].isPunishment ? .punishment : .incentive
             out.append(Decision(subject: cs[0].subject, measureID: m.id, measureText: m.text, kind: kind, category: m.category,
                                 department: m.department, legalBasis: m.legalBasis, memorandum: first.memorandum, ruleID: first.ruleID,
-                                from: from, until: until, causedBy: records, via: first.via, financial: m.financial, causes: unique,
-                                cooperating: m.cooperating,
-                                toVerify: unique.contains { $0.toVerify.isEmpty } ? [] : Array(Set(unique.flatMap(\.toVerify))).sorted()))
+                                from: from, until: until, causedBy: Self.sortedUnion(unique.map(\.records)), via: first.via,
+                                financial: m.financial, causes: unique, cooperating: m.cooperating,
+                                toVerify: unique.contains { $0.toVerify.isEmpty } ? [] : Self.sortedUnion(unique.map(\.toVerify))))
         }
-        out.sort(by: Decision.canonicalOrder)
+        return out
+    }
+
+    /// The distinct elements of `parts`, sorted.
+    static func sortedUnion<T: Comparable>(_ parts: [[T]]) -> [T] {
+        if parts.count == 1 && parts[0].count <= 1 { return parts[0] }
+        var all = Array(parts.joined())
+        all.sort()
+        var out: [T] = []
+        out.reserveCapacity(all.count)
+        for x in all where out.last != x { out.append(x) }
         return out
     }
 }
