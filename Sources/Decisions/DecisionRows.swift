@@ -3,7 +3,7 @@ import RuleEngine
 import GRDB
 
 /// Writes decisions into the `decision` table with one prepared statement, bound value by value
-/// and text in place (a full materialisation writes one row per decision of every subject).
+/// (a full materialisation writes one row per decision of every subject).
 struct DecisionRows {
     private let db: Database
     private let statement: Statement
@@ -24,14 +24,14 @@ struct DecisionRows {
     /// Appends one decision row.
     func insert(_ d: Decision) throws {
         let s = statement
-        s.bind(13, d.financial)
-        try s.run(db, texts: [
-            (1, d.subject), (2, d.measureID), (3, d.ruleID), (4, d.memorandum), (5, d.kind.rawValue), (6, d.category.rawValue),
-            (7, d.department.id), (8, d.department.name), (9, d.legalBasis), (10, d.measureText), (11, d.from.description),
-            (12, d.until?.description), (14, d.via?.organisation), (15, d.via?.role.rawValue), (16, Self.causes(d.causedBy)),
-            (17, version), (18, evaluatedOn), (19, d.toVerify.joined(separator: ",")),
-            (20, d.cooperating.map(\.id).joined(separator: ",")),
-        ])
+        s.bind(1, d.subject); s.bind(2, d.measureID); s.bind(3, d.ruleID); s.bind(4, d.memorandum)
+        s.bind(5, d.kind.rawValue); s.bind(6, d.category.rawValue); s.bind(7, d.department.id); s.bind(8, d.department.name)
+        s.bind(9, d.legalBasis); s.bind(10, d.measureText); s.bind(11, d.from); s.bind(12, d.until); s.bind(13, d.financial)
+        s.bind(14, d.via?.organisation); s.bind(15, d.via?.role.rawValue)
+        s.bind(16, Self.causes(d.causedBy)); s.bind(17, version); s.bind(18, evaluatedOn)
+        s.bind(19, d.toVerify.joined(separator: ","))
+        s.bind(20, d.cooperating.map(\.id).joined(separator: ","))
+        try s.run(db)
     }
 
     /// The record ids as a JSON array.

@@ -15,7 +15,6 @@ import GRDBSQLite
 /// ```
 extension Statement {
     private static let transient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
-    private static let staticText = unsafeBitCast(OpaquePointer(bitPattern: 0), to: sqlite3_destructor_type.self)
 
     /// Binds text (or NULL) to the 1-based parameter `index`.
     public func bind(_ index: Int32, _ value: String?) {
@@ -23,29 +22,6 @@ extension Statement {
         text.withUTF8 { u in
             _ = sqlite3_bind_text(sqliteStatement, index, UnsafeRawPointer(u.baseAddress)?.assumingMemoryBound(to: CChar.self),
                                   Int32(u.count), Self.transient)
-        }
-    }
-
-    /// Binds each of `texts` (text or NULL) to its 1-based parameter without SQLite copying it,
-    /// runs the statement as ``run(_:)`` does while the values are bound, and unbinds them
-    /// (no parameter is left pointing at memory that is gone). For rows with many text values,
-    /// where copying each into memory SQLite allocates costs more than the insert itself.
-    public func run(_ db: Database, texts: [(Int32, String?)]) throws {
-        defer { sqlite3_clear_bindings(sqliteStatement) }
-        try bindInPlace(texts, from: 0) { try run(db) }
-    }
-
-    private func bindInPlace(_ texts: [(Int32, String?)], from i: Int, _ body: () throws -> Void) throws {
-        guard i < texts.count else { return try body() }
-        let (index, value) = texts[i]
-        guard var text = value else {
-            sqlite3_bind_null(sqliteStatement, index)
-            return try bindInPlace(texts, from: i + 1, body)
-        }
-        try text.withUTF8 { u in
-            _ = sqlite3_bind_text(sqliteStatement, index, UnsafeRawPointer(u.baseAddress)?.assumingMemoryBound(to: CChar.self),
-                                  Int32(u.count), Self.staticText)
-            try bindInPlace(texts, from: i + 1, body)
         }
     }
 
