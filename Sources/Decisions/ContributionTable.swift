@@ -109,13 +109,15 @@ struct ContributionTable: Sendable {
         }
     }
 
-    /// The roles `code` holds in the organisations kept, in no particular order: every role
+    /// The roles `code` holds in the organisations kept, in canonical order: every role
     /// ``serving(_:)`` and the `holds` conditions can use (a role in an organisation that brings
     /// nothing gives no witness and extends no measure).
     func roles(of code: String) -> [RelationFact] {
-        guard let roles = rolesByPerson[Self.key(code)] else { return [] }
+        guard var roles = rolesByPerson[Self.key(code)] else { return [] }
         // Two codes may share a hash: only the roles naming `code` are its own.
-        return roles.allSatisfy { $0.to == code } ? roles : roles.filter { $0.to == code }
+        if !roles.allSatisfy({ $0.to == code }) { roles.removeAll { $0.to != code } }
+        if roles.count > 1 { roles.sort(by: RelationFact.roleOrder) }
+        return roles
     }
 
     /// FNV-1a over the code's UTF-8 bytes.

@@ -176,10 +176,7 @@ public struct DecisionMaterialiser: Sendable {
         var table: ContributionTable? = nil
         if case .contributions(let t) = reading { table = t }
         while var f = try own.next() {
-            if let table {
-                f.roles = table.roles(of: f.code)
-                f.sortCanonically()
-            }
+            if let table { f.roles = table.roles(of: f.code) }
             guard try each(f, try related?.related(of: f.code) ?? []) else { return }
         }
     }

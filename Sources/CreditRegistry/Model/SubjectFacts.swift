@@ -118,6 +118,10 @@ public struct RelationFact: Sendable, Hashable, Codable {
     }
     /// True when the role is held on `day`.
     public func isHeld(on day: Day) -> Bool { validFrom <= day && (validTo.map { day < $0 } ?? true) }
+    /// The canonical order of a subject's roles (``SubjectFacts/roles``): by organisation, role, start.
+    public static func roleOrder(_ a: RelationFact, _ b: RelationFact) -> Bool {
+        (a.from, a.role.rawValue, a.validFrom) < (b.from, b.role.rawValue, b.validFrom)
+    }
 }
 
 extension SubjectFacts {

@@ -153,7 +153,7 @@ enum StatusAsOf {
 
 extension SubjectFacts {
     /// Puts every fact list in one canonical order, whatever order the loader read rows in.
-    public mutating func sortCanonically() {
+    mutating func sortCanonically() {
         if listEntries.count > 1 {
             listEntries.sort { ($0.enteredOn, $0.list, $0.recordIDs.first ?? 0) < ($1.enteredOn, $1.list, $1.recordIDs.first ?? 0) }
         }
@@ -165,6 +165,6 @@ extension SubjectFacts {
         if keyPersons.count > 1 {
             keyPersons.sort { ($0.role.rawValue, $0.validFrom, $0.to) < ($1.role.rawValue, $1.validFrom, $1.to) }
         }
-        if roles.count > 1 { roles.sort { ($0.from, $0.role.rawValue, $0.validFrom) < ($1.from, $1.role.rawValue, $1.validFrom) } }
+        if roles.count > 1 { roles.sort(by: RelationFact.roleOrder) }
     }
 }
