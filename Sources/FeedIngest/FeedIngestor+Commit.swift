@@ -37,10 +37,12 @@ extension FeedIngestor {
     /// `next` hands over, the feed's counts, and — unless the feed touched too many subjects to
     /// list — the ``beforeCommit`` hook, so that the decisions it changes commit with it.
     ///
+    /// Written batches go to `spent` when given, for the thread that made them to free.
     /// `finish` runs after the last batch and returns the feed's digest (or throws a
     /// ``FeedError`` that refuses the whole feed).
     func commit(_ feed: StoredFeed, recordedAt: String, started: Date, report: IngestReport,
-                next: @escaping @Sendable () -> [Prepared]?, finish: @escaping @Sendable () throws -> String) throws -> IngestReport {
+                next: @escaping @Sendable () -> [Prepared]?, spent: SpentBatches? = nil,
+                finish: @escaping @Sendable () throws -> String) throws -> IngestReport {
         let limit = reportedRejects
         let bulk = bulkThreshold
         let hook = beforeCommit
@@ -73,6 +75,7 @@ extension FeedIngestor {
                                       recordedAt: recordedAt, rejectLimit: limit)
             while let items = next() {
                 for p in items { try writer.write(p, into: &r) }
+                spent?.add(items)
                 CrashPoint.reached("feed.batch")
             }
             let digest = try finish()

@@ -78,6 +78,7 @@ public struct FeedIngestor: Sendable {
         let queue = BoundedQueue<[Prepared]>(capacity: 8)
         let parseFailure = LockedBox<FeedError?>(nil)
         let streamedDigest = LockedBox<String?>(nil)
+        let spent = SpentBatches()
         let mapper = FeedRecordMapper(header: header, acceptLegacyChecksum: acceptLegacyChecksum, today: clock.today())
         let batch = batchSize
         let fileSize = reader.fileSize
@@ -105,6 +106,7 @@ public struct FeedIngestor: Sendable {
                         progress?(Progress(bytesRead: reader.bytesRead, fileSize: reader.fileSize, records: count))
                         guard queue.put(buffer) else { return }
                         buffer.removeAll(keepingCapacity: true)
+                        spent.free()
                     }
                 }
                 streamedDigest.value = reader.digest
@@ -146,7 +148,8 @@ public struct FeedIngestor: Sendable {
                 report = try store.write(stored, recordedAt: recordedAt, started: started, report: report, rejectLimit: reportedRejects,
                                          admit: admitState, next: { queue.take() }, finish: finish)
             } else {
-                report = try commit(stored, recordedAt: recordedAt, started: started, report: report, next: { queue.take() }, finish: finish)
+                report = try commit(stored, recordedAt: recordedAt, started: started, report: report, next: { queue.take() }, spent: spent,
+                                    finish: finish)
             }
         } catch let e as FeedError {
             queue.close(); thread.cancel()

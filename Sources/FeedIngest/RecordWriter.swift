@@ -20,6 +20,11 @@ final class RecordWriter: FeedRecordApplying {
     private let statements: RegistryStatements
     private let facts: SQLiteDerivedFacts
     private var heads: HeadStatements?
+    /// The bureau keys this feed gave a head, by hash, while the bureau had no head before the
+    /// feed (a first load): a key whose hash is not here has no head, so it needs no probe.
+    /// Nil once the bureau is known to have older heads, or past ``freshKeysLimit`` keys.
+    private var freshKeys: Set<Int>?
+    private static let freshKeysLimit = 4_000_000
 
     /// The statements on `record_head`, prepared on the first record.
     private struct HeadStatements {
@@ -56,13 +61,20 @@ final class RecordWriter: FeedRecordApplying {
     /// introduced if the registry does not know it, and applied to the derived state.
     func apply(_ rec: PreparedRecord, into r: inout IngestReport) throws {
         let heads = try self.heads ?? HeadStatements(db)
-        self.heads = heads
-        let probe = heads.probe
-        probe.bind(1, bureau); probe.bind(2, rec.key)
+        if self.heads == nil {
+            self.heads = heads
+            let known = try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM record_head WHERE bureau = ?)", arguments: [bureau]) ?? true
+            freshKeys = known ? nil : []
+        }
         var head: (hash: String, revoked: Bool)?
-        if try probe.step(db) {
-            head = (probe.text(at: 0) ?? "", probe.int64(at: 1) != 0)
-            probe.finish()
+        let keyHash = rec.key.hashValue
+        if freshKeys?.contains(keyHash) ?? true {
+            let probe = heads.probe
+            probe.bind(1, bureau); probe.bind(2, rec.key)
+            if try probe.step(db) {
+                head = (probe.text(at: 0) ?? "", probe.int64(at: 1) != 0)
+                probe.finish()
+            }
         }
         let isRevoke = rec.operation == .revoke
         if let head, head.hash == rec.hash, head.revoked == isRevoke {
@@ -94,6 +106,10 @@ final class RecordWriter: FeedRecordApplying {
         let putHead = head == nil ? heads.insert : heads.update
         putHead.bind(1, id); putHead.bind(2, rec.hash); putHead.bind(3, isRevoke); putHead.bind(4, bureau); putHead.bind(5, rec.key)
         try putHead.run(db)
+        if head == nil, freshKeys != nil {
+            freshKeys?.insert(keyHash)
+            if (freshKeys?.count ?? 0) > Self.freshKeysLimit { freshKeys = nil }
+        }
         let changed = try rec.apply(facts, id)
         touch(changed)
         touch([rec.subject])

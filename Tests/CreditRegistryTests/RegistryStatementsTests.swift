@@ -108,3 +108,86 @@ import Testing
         }
     }
 }
+
+/// The identities a feed's statements remember (``KnownIdentities``) never change what
+/// `introduce` and `upsert` write: seeded random sequences of introductions from every source,
+/// renames, registrations and near-identical names give the same rows with the statements held
+/// (identities remembered, also with a limit small enough to be passed and cleared) as through
+/// GRDB's cache (every identity probed).
+@Suite struct KnownIdentitiesTests {
+    enum Step {
+        case introduce(code: String, kind: SubjectKind, name: String, source: IdentitySource, onlyIfAbsent: Bool)
+        case register(code: String, name: String)
+    }
+
+    static func steps(seed: UInt64, count: Int) -> [Step] {
+        var random = SeededRandom(seed: seed)
+        let persons = ["11010519491231002X", "350102198001010011", "110101199003070134"]
+        let organisations = ["91350100M000100Y43", "91350200MA00001C1A"]
+        // Equal names, a smaller one, a wider spelling, the same text in two Unicode forms, an empty one.
+        let names = ["张丽", "张莉", "張麗", "王强", "e\u{301}", "\u{E9}", "", "Ａ公司"]
+        let sources = IdentitySource.allCases
+        // Always: a person named twice in two Unicode forms of one text (equal as Swift strings,
+        // two rows to SQLite), and an organisation named, registered, then named again.
+        let fixed: [Step] = [
+            .introduce(code: persons[0], kind: .naturalPerson, name: "\u{E9}", source: .named, onlyIfAbsent: false),
+            .introduce(code: persons[0], kind: .naturalPerson, name: "e\u{301}", source: .named, onlyIfAbsent: false),
+            .introduce(code: organisations[0], kind: .enterprise, name: "Ａ公司", source: .named, onlyIfAbsent: false),
+            .register(code: organisations[0], name: "福州某某"),
+            .introduce(code: organisations[0], kind: .enterprise, name: "Ａ公司", source: .named, onlyIfAbsent: false),
+        ]
+        return fixed + (0..<count).map { _ in
+            if random.next() % 7 == 0 {
+                return .register(code: organisations[Int(random.next() % 2)], name: names[Int(random.next() % UInt64(names.count))])
+            }
+            let person = random.next() % 3 != 0
+            let code = person ? persons[Int(random.next() % 3)] : organisations[Int(random.next() % 2)]
+            return .introduce(code: code, kind: person ? .naturalPerson : .enterprise, name: names[Int(random.next() % UInt64(names.count))],
+                              source: sources[Int(random.next() % UInt64(sources.count))], onlyIfAbsent: random.next() % 5 == 0)
+        }
+    }
+
+    func apply(_ steps: [Step], to registry: Registry, remembered: Int?) throws {
+        try registry.write { db in
+            let statements = remembered.map { RegistryStatements(db: db, rememberedIdentities: $0) }
+            for (i, step) in steps.enumerated() {
+                switch step {
+                case let .introduce(code, kind, name, source, onlyIfAbsent):
+                    try registry.introduce(code: code, kind: kind, name: name, source: source, recordID: Int64(i), onlyIfAbsent: onlyIfAbsent,
+                                           in: db, statements: statements)
+                case let .register(code, name):
+                    try registry.upsert(Subject(code: code, kind: .enterprise, name: name.isEmpty ? "登记名称" : name), recordID: Int64(i),
+                                        in: db, statements: statements)
+                }
+            }
+        }
+    }
+
+    func rows(_ registry: Registry) throws -> [String] {
+        try registry.read { db in
+            try ["subject", "name_variant", "subject_name"].flatMap { table in
+                try Row.fetchAll(db, sql: "SELECT * FROM \(table) ORDER BY 1, 2, 3").map { "\(table) \($0)" }
+            }
+        }
+    }
+
+    @Test(arguments: [1, 2, 3, 4, 5, 6, 7, 8] as [UInt64])
+    func rememberedIdentitiesWriteTheSameRows(seed: UInt64) throws {
+        let steps = Self.steps(seed: seed, count: 60)
+        let probed = try Registry(writer: DatabaseQueue())
+        try apply(steps, to: probed, remembered: nil)
+        let expected = try rows(probed)
+        #expect(expected.contains { $0.hasPrefix("name_variant") }, "the sequence writes variants")
+        // The second Unicode form is a name of its own to SQLite: stored as a variant, not derived.
+        let decomposed = try probed.read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM name_variant WHERE subject_code = '11010519491231002X' AND name = ? AND source = 'named'",
+                             arguments: ["e\u{301}"]) ?? 0
+        }
+        #expect(decomposed == 1)
+        for limit in [KnownIdentities.defaultLimit, 2] {
+            let remembered = try Registry(writer: DatabaseQueue())
+            try apply(steps, to: remembered, remembered: limit)
+            #expect(try rows(remembered) == expected, "seed \(seed), limit \(limit)")
+        }
+    }
+}

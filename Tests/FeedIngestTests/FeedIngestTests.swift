@@ -92,6 +92,33 @@ import FeedIngest
         #expect(try count("feed") == 1)
     }
 
+    /// A bureau's first feed probes no head for a key it has not given one yet; a key that comes
+    /// twice in that feed is still found: unchanged when repeated as is, a correction when not,
+    /// revoked when revoked — the same counts and heads as when the bureau had heads before.
+    @Test func aKeyRepeatedInTheFirstFeedIsFound() throws {
+        let body = Self.registration() + Self.penalty(key: "P1") + Self.penalty(key: "P2") + Self.penalty(key: "P1") +
+            Self.penalty(key: "P2", fine: "3") + Self.penalty(key: "P3") + Self.penalty(key: "P3", op: "revoke")
+        let first = try FeedIngestor(registry: registry).ingest(path: try feed("c1.xml", id: "C-1", seq: 1, body))
+        #expect(first.outcome == .ingested, "\(first.reason ?? "")")
+        #expect(first.read == 7 && first.new == 4 && first.unchanged == 1 && first.changed == 1 && first.revoked == 1)
+        // The same records after the bureau already has a head: the probe runs for every key.
+        let again = try TemporaryDirectory("ingest-known")
+        let known = try Registry(path: again.path("credit.db"))
+        let seeded = try FeedIngestor(registry: known).ingest(path: try feed("c0.xml", id: "C-0", seq: 1, Self.penalty(key: "P0")))
+        #expect(seeded.new == 1)
+        let second = try FeedIngestor(registry: known).ingest(path: try feed("c1b.xml", id: "C-1", seq: 2, body))
+        let counts = { (r: IngestReport) -> [Int] in [r.read, r.new, r.unchanged, r.changed, r.revoked] }
+        #expect(counts(second) == counts(first))
+        let heads = { (r: Registry) in
+            try r.read { db in try String.fetchAll(db, sql: """
+                SELECT h.bureau_key || ' ' || h.revoked || ' ' || r.payload FROM record_head h JOIN record r ON r.id = h.record_id
+                WHERE h.bureau_key <> 'P0' ORDER BY h.bureau_key
+                """) }
+        }
+        #expect(try heads(registry) == heads(known))
+        #expect(try heads(registry).count == 4)
+    }
+
     @Test func deltaCorrectsAndRevokesKeepingHistory() throws {
         let ingestor = FeedIngestor(registry: registry)
         _ = try ingestor.ingest(path: try feed("c1.xml", id: "C-1", seq: 1,

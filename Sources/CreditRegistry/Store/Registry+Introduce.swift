@@ -32,38 +32,52 @@ extension Registry {
     @discardableResult
     public func introduce(code: String, kind: SubjectKind, name: String, source: IdentitySource, recordID: Int64?,
                           onlyIfAbsent: Bool = false, in db: Database, statements: RegistryStatements? = nil) throws -> Bool {
-        let probe = try statement(.probeIdentity, statements, db)
-        probe.bind(1, code)
-        var row: (source: String, name: String, kind: String)?
-        if try probe.step(db) {
-            row = (probe.text(at: 0) ?? "named", probe.text(at: 1) ?? "", probe.text(at: 2) ?? "")
-            probe.finish()
+        var row = statements?.identities[code]
+        if row == nil {
+            let probe = try statement(.probeIdentity, statements, db)
+            probe.bind(1, code)
+            if try probe.step(db) {
+                row = KnownIdentities.Identity(source: IdentitySource(rawValue: probe.text(at: 0) ?? "") ?? .named,
+                                               name: probe.text(at: 1) ?? "", kind: probe.text(at: 2) ?? "",
+                                               storedAsNamed: probe.int64(at: 3) != 0)
+                probe.finish()
+                if let row { statements?.identities.remember(code, row) }
+            }
         }
         if row != nil && onlyIfAbsent { return false }
         var isNew = false
+        // The subject's identity columns once this call has written.
+        var now: KnownIdentities.Identity
         if let row {
-            let stored = IdentitySource(rawValue: row.source) ?? .named
+            now = row
+            let stored = row.source
             let current = row.name
             // A more authoritative source renames; between equal sources the smaller name wins, so
             // the outcome does not depend on which record arrived first.
             let renames = source > stored || (source == stored && source != .registration && !current.isEmpty && name < current)
             if !name.isEmpty, renames || current.isEmpty {
+                now = .init(source: max(source, stored), name: name, kind: source >= stored ? kind.rawValue : row.kind,
+                            storedAsNamed: max(source, stored) == .named)
                 let update = try statement(.renameSubject, statements, db)
-                update.bind(1, name); update.bind(2, source >= stored ? kind.rawValue : row.kind)
-                update.bind(3, max(source, stored).rawValue); update.bind(4, code)
+                update.bind(1, now.name); update.bind(2, now.kind); update.bind(3, now.source.rawValue); update.bind(4, code)
                 try update.run(db)
+                statements?.identities.remember(code, now)
                 if kind != .naturalPerson { try addName(name, of: code, from: nil, in: db, statements: statements) }
             }
         } else {
+            now = .init(source: source, name: name, kind: kind.rawValue, storedAsNamed: source == .named)
             let insert = try statement(.insertIntroduced, statements, db)
             insert.bind(1, code); insert.bind(2, kind.rawValue); insert.bind(3, name); insert.bind(4, source.rawValue)
             try insert.run(db)
+            statements?.identities.remember(code, now)
             if kind != .naturalPerson && !name.isEmpty { try addName(name, of: code, from: nil, in: db, statements: statements) }
             isNew = true
         }
         if !name.isEmpty && source == NamedVariant.source {
-            // A new subject bears this name from this source: the variant is derived (``NamedVariant``).
-            if !isNew {
+            // The variant is derived (``NamedVariant``) when the subject's own name and source are
+            // this name and source: always for a new subject, and whenever the row says so (names
+            // compared byte by byte, as SQLite compares them).
+            if !(now.storedAsNamed && now.name.utf8.elementsEqual(name.utf8)) {
                 let variant = try statement(.addNamedVariant, statements, db)
                 variant.bind(1, code); variant.bind(2, name)
                 try variant.run(db)

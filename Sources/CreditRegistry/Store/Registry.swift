@@ -80,6 +80,7 @@ public struct Registry: Sendable {
         stmt.bind(5, s.statusSince); stmt.bind(6, s.establishedOn); stmt.bind(7, s.region); stmt.bind(8, s.authority)
         stmt.bind(9, recordID)
         try stmt.run(db)
+        statements?.identities.forget(s.code)
         if s.kind != .naturalPerson { try addName(s.name, of: s.code, from: s.establishedOn, in: db, statements: statements) }
     }
 

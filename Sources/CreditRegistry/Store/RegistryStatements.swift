@@ -65,7 +65,7 @@ public final class RegistryStatements {
                 INSERT INTO status_history (subject_code, since, status, record_id) VALUES (?, ?, ?, ?)
                 ON CONFLICT DO UPDATE SET record_id = excluded.record_id
                 """
-            case .probeIdentity: "SELECT COALESCE(identity_source, 'named'), name, kind FROM subject WHERE code = ?"
+            case .probeIdentity: "SELECT COALESCE(identity_source, 'named'), name, kind, identity_source IS 'named' FROM subject WHERE code = ?"
             case .renameSubject: "UPDATE subject SET name = ?, kind = ?, identity_source = ? WHERE code = ?"
             case .insertIntroduced: "INSERT INTO subject (code, kind, name, status, identity_source) VALUES (?, ?, ?, 'active', ?)"
             case .addNameVariant: "INSERT OR IGNORE INTO name_variant (subject_code, name, source, record_id) VALUES (?, ?, ?, ?)"
@@ -96,9 +96,18 @@ public final class RegistryStatements {
     /// The connection the statements belong to.
     public let db: Database
     private var held: [Statement?] = Array(repeating: nil, count: Slot.allCases.count)
+    /// Identities of subjects this transaction already probed or wrote through these statements
+    /// (see ``KnownIdentities``).
+    var identities: KnownIdentities
 
     /// Holds statements of `db`; use it only on that connection and drop it with the transaction.
-    public init(db: Database) { self.db = db }
+    public convenience init(db: Database) { self.init(db: db, rememberedIdentities: KnownIdentities.defaultLimit) }
+
+    /// Holds statements of `db` and remembers at most `rememberedIdentities` subjects' identities.
+    init(db: Database, rememberedIdentities: Int) {
+        self.db = db
+        identities = KnownIdentities(limit: rememberedIdentities)
+    }
 
     /// The statement of `slot`, prepared on first use.
     public func callAsFunction(_ slot: Slot) throws -> Statement {
