@@ -202,26 +202,26 @@ struct FeedRecordMapper: Sendable {
 
     /// Canonical JSON of an item (sorted keys; groups as arrays of sorted objects), so equal
     /// content gives equal bytes whatever the element order or line. Written as UTF-8 bytes into
-    /// one buffer (the parsing thread's largest cost when it appended to a `String`); the bytes
-    /// are those ``JSONText/appendString(_:to:)`` writes, which stored content hashes depend on.
+    /// one buffer (the parsing thread's largest cost when it appended to a `String`); stored
+    /// content hashes depend on these bytes.
     static func canonicalJSON(_ item: FeedItem) -> String {
         var out: [UInt8] = []
         out.reserveCapacity(1024)
         appendRaw("{\"op\":\"", to: &out); appendRaw(item.operation.rawValue, to: &out)
         appendRaw("\",\"kind\":\"", to: &out); appendRaw(item.kind.rawValue, to: &out)
         appendRaw("\",\"key\":", to: &out)
-        appendString(item.key, to: &out)
+        JSONText.appendString(item.key, to: &out)
         for (k, v) in item.fields.sorted(by: { $0.key < $1.key }) {
-            out.append(UInt8(ascii: ",")); appendString(k, to: &out); out.append(UInt8(ascii: ":")); appendString(v, to: &out)
+            out.append(UInt8(ascii: ",")); JSONText.appendString(k, to: &out); out.append(UInt8(ascii: ":")); JSONText.appendString(v, to: &out)
         }
         for (g, objects) in item.groups.sorted(by: { $0.key < $1.key }) {
-            out.append(UInt8(ascii: ",")); appendString(g, to: &out); appendRaw(":[", to: &out)
+            out.append(UInt8(ascii: ",")); JSONText.appendString(g, to: &out); appendRaw(":[", to: &out)
             for (i, obj) in objects.enumerated() {
                 if i > 0 { out.append(UInt8(ascii: ",")) }
                 out.append(UInt8(ascii: "{"))
                 for (j, (k, v)) in obj.sorted(by: { $0.key < $1.key }).enumerated() {
                     if j > 0 { out.append(UInt8(ascii: ",")) }
-                    appendString(k, to: &out); out.append(UInt8(ascii: ":")); appendString(v, to: &out)
+                    JSONText.appendString(k, to: &out); out.append(UInt8(ascii: ":")); JSONText.appendString(v, to: &out)
                 }
                 out.append(UInt8(ascii: "}"))
             }
@@ -234,32 +234,6 @@ struct FeedRecordMapper: Sendable {
     private static func appendRaw(_ s: String, to out: inout [UInt8]) {
         var s = s
         s.withUTF8 { out.append(contentsOf: $0) }
-    }
-
-    /// `s` as a JSON string literal, byte for byte as ``JSONText/appendString(_:to:)`` writes it.
-    static func appendString(_ s: String, to out: inout [UInt8]) {
-        var s = s
-        s.withUTF8 { bytes in
-            out.append(UInt8(ascii: "\""))
-            var start = 0
-            for (i, b) in bytes.enumerated() where b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") {
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<i]))
-                start = i + 1
-                switch b {
-                case UInt8(ascii: "\""): appendRaw("\\\"", to: &out)
-                case UInt8(ascii: "\\"): appendRaw("\\\\", to: &out)
-                case UInt8(ascii: "\n"): appendRaw("\\n", to: &out)
-                case UInt8(ascii: "\r"): appendRaw("\\r", to: &out)
-                case UInt8(ascii: "\t"): appendRaw("\\t", to: &out)
-                default:
-                    let hex = Array("0123456789abcdef".utf8)
-                    appendRaw("\\u00", to: &out)
-                    out.append(hex[Int(b >> 4)]); out.append(hex[Int(b & 0xF)])
-                }
-            }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start...]))
-            out.append(UInt8(ascii: "\""))
-        }
     }
 
     static func sha256(_ s: String) -> String { Digest.sha256Hex(s.utf8) }

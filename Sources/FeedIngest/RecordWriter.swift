@@ -60,12 +60,7 @@ final class RecordWriter: FeedRecordApplying {
     /// when what it needs has not arrived; otherwise appended to the history, its subject
     /// introduced if the registry does not know it, and applied to the derived state.
     func apply(_ rec: PreparedRecord, into r: inout IngestReport) throws {
-        let heads = try self.heads ?? HeadStatements(db)
-        if self.heads == nil {
-            self.heads = heads
-            let known = try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM record_head WHERE bureau = ?)", arguments: [bureau]) ?? true
-            freshKeys = known ? nil : []
-        }
+        let heads = try self.heads ?? startHeads()
         var head: (hash: String, revoked: Bool)?
         let keyHash = rec.key.hashValue
         if freshKeys?.contains(keyHash) ?? true {
@@ -114,6 +109,15 @@ final class RecordWriter: FeedRecordApplying {
         touch(changed)
         touch([rec.subject])
         if isRevoke { r.revoked += 1 } else if head == nil { r.new += 1 } else { r.changed += 1 }
+    }
+
+    /// Prepares the head statements on the first record, and learns whether the bureau had heads.
+    private func startHeads() throws -> HeadStatements {
+        let heads = try HeadStatements(db)
+        self.heads = heads
+        let known = try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM record_head WHERE bureau = ?)", arguments: [bureau]) ?? true
+        freshKeys = known ? nil : []
+        return heads
     }
 
     /// Adds subjects to the touched set.

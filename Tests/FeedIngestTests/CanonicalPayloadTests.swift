@@ -10,24 +10,44 @@ import Testing
     /// The canonical payload as it was first written, appending to a `String`.
     static func reference(_ item: FeedItem) -> String {
         var out = "{\"op\":\"\(item.operation.rawValue)\",\"kind\":\"\(item.kind.rawValue)\",\"key\":"
-        JSONText.appendString(item.key, to: &out)
+        appendString(item.key, to: &out)
         for k in item.fields.keys.sorted() {
-            out += ","; JSONText.appendString(k, to: &out); out += ":"; JSONText.appendString(item.fields[k] ?? "", to: &out)
+            out += ","; appendString(k, to: &out); out += ":"; appendString(item.fields[k] ?? "", to: &out)
         }
         for g in item.groups.keys.sorted() {
-            out += ","; JSONText.appendString(g, to: &out); out += ":["
+            out += ","; appendString(g, to: &out); out += ":["
             for (i, obj) in (item.groups[g] ?? []).enumerated() {
                 if i > 0 { out += "," }
                 out += "{"
                 for (j, k) in obj.keys.sorted().enumerated() {
                     if j > 0 { out += "," }
-                    JSONText.appendString(k, to: &out); out += ":"; JSONText.appendString(obj[k] ?? "", to: &out)
+                    appendString(k, to: &out); out += ":"; appendString(obj[k] ?? "", to: &out)
                 }
                 out += "}"
             }
             out += "]"
         }
         return out + "}"
+    }
+
+    /// JSON string escaping as it was first written, scalar by scalar into a `String`.
+    static func appendString(_ s: String, to out: inout String) {
+        out += "\""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if u.value < 0x20 {
+                    let h = String(u.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - h.count) + h
+                } else { out.unicodeScalars.append(u) }
+            }
+        }
+        out += "\""
     }
 
     /// Text of every kind a feed can bring: CJK, full-width forms, combining marks, emoji,
