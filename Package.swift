@@ -36,8 +36,13 @@ let package = Package(
         // Identifiers, Day, the subject/record model, the SQLite store, the audit log.
         .target(
             name: "CreditRegistry",
-            dependencies: [grdb, .product(name: "Crypto", package: "swift-crypto"), logging],
+            dependencies: [grdb, .product(name: "Crypto", package: "swift-crypto"), logging, "CSQLiteSettings"],
             swiftSettings: swiftSettings
+        ),
+        // Process-wide SQLite settings that only its variadic C configuration call can make.
+        .target(
+            name: "CSQLiteSettings",
+            linkerSettings: [.linkedLibrary("sqlite3")]
         ),
         .systemLibrary(
             name: "CLibXML2",

@@ -89,11 +89,12 @@ public struct FeedIngestor: Sendable {
             var buffer: [Prepared] = []
             buffer.reserveCapacity(batch)
             var count = 0
+            var scratch = CanonicalScratch()
             do {
                 while let event = try reader.next() {
                     switch event {
                     case .item(let item):
-                        do { buffer.append(.record(try mapper.prepare(item))) } catch let r as RecordRejection {
+                        do { buffer.append(.record(try mapper.prepare(item, scratch: &scratch))) } catch let r as RecordRejection {
                             buffer.append(.rejected(IngestReport.Reject(line: item.line, key: item.key, field: r.field, reason: r.reason)))
                         } catch {
                             buffer.append(.rejected(IngestReport.Reject(line: item.line, key: item.key, field: nil, reason: "\(error)")))

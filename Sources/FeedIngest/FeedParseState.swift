@@ -145,7 +145,7 @@ final class FeedParseState {
             childIsGroup = false
             text.removeAll(keepingCapacity: true)
         case 4:
-            if !childIsGroup { childIsGroup = true; groupEntry = [:] }
+            if !childIsGroup { childIsGroup = true; groupEntry = Dictionary(minimumCapacity: 8) }
             text.removeAll(keepingCapacity: true)
         default:
             if depth > FeedParseState.maxDepth {

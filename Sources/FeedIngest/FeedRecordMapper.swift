@@ -11,9 +11,16 @@ struct FeedRecordMapper: Sendable {
     let today: Day
 
     func prepare(_ item: FeedItem) throws -> PreparedRecord {
+        var scratch = CanonicalScratch()
+        return try prepare(item, scratch: &scratch)
+    }
+
+    /// ``prepare(_:)`` with the payload built in `scratch`, which a caller mapping many items
+    /// keeps from one item to the next (its buffers are reused, not allocated per item).
+    func prepare(_ item: FeedItem, scratch: inout CanonicalScratch) throws -> PreparedRecord {
         let f = Fields(item: item, legacy: acceptLegacyChecksum)
         let today = self.today
-        let payload = Self.canonicalJSON(item)
+        let payload = Self.canonicalJSON(item, scratch: &scratch)
         let hash = Self.sha256(payload)
         let bureau = header.bureau.rawValue
         let ref = "\(bureau):\(item.key)"
@@ -201,17 +208,32 @@ struct FeedRecordMapper: Sendable {
     // MARK: - Canonical payload
 
     /// Canonical JSON of an item (sorted keys; groups as arrays of sorted objects), so equal
-    /// content gives equal bytes whatever the element order or line. Written as UTF-8 bytes into
-    /// one buffer (the parsing thread's largest cost when it appended to a `String`); stored
-    /// content hashes depend on these bytes.
+    /// content gives equal bytes whatever the element order or line. Stored content hashes
+    /// depend on these bytes.
     static func canonicalJSON(_ item: FeedItem) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(1024)
+        var scratch = CanonicalScratch()
+        return canonicalJSON(item, scratch: &scratch)
+    }
+
+    /// ``canonicalJSON(_:)`` written as UTF-8 bytes into `scratch` (appending to a `String` was
+    /// the parsing thread's largest cost; allocating a buffer and a sorted copy of the fields
+    /// for every item came next).
+    static func canonicalJSON(_ item: FeedItem, scratch: inout CanonicalScratch) -> String {
+        var out = scratch.bytes
+        var pairs = scratch.pairs
+        scratch = CanonicalScratch(bytes: [], pairs: [])
+        defer {
+            pairs.removeAll(keepingCapacity: true)
+            scratch = CanonicalScratch(bytes: out, pairs: pairs)
+        }
+        out.removeAll(keepingCapacity: true)
         appendRaw("{\"op\":\"", to: &out); appendRaw(item.operation.rawValue, to: &out)
         appendRaw("\",\"kind\":\"", to: &out); appendRaw(item.kind.rawValue, to: &out)
         appendRaw("\",\"key\":", to: &out)
         JSONText.appendString(item.key, to: &out)
-        for (k, v) in item.fields.sorted(by: { $0.key < $1.key }) {
+        pairs.append(contentsOf: item.fields)
+        pairs.sort(by: { $0.key < $1.key })
+        for (k, v) in pairs {
             out.append(UInt8(ascii: ",")); JSONText.appendString(k, to: &out); out.append(UInt8(ascii: ":")); JSONText.appendString(v, to: &out)
         }
         for (g, objects) in item.groups.sorted(by: { $0.key < $1.key }) {
@@ -219,7 +241,10 @@ struct FeedRecordMapper: Sendable {
             for (i, obj) in objects.enumerated() {
                 if i > 0 { out.append(UInt8(ascii: ",")) }
                 out.append(UInt8(ascii: "{"))
-                for (j, (k, v)) in obj.sorted(by: { $0.key < $1.key }).enumerated() {
+                pairs.removeAll(keepingCapacity: true)
+                pairs.append(contentsOf: obj)
+                pairs.sort(by: { $0.key < $1.key })
+                for (j, (k, v)) in pairs.enumerated() {
                     if j > 0 { out.append(UInt8(ascii: ",")) }
                     JSONText.appendString(k, to: &out); out.append(UInt8(ascii: ":")); JSONText.appendString(v, to: &out)
                 }
@@ -237,6 +262,12 @@ struct FeedRecordMapper: Sendable {
     }
 
     static func sha256(_ s: String) -> String { Digest.sha256Hex(s.utf8) }
+}
+
+/// Buffers ``FeedRecordMapper/canonicalJSON(_:scratch:)`` reuses from one item to the next.
+struct CanonicalScratch {
+    var bytes: [UInt8] = []
+    var pairs: [(key: String, value: String)] = []
 }
 
 /// Cheap test for "this 18-character code is a resident ID" (province prefix and digits).

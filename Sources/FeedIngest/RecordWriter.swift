@@ -60,7 +60,7 @@ final class RecordWriter: FeedRecordApplying {
     /// when what it needs has not arrived; otherwise appended to the history, its subject
     /// introduced if the registry does not know it, and applied to the derived state.
     func apply(_ rec: PreparedRecord, into r: inout IngestReport) throws {
-        let heads = try self.heads ?? startHeads()
+        let heads = try self.heads ?? startFeed()
         var head: (hash: String, revoked: Bool)?
         let keyHash = rec.key.hashValue
         if freshKeys?.contains(keyHash) ?? true {
@@ -111,12 +111,14 @@ final class RecordWriter: FeedRecordApplying {
         if isRevoke { r.revoked += 1 } else if head == nil { r.new += 1 } else { r.changed += 1 }
     }
 
-    /// Prepares the head statements on the first record, and learns whether the bureau had heads.
-    private func startHeads() throws -> HeadStatements {
+    /// Prepares for the first record: the head statements, and whether the bureau had heads and
+    /// the registry had subjects before the feed (a first load's keys and codes need no probe).
+    private func startFeed() throws -> HeadStatements {
         let heads = try HeadStatements(db)
         self.heads = heads
         let known = try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM record_head WHERE bureau = ?)", arguments: [bureau]) ?? true
         freshKeys = known ? nil : []
+        if !(try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM subject)") ?? true) { statements.expectNewSubjects() }
         return heads
     }
 

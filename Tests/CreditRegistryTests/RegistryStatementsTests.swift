@@ -147,10 +147,13 @@ import Testing
         }
     }
 
-    func apply(_ steps: [Step], to registry: Registry, remembered: Int?) throws {
+    /// Applies `steps` in one transaction, with statements that remember at most `remembered`
+    /// identities (or through GRDB's cache when nil), told to expect new subjects when `expectNew`.
+    func apply(_ steps: [(offset: Int, element: Step)], to registry: Registry, remembered: Int?, expectNew: Bool = false) throws {
         try registry.write { db in
             let statements = remembered.map { RegistryStatements(db: db, rememberedIdentities: $0) }
-            for (i, step) in steps.enumerated() {
+            if expectNew { statements?.expectNewSubjects() }
+            for (i, step) in steps {
                 switch step {
                 case let .introduce(code, kind, name, source, onlyIfAbsent):
                     try registry.introduce(code: code, kind: kind, name: name, source: source, recordID: Int64(i), onlyIfAbsent: onlyIfAbsent,
@@ -175,7 +178,7 @@ import Testing
     func rememberedIdentitiesWriteTheSameRows(seed: UInt64) throws {
         let steps = Self.steps(seed: seed, count: 60)
         let probed = try Registry(writer: DatabaseQueue())
-        try apply(steps, to: probed, remembered: nil)
+        try apply(Array(steps.enumerated()), to: probed, remembered: nil)
         let expected = try rows(probed)
         #expect(expected.contains { $0.hasPrefix("name_variant") }, "the sequence writes variants")
         // The second Unicode form is a name of its own to SQLite: stored as a variant, not derived.
@@ -186,8 +189,28 @@ import Testing
         #expect(decomposed == 1)
         for limit in [KnownIdentities.defaultLimit, 2] {
             let remembered = try Registry(writer: DatabaseQueue())
-            try apply(steps, to: remembered, remembered: limit)
+            try apply(Array(steps.enumerated()), to: remembered, remembered: limit)
             #expect(try rows(remembered) == expected, "seed \(seed), limit \(limit)")
+            // A first load: codes not seen yet are inserted before any probe.
+            let inserted = try Registry(writer: DatabaseQueue())
+            try apply(Array(steps.enumerated()), to: inserted, remembered: limit, expectNew: true)
+            #expect(try rows(inserted) == expected, "seed \(seed), limit \(limit), new subjects expected")
         }
+    }
+
+    /// Expecting new subjects is only a guess about which statement runs first: when the codes
+    /// exist after all (written by an earlier transaction), the insert does nothing and the
+    /// probe decides, so the rows are those of a transaction that probed every code.
+    @Test(arguments: [11, 12, 13, 14] as [UInt64])
+    func aWrongGuessOfNewSubjectsWritesTheSameRows(seed: UInt64) throws {
+        let steps = Array(Self.steps(seed: seed, count: 60).enumerated())
+        let split = steps.count / 2
+        let probed = try Registry(writer: DatabaseQueue())
+        try apply(Array(steps[..<split]), to: probed, remembered: nil)
+        try apply(Array(steps[split...]), to: probed, remembered: nil)
+        let guessed = try Registry(writer: DatabaseQueue())
+        try apply(Array(steps[..<split]), to: guessed, remembered: nil)
+        try apply(Array(steps[split...]), to: guessed, remembered: KnownIdentities.defaultLimit, expectNew: true)
+        #expect(try rows(guessed) == rows(probed), "seed \(seed)")
     }
 }

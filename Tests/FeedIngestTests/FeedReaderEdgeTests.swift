@@ -78,6 +78,9 @@ struct FeedReaderEdgeTests {
     @Test func sha256KnownVectors() {
         #expect(Digest.sha256Hex([]) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
         #expect(Digest.sha256Hex(Array("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        // A string's UTF-8 is hashed in place (contiguous storage), with the same digest.
+        #expect(Digest.sha256Hex("abc".utf8) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(Digest.sha256Hex("鹭岛".utf8) == Digest.sha256Hex(Array("鹭岛".utf8)))
         var c = Digest.Streaming()
         let long = Array(String(repeating: "a", count: 1000).utf8)
         for _ in 0..<1000 { c.update(long) }

@@ -80,6 +80,7 @@ public struct AuditLog: Sendable {
     /// Opens (creating if needed) the log in `files`. The key file is created on first use only:
     /// when the log already has entries or checkpoints, a missing key is an error.
     public static func open(files: AuditFiles, busyTimeout: TimeInterval = 10, policy: CheckpointPolicy = .init()) throws -> AuditLog {
+        SQLiteProcess.configure()
         var config = Configuration()
         config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
         config.busyMode = .timeout(busyTimeout)

@@ -13,6 +13,7 @@ public final class PeerStore: Sendable {
     let queue: DatabaseQueue
 
     public init(path: String) throws {
+        SQLiteProcess.configure()
         var config = Configuration()
         config.busyMode = .timeout(10)
         queue = try DatabaseQueue(path: path, configuration: config)

@@ -6,18 +6,23 @@ public enum Digest {
     /// `Digest.sha256Hex(Array("abc".utf8))` → `"ba7816bf…"`.
     public static func sha256Hex(_ bytes: some Sequence<UInt8>) -> String {
         var h = SHA256()
-        h.update(data: Array(bytes))
+        // A native string's UTF-8 (a feed record's payload) is hashed in place, not copied first.
+        if bytes.withContiguousStorageIfAvailable({ h.update(bufferPointer: UnsafeRawBufferPointer($0)) }) == nil {
+            h.update(data: Array(bytes))
+        }
         return hex(h.finalize())
     }
 
     /// Hex of any digest.
     public static func hex(_ digest: some Sequence<UInt8>) -> String {
-        let table = Array("0123456789abcdef".utf8)
         var out = [UInt8]()
         out.reserveCapacity(64)
-        for b in digest { out.append(table[Int(b >> 4)]); out.append(table[Int(b & 15)]) }
+        for b in digest { out.append(hexDigit(b >> 4)); out.append(hexDigit(b & 15)) }
         return String(decoding: out, as: UTF8.self)
     }
+
+    /// The lower-case hex digit of a value 0…15.
+    @inline(__always) private static func hexDigit(_ v: UInt8) -> UInt8 { v < 10 ? 48 + v : 87 + v }
 
     /// A digest fed in pieces (e.g. a feed as it streams by).
     public struct Streaming {

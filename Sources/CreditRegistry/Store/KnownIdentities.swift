@@ -4,8 +4,14 @@
 ///
 /// It is a cache of rows, not a source of truth: it lives in ``RegistryStatements`` (one
 /// transaction, one connection) and every statement there that changes those columns updates
-/// or forgets the entry, so an entry always equals the row. It holds at most ``limit``
+/// the entry with what it wrote, so an entry always equals the row. It holds at most ``limit``
 /// subjects (``defaultLimit``) and starts again empty past that, so its memory does not grow with the feed.
+///
+/// When the transaction began with no subject at all (a first load, ``expectNewSubjects()``), it
+/// also keeps the hashes of the codes it has seen: a code whose hash it has not seen is most
+/// likely new, so ``Registry/introduce(code:kind:name:source:recordID:onlyIfAbsent:in:statements:)``
+/// tries its insert before any probe. That insert does nothing when the code exists after all
+/// (`ON CONFLICT(code) DO NOTHING`), and the probe follows, so the guess never decides a row.
 struct KnownIdentities {
     /// One subject's identity columns as stored.
     struct Identity {
@@ -18,18 +24,35 @@ struct KnownIdentities {
     }
 
     /// How many subjects a transaction's statements remember by default.
-    static let defaultLimit = 500_000
+    static let defaultLimit = 1_000_000
     let limit: Int
     private var byCode: [String: Identity] = [:]
+    /// Hashes of every code remembered since ``expectNewSubjects()``; nil when not expecting new
+    /// subjects, or past ``seenLimit`` codes.
+    private var seen: Set<Int>?
+    /// How many codes' hashes are kept before every code is probed first again.
+    static let seenLimit = 4_000_000
 
     init(limit: Int = defaultLimit) { self.limit = max(1, limit) }
 
     subscript(code: String) -> Identity? { byCode[code] }
 
-    mutating func remember(_ code: String, _ identity: Identity) {
-        if byCode.count >= limit && byCode[code] == nil { byCode.removeAll() }
-        byCode[code] = identity
+    /// From now on, a code not seen before is taken to be new (see the type's discussion).
+    mutating func expectNewSubjects() { seen = [] }
+
+    /// True when `code` is most likely not in the registry: new subjects are expected and no
+    /// code with its hash has been remembered.
+    func likelyAbsent(_ code: String) -> Bool {
+        guard let seen else { return false }
+        return !seen.contains(code.hashValue)
     }
 
-    mutating func forget(_ code: String) { byCode.removeValue(forKey: code) }
+    mutating func remember(_ code: String, _ identity: Identity) {
+        if byCode.count >= limit && byCode[code] == nil { byCode.removeAll(keepingCapacity: true) }
+        byCode[code] = identity
+        if seen != nil {
+            seen?.insert(code.hashValue)
+            if (seen?.count ?? 0) > Self.seenLimit { seen = nil }
+        }
+    }
 }

@@ -33,7 +33,15 @@ extension Registry {
     public func introduce(code: String, kind: SubjectKind, name: String, source: IdentitySource, recordID: Int64?,
                           onlyIfAbsent: Bool = false, in db: Database, statements: RegistryStatements? = nil) throws -> Bool {
         var row = statements?.identities[code]
-        if row == nil {
+        // A code most likely new is inserted first; the probe runs only when it existed after all.
+        var inserted = false
+        if row == nil, let statements, statements.identities.likelyAbsent(code) {
+            let insert = try statements(.insertIntroducedIfAbsent)
+            insert.bind(1, code); insert.bind(2, kind.rawValue); insert.bind(3, name); insert.bind(4, source.rawValue)
+            try insert.run(db)
+            inserted = db.changesCount > 0
+        }
+        if row == nil && !inserted {
             let probe = try statement(.probeIdentity, statements, db)
             probe.bind(1, code)
             if try probe.step(db) {
@@ -66,9 +74,11 @@ extension Registry {
             }
         } else {
             now = .init(source: source, name: name, kind: kind.rawValue, storedAsNamed: source == .named)
-            let insert = try statement(.insertIntroduced, statements, db)
-            insert.bind(1, code); insert.bind(2, kind.rawValue); insert.bind(3, name); insert.bind(4, source.rawValue)
-            try insert.run(db)
+            if !inserted {
+                let insert = try statement(.insertIntroduced, statements, db)
+                insert.bind(1, code); insert.bind(2, kind.rawValue); insert.bind(3, name); insert.bind(4, source.rawValue)
+                try insert.run(db)
+            }
             statements?.identities.remember(code, now)
             if kind != .naturalPerson && !name.isEmpty { try addName(name, of: code, from: nil, in: db, statements: statements) }
             isNew = true

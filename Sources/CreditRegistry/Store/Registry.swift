@@ -30,6 +30,7 @@ public struct Registry: Sendable {
     /// for a deferred transaction that later needs to write — waits up to ``writerWait`` for
     /// the other writer. Readers (WAL snapshots) never wait for writers and keep a short timeout.
     public init(path: String) throws {
+        SQLiteProcess.configure()
         var config = Configuration()
         config.prepareDatabase { db in
             try db.execute(sql: """
@@ -80,7 +81,8 @@ public struct Registry: Sendable {
         stmt.bind(5, s.statusSince); stmt.bind(6, s.establishedOn); stmt.bind(7, s.region); stmt.bind(8, s.authority)
         stmt.bind(9, recordID)
         try stmt.run(db)
-        statements?.identities.forget(s.code)
+        // The statement sets the identity columns to these values whether it inserted or updated.
+        statements?.identities.remember(s.code, .init(source: .registration, name: s.name, kind: s.kind.rawValue, storedAsNamed: false))
         if s.kind != .naturalPerson { try addName(s.name, of: s.code, from: s.establishedOn, in: db, statements: statements) }
     }
 

@@ -16,7 +16,7 @@ public final class RegistryStatements {
     /// One write statement of the registry.
     public enum Slot: Int, CaseIterable, Sendable {
         case upsertSubject, addName, addAlias, addRelation, addRelationNotFromRegistration, endRoles, appendRecord, addStatus
-        case probeIdentity, renameSubject, insertIntroduced, addNameVariant, addNamedVariant
+        case probeIdentity, renameSubject, insertIntroduced, insertIntroducedIfAbsent, addNameVariant, addNamedVariant
         case putListEntry, putPenalty, putLicence, putTaxGrade
 
         /// The statement's SQL.
@@ -68,6 +68,10 @@ public final class RegistryStatements {
             case .probeIdentity: "SELECT COALESCE(identity_source, 'named'), name, kind, identity_source IS 'named' FROM subject WHERE code = ?"
             case .renameSubject: "UPDATE subject SET name = ?, kind = ?, identity_source = ? WHERE code = ?"
             case .insertIntroduced: "INSERT INTO subject (code, kind, name, status, identity_source) VALUES (?, ?, ?, 'active', ?)"
+            case .insertIntroducedIfAbsent: """
+                INSERT INTO subject (code, kind, name, status, identity_source) VALUES (?, ?, ?, 'active', ?)
+                ON CONFLICT(code) DO NOTHING
+                """
             case .addNameVariant: "INSERT OR IGNORE INTO name_variant (subject_code, name, source, record_id) VALUES (?, ?, ?, ?)"
             case .addNamedVariant: """
                 INSERT OR IGNORE INTO name_variant (subject_code, name, source, record_id) SELECT ?1, ?2, 'named', NULL
@@ -108,6 +112,10 @@ public final class RegistryStatements {
         self.db = db
         identities = KnownIdentities(limit: rememberedIdentities)
     }
+
+    /// Tells the statements that the transaction began with no subject in the registry, so that
+    /// codes not yet seen in it are inserted before they are probed (``KnownIdentities``).
+    public func expectNewSubjects() { identities.expectNewSubjects() }
 
     /// The statement of `slot`, prepared on first use.
     public func callAsFunction(_ slot: Slot) throws -> Statement {
