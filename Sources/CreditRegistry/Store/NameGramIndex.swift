@@ -132,11 +132,57 @@ public enum NameGramIndex {
 
     /// Rebuilds `name_gram` from `name_index`, keeping the first `keep` postings of each gram.
     public static func rebuild(keep: Int = defaultKeep, in db: Database) throws {
+        try write(postings(of: try names(in: db), keep: keep), in: db)
+    }
+
+    /// Every row of `name_index` (one scan in storage order).
+    struct Names: Sendable {
+        var codes: [String] = []
+        var names: [String] = []
+        var former: [Bool] = []
+    }
+
+    /// The postings a rebuild writes: the names and codes in (name, code) byte order (a
+    /// posting's row number is its place there), and each gram's kept list, grams in byte order.
+    struct Postings: Sendable {
+        var names: [String]
+        var codes: [String]
+        var grams: [(text: String, list: GramList)]
+    }
+
+    /// Reads `name_index`, in storage order: one sequential scan (reading it in name order went
+    /// through the name index and a table seek per row).
+    static func names(in db: Database) throws -> Names {
+        var rows = Names()
+        let query = try db.makeStatement(sql: "SELECT subject_code, name, former FROM name_index")
+        let select = query.sqliteStatement
+        while true {
+            let rc = sqlite3_step(select)
+            if rc == SQLITE_DONE { break }
+            guard rc == SQLITE_ROW else {
+                throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+            }
+            rows.codes.append(sqlite3_column_text(select, 0).map { String(cString: $0) } ?? "")
+            rows.names.append(sqlite3_column_text(select, 1).map { String(cString: $0) } ?? "")
+            rows.former.append(sqlite3_column_int64(select, 2) != 0)
+        }
+        withExtendedLifetime(query) {}
+        return rows
+    }
+
+    /// The postings of `rows`, keeping the first `keep` of each gram. Pure: runs on any thread.
+    static func postings(of rows: Names, keep: Int) -> Postings {
         let keep = max(1, keep)
-        try db.execute(sql: "DELETE FROM name_gram; DELETE FROM name_gram_cut")
-        // Rows read in (name, code) byte order (SQLite's BINARY collation): a row's number is its
-        // rank among equal rank keys, and the names and codes are kept once, for the inserts.
+        // Rows in (name, code) byte order, as SQLite's BINARY collation orders them: a row's
+        // number is its rank among equal rank keys.
+        let order = rows.names.indices.sorted { a, b in
+            let (na, nb) = (rows.names[a], rows.names[b])
+            // Bytes, not `String ==` (which equates two Unicode forms that SQLite keeps apart).
+            if !na.utf8.elementsEqual(nb.utf8) { return na.utf8.lexicographicallyPrecedes(nb.utf8) }
+            return rows.codes[a].utf8.lexicographicallyPrecedes(rows.codes[b].utf8)
+        }
         var names: [String] = [], codes: [String] = []
+        names.reserveCapacity(order.count); codes.reserveCapacity(order.count)
         var slots: [UInt64: Int] = [:]
         var lists: [GramList] = []
         func add(_ gram: UInt64, _ p: Posting) {
@@ -147,21 +193,13 @@ public enum NameGramIndex {
                 lists.append(GramList(postings: [p]))
             }
         }
-        let query = try db.makeStatement(sql: "SELECT subject_code, name, former FROM name_index ORDER BY name, subject_code")
-        let select = query.sqliteStatement
         var scalars: [UInt32] = []
         var seen: [UInt64] = []
-        while true {
-            let rc = sqlite3_step(select)
-            if rc == SQLITE_DONE { break }
-            guard rc == SQLITE_ROW else {
-                throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
-            }
-            let code = sqlite3_column_text(select, 0).map { String(cString: $0) } ?? ""
-            let name = sqlite3_column_text(select, 1).map { String(cString: $0) } ?? ""
-            let former = sqlite3_column_int64(select, 2) != 0
+        for i in order {
+            let name = rows.names[i]
+            let former = rows.former[i]
             let row = UInt32(names.count)
-            names.append(name); codes.append(code)
+            names.append(name); codes.append(rows.codes[i])
             scalars.removeAll(keepingCapacity: true)
             var length = 0
             for u in name.unicodeScalars {
@@ -187,6 +225,17 @@ public enum NameGramIndex {
         }
         var grams = slots.map { (slot: $0.value, text: gramText($0.key)) }
         grams.sort { $0.text.utf8.lexicographicallyPrecedes($1.text.utf8) }
+        return Postings(names: names, codes: codes, grams: grams.map { g in
+            var list = lists[g.slot]
+            lists[g.slot] = GramList()
+            list.finish(keep: keep)
+            return (g.text, list)
+        })
+    }
+
+    /// Replaces `name_gram` and `name_gram_cut` with `postings`, inserted in key order.
+    static func write(_ postings: Postings, in db: Database) throws {
+        try db.execute(sql: "DELETE FROM name_gram; DELETE FROM name_gram_cut")
         let insert = try db.makeStatement(sql: """
             INSERT INTO name_gram (gram, class, former, position, length, name, subject_code) VALUES (?, ?, ?, ?, ?, ?, ?)
             """)
@@ -200,25 +249,22 @@ public enum NameGramIndex {
                                       Int32(u.count), transient)
             }
         }
-        for g in grams {
-            var list = lists[g.slot]
-            lists[g.slot] = GramList()
-            list.finish(keep: keep)
+        for g in postings.grams {
             bind(1, g.text)
-            for p in list.postings {
+            for p in g.list.postings {
                 let (cls, former, position, length) = unpack(p.packed)
                 sqlite3_bind_int64(stmt, 2, Int64(cls)); sqlite3_bind_int64(stmt, 3, Int64(former))
                 sqlite3_bind_int64(stmt, 4, Int64(position)); sqlite3_bind_int64(stmt, 5, Int64(length))
-                bind(6, names[Int(p.row)]); bind(7, codes[Int(p.row)])
+                bind(6, postings.names[Int(p.row)]); bind(7, postings.codes[Int(p.row)])
                 let rc = sqlite3_step(stmt)
                 sqlite3_reset(stmt)
                 guard rc == SQLITE_DONE else {
                     throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
                 }
             }
-            if list.cut { try cut.execute(arguments: [g.text]) }
+            if g.list.cut { try cut.execute(arguments: [g.text]) }
         }
-        withExtendedLifetime((query, insert)) {}
+        withExtendedLifetime(insert) {}
     }
 
     private static let transient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)

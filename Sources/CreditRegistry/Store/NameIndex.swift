@@ -23,13 +23,19 @@ public enum NameIndex {
             INSERT INTO name_index (subject_code, name, former)
                 SELECT subject_code, name, valid_to IS NOT NULL FROM subject_name ORDER BY subject_code, name;
             CREATE INDEX name_index_name ON name_index(name);
+            """)
+        // The short-query index's postings are computed on another thread while this one
+        // rebuilds the trigram index (the connection does one thing at a time; a core would idle).
+        let names = try NameGramIndex.names(in: db)
+        let postings = BackgroundComputation { NameGramIndex.postings(of: names, keep: NameGramIndex.defaultKeep) }
+        try db.execute(sql: """
             INSERT INTO name_fts(name_fts, rank) VALUES ('automerge', 0);
             INSERT INTO name_fts(name_fts) VALUES ('rebuild');
             INSERT INTO name_fts(name_fts) VALUES ('optimize');
             INSERT INTO name_fts(name_fts, rank) VALUES ('automerge', 4);
             """)
         try db.execute(sql: RegistryMigrations.nameIndexTriggers)
-        try NameGramIndex.rebuild(in: db)
+        try NameGramIndex.write(postings.wait(), in: db)
         try db.execute(sql: NameGramIndex.triggers)
         try sampleTrigrams(in: db)
     }
