@@ -219,14 +219,12 @@ struct FeedRecordMapper: Sendable {
     /// the parsing thread's largest cost; allocating a buffer and a sorted copy of the fields
     /// for every item came next).
     static func canonicalJSON(_ item: FeedItem, scratch: inout CanonicalScratch) -> String {
-        var out = scratch.bytes
-        var pairs = scratch.pairs
-        scratch = CanonicalScratch(bytes: [], pairs: [])
-        defer {
-            pairs.removeAll(keepingCapacity: true)
-            scratch = CanonicalScratch(bytes: out, pairs: pairs)
-        }
+        // The buffers are moved out (and back at the end), so each stays uniquely referenced.
+        var out: [UInt8] = [], pairs: [(key: String, value: String)] = []
+        swap(&out, &scratch.bytes); swap(&pairs, &scratch.pairs)
+        defer { swap(&out, &scratch.bytes); swap(&pairs, &scratch.pairs) }
         out.removeAll(keepingCapacity: true)
+        pairs.removeAll(keepingCapacity: true)
         appendRaw("{\"op\":\"", to: &out); appendRaw(item.operation.rawValue, to: &out)
         appendRaw("\",\"kind\":\"", to: &out); appendRaw(item.kind.rawValue, to: &out)
         appendRaw("\",\"key\":", to: &out)

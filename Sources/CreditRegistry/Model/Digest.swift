@@ -17,12 +17,9 @@ public enum Digest {
     public static func hex(_ digest: some Sequence<UInt8>) -> String {
         var out = [UInt8]()
         out.reserveCapacity(64)
-        for b in digest { out.append(hexDigit(b >> 4)); out.append(hexDigit(b & 15)) }
+        for b in digest { out.append(HexDigit.of(b >> 4)); out.append(HexDigit.of(b & 15)) }
         return String(decoding: out, as: UTF8.self)
     }
-
-    /// The lower-case hex digit of a value 0…15.
-    @inline(__always) private static func hexDigit(_ v: UInt8) -> UInt8 { v < 10 ? 48 + v : 87 + v }
 
     /// A digest fed in pieces (e.g. a feed as it streams by).
     public struct Streaming {
